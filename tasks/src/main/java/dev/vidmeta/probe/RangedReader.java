@@ -1,0 +1,37 @@
+package dev.vidmeta.probe;
+
+import java.io.IOException;
+
+/**
+ * Bytes addressed by offset: a local file, an HTTP(S) URL or one S3 object version.
+ *
+ * <p>The probe never asks for the whole object. Every implementation counts the requests it
+ * makes and the bytes it receives, so the probe can report what reading a file cost.
+ * Implementations are safe for concurrent {@link #read} calls.
+ */
+public interface RangedReader extends AutoCloseable {
+
+    /** Size of the object in bytes. */
+    long size() throws IOException;
+
+    /**
+     * Reads up to {@code length} bytes starting at {@code offset} into {@code target}.
+     *
+     * @return the number of bytes read; fewer than {@code length} only at the end of the object,
+     *     and -1 when {@code offset} is at or past the end
+     * @throws SourceException when the object is gone, changed, or cannot be read
+     */
+    int read(long offset, byte[] target, int targetOffset, int length) throws IOException;
+
+    /** Requests made so far (one per ranged GET, or per positioned read of a file). */
+    long requestCount();
+
+    /** Bytes received so far. */
+    long bytesRead();
+
+    /** A name for logs and errors; never contains a signature, token or credential. */
+    String describe();
+
+    @Override
+    void close() throws IOException;
+}
