@@ -13,12 +13,13 @@ import software.amazon.awssdk.regions.Region;
  *
  * <p>The key pair is not a secret: it exists so that the local S3 can keep signature checks on (a client
  * that signs wrongly fails locally as it would on AWS). It is printed by {@code vidmeta local up}.
+ * DynamoDB Local 2.x accepts only letters and digits in an access key id, hence its plain form.
  */
 public final class LocalAws {
 
     public static final String ACCOUNT_ID = "000000000000";
     public static final String REGION = "us-east-1";
-    public static final String ACCESS_KEY_ID = "vidmeta-local";
+    public static final String ACCESS_KEY_ID = "vidmetalocal";
     public static final String SECRET_ACCESS_KEY = "vidmeta-local-secret";
 
     private LocalAws() {

@@ -58,7 +58,8 @@ public final class LocalDynamoDb implements AutoCloseable {
             server.addConnector(connector);
             // The port argument only feeds DynamoDBProxyServer's own (never started) Server.
             server.setHandler(new DynamoDBProxyServer(0, serverHandler).setUpHandler(serverHandler));
-            server.setStopTimeout(2_000);
+            // No graceful drain: clients keep idle keep-alive connections that a graceful stop would wait out.
+            server.setStopTimeout(0);
             server.start();
             return new LocalDynamoDb(server, connector, requestHandler);
         } catch (Exception e) {
