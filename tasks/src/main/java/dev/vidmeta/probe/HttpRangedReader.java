@@ -2,6 +2,7 @@ package dev.vidmeta.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -166,6 +167,11 @@ public final class HttpRangedReader implements RangedReader {
             if (n < wanted) {
                 throw new SourceException(SourceException.Kind.UNAVAILABLE,
                         described + ": connection closed after " + n + " of " + wanted + " bytes at offset " + offset);
+            }
+            if (status == 206) {
+                // Wait for the end of the body (it is exactly the range asked for): only a body read to
+                // its end hands the connection back to the pool for the next request.
+                body.transferTo(OutputStream.nullOutputStream());
             }
             return n;
         } catch (SourceException e) {

@@ -65,7 +65,7 @@ public final class PrefetchingReader implements RangedReader {
             Duration maxTimePerObject) {
 
         public static Limits defaults() {
-            return new Limits(256 << 10, 512 << 10, 8 << 20, 16 << 20, 8 << 20, 32, 32L << 20, 512L << 20,
+            return new Limits(256 << 10, 512 << 10, 4 << 20, 16 << 20, 8 << 20, 32, 32L << 20, 512L << 20,
                     Duration.ofMinutes(2));
         }
 
@@ -182,7 +182,6 @@ public final class PrefetchingReader implements RangedReader {
         }
         byte[] exact = headLength == head.length ? head : Arrays.copyOf(head, headLength);
         put(new Block(0, headLength, CompletableFuture.completedFuture(exact), false));
-        lastMissEnd = headLength;
         Mp4Layout layout = Mp4Layout.read(exact, headLength, size);
         if (layout != null) {
             planMp4(layout, headLength);
@@ -292,7 +291,9 @@ public final class PrefetchingReader implements RangedReader {
     }
 
     private Block fetchOnMiss(long offset, int length) throws IOException {
-        // Sequential misses (TS, MKV, mdat data) double the block; a seek starts again small.
+        // Sequential misses (TS, MKV, mdat data) double the block; a seek starts again small. The first
+        // miss after the head block does not count as sequential: with ParseSpeed 0 MediaInfo wants
+        // only a few hundred KB of MP4/MKV frames there.
         readAhead = offset == lastMissEnd
                 ? (int) Math.min((long) readAhead * 2, limits.maxReadAheadBytes())
                 : limits.readAheadBytes();

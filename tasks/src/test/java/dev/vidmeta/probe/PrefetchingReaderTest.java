@@ -130,7 +130,7 @@ class PrefetchingReaderTest {
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
             byte[] got = readAll(reader, 64 << 10);
 
-            // THEN the bytes are the file's, read once, in blocks of 64K, 1M, 2M, 4M... not 64 KB each
+            // THEN the bytes are the file's, read once, in blocks of 64K, 512K, 1M, 2M... not 64 KB each
             assertThat(got).isEqualTo(expected);
             assertThat(reader.bytesRead()).isEqualTo(expected.length);
             assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(expected.length));
@@ -197,15 +197,15 @@ class PrefetchingReaderTest {
         }
     }
 
-    /** Head block, then misses of 1 MB, 2 MB, 4 MB, 8 MB, 8 MB... (the first miss follows the head, so it doubles). */
+    /** Head block, then misses of 512 KB, 1 MB, 2 MB, 4 MB, 4 MB... */
     private static long expectedDoublingRequests(long size) {
         PrefetchingReader.Limits l = limits();
         long requests = 1;
         long pos = Math.min(size, l.headBytes());
         long block = l.readAheadBytes();
         while (pos < size) {
-            block = Math.min(block * 2, l.maxReadAheadBytes());
             pos += block;
+            block = Math.min(block * 2, l.maxReadAheadBytes());
             requests++;
         }
         return requests;
