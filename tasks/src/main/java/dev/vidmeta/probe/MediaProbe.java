@@ -32,9 +32,9 @@ import java.util.Set;
  *       the position.</li>
  *   <li><b>Short forward jumps are read through</b> (under 128 KiB), as Reader_File does, so the
  *       parser skips them itself; a seek at or past the end stops reading.</li>
- *   <li><b>The file name is set</b> ({@code File_FileName}) when the caller knows it: some parsers
- *       keep per-stream state only "if this is not a buffer" (File_Mk::Streams_Finish), and the name
- *       fills @ref and FileExtension as the CLI does.</li>
+ *   <li><b>The file name is set</b> ({@code File_FileName}) when the caller knows it: parsers test
+ *       for a name to tell a file from a buffer (File_Mk::Streams_Finish frees its per-stream state
+ *       only with one), and the name fills @ref and FileExtension as the CLI does.</li>
  * </ul>
  * One thing differs on purpose: the ParseSpeed. The CLI's default (0.5) reads about ten seconds of
  * media; {@link ContainerSniffer} lowers it to 0 for ISO BMFF/QuickTime and MPEG-TS, where the JSON
