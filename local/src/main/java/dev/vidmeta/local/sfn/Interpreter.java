@@ -378,7 +378,8 @@ final class Interpreter {
                         + "' must be a string, was " + Json.write(value));
             }
             Instant until = parseTimestampAtRuntime(text, wait.name());
-            seconds = Math.max(0, ChronoUnit.MILLIS.between(now(), until) / 1000.0);
+            // A timestamp is absolute: its wait is real time, so undo the time scale applied by schedule().
+            seconds = Math.max(0, ChronoUnit.MILLIS.between(now(), until) / 1000.0) / timeScale;
         }
         run.timer = schedule(seconds, () -> dispatch(run, gen, () -> {
             if (run.live(gen)) {
