@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -17,19 +15,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html and
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html .
  */
-class ErrorHandlingIT {
-
-    static SfnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new SfnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
+class ErrorHandlingIT extends SfnITBase {
 
     @Test
     void retry_shouldRetryMatchingError_withBackoff_thenSucceed() {

@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -18,19 +16,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html and
  * https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html .
  */
-class StatesConformanceIT {
-
-    static SfnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new SfnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
+class StatesConformanceIT extends SfnITBase {
 
     @Test
     void passAndChoice_shouldRouteOnAssignedVariable_andApplyRuleOutput() {
