@@ -87,7 +87,6 @@ final class Interpreter {
         details.put("input", ex.inputJson);
         details.put("inputDetails", Map.of("truncated", false));
         details.put("roleArn", ex.machine.roleArn());
-        details.put("stateMachineArn", ex.machine.arn());
         int gen;
         synchronized (ex) {
             gen = ex.nextGeneration();
