@@ -47,8 +47,8 @@ public final class LocalUpCommand implements Runnable {
                 .sourceBucket(sourceBucket)
                 .bucket(resultsBucket, false)
                 .build();
-        var options = new LocalRuntime.Options(workDir, true, Duration.ofSeconds(rekognitionJobSeconds),
-                dev.vidmeta.local.sns.LocalSns.DeliveryPolicy.aws(), null);
+        var options = LocalRuntime.Options.defaults(workDir).withPersistentTables(true)
+                .withRekognitionJobDuration(Duration.ofSeconds(rekognitionJobSeconds));
         LocalRuntime runtime = LocalRuntime.start(deployment, options);
         var stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {

@@ -28,7 +28,7 @@ public record LocalDeployment(
     public record Subscription(String topic, String function) { }
 
     /**
-     * @param definition the ASL, already rendered (see {@link TemplateFile}); its Task resources name the
+     * @param definition the ASL, already rendered ({@code dev.vidmeta.local.sfn.Templates}); its Task resources name the
      *     functions by ARN ({@code LocalLambda.arnOf(name)})
      */
     public record StateMachine(String name, String definition) { }

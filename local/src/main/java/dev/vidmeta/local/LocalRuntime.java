@@ -2,15 +2,16 @@ package dev.vidmeta.local;
 
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.local.events.LocalEventBridge;
-import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.local.lambda.LocalFunction;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.rekognition.LocalRekognition;
 import dev.vidmeta.local.s3.LocalS3;
 import dev.vidmeta.local.s3.ObjectCreated;
+import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -38,24 +38,33 @@ public final class LocalRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
     static final String RULE_NAME = "object-created";
 
-    /** A running Step Functions endpoint; the engine lives in {@code dev.vidmeta.local.sfn}. */
-    public interface StepFunctionsServer extends AutoCloseable {
-        URI endpoint();
-
-        @Override
-        void close();
-    }
-
     /**
      * @param workDir objects (and, when {@code persistentTables}, tables) live here across restarts
-     * @param stepFunctions starts the Step Functions engine for an invoker; null runs without one
      * @param rekognitionJobDuration how long a Rekognition job stays IN_PROGRESS
+     * @param stepFunctions the engine's options (its time scale, a history listener)
      */
     public record Options(Path workDir, boolean persistentTables, Duration rekognitionJobDuration,
-            LocalSns.DeliveryPolicy snsDelivery, Function<LambdaInvoker, StepFunctionsServer> stepFunctions) {
+            LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions) {
 
-        public static Options defaults(Path workDir, Function<LambdaInvoker, StepFunctionsServer> stepFunctions) {
-            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(), stepFunctions);
+        public static Options defaults(Path workDir) {
+            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(), stepFunctionsDefaults());
+        }
+
+        /** Real time, this runtime's region and account. */
+        public static LocalStepFunctions.Options stepFunctionsDefaults() {
+            return new LocalStepFunctions.Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null);
+        }
+
+        public Options withSnsDelivery(LocalSns.DeliveryPolicy policy) {
+            return new Options(workDir, persistentTables, rekognitionJobDuration, policy, stepFunctions);
+        }
+
+        public Options withRekognitionJobDuration(Duration duration) {
+            return new Options(workDir, persistentTables, duration, snsDelivery, stepFunctions);
+        }
+
+        public Options withPersistentTables(boolean persistent) {
+            return new Options(workDir, persistent, rekognitionJobDuration, snsDelivery, stepFunctions);
         }
     }
 
@@ -66,7 +75,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalSns sns;
     private LocalRekognition rekognition;
     private LocalEventBridge eventBridge;
-    private StepFunctionsServer stepFunctions;
+    private LocalStepFunctions stepFunctions;
     private S3Client s3Client;
     private SfnClient sfnClient;
     private String stateMachineArn;
@@ -97,10 +106,8 @@ public final class LocalRuntime implements AutoCloseable {
         eventSink.set(eventBridge);
         lambda = track(LocalLambda.create());
         sns = track(LocalSns.start(lambda, options.snsDelivery()));
-        if (options.stepFunctions() != null) {
-            stepFunctions = track(options.stepFunctions().apply(lambda));
-            sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
-        }
+        stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
+        sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
         try {
             s3 = track(s3Future.join());
         } finally {
@@ -146,9 +153,6 @@ public final class LocalRuntime implements AutoCloseable {
             sns.subscribe(LocalAws.arn("sns", subscription.topic()), "lambda", LocalLambda.arnOf(subscription.function()));
         }
         if (deployment.stateMachine() != null) {
-            if (sfnClient == null) {
-                throw new IllegalStateException("the deployment has a state machine but no Step Functions engine was given");
-            }
             stateMachineArn = sfnClient.createStateMachine(b -> b.name(deployment.stateMachine().name())
                     .definition(deployment.stateMachine().definition())
                     .roleArn("arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/" + deployment.stateMachine().name()))
@@ -179,9 +183,7 @@ public final class LocalRuntime implements AutoCloseable {
         endpoints.put("DYNAMODB", dynamoDb.endpoint());
         endpoints.put("SNS", sns.endpoint());
         endpoints.put("REKOGNITION", rekognition.endpoint());
-        if (stepFunctions != null) {
-            endpoints.put("SFN", stepFunctions.endpoint());
-        }
+        endpoints.put("SFN", stepFunctions.endpoint());
         return endpoints;
     }
 

@@ -32,7 +32,7 @@ public final class LocalRuntimeStartupBenchmark {
             long cpuStart = cpuNanos();
             long start = System.nanoTime();
             var runtime = LocalRuntime.start(LocalDeployment.builder().sourceBucket("uploads").build(),
-                    LocalRuntime.Options.defaults(workDir, null));
+                    LocalRuntime.Options.defaults(workDir));
             long up = System.nanoTime();
             long cpuUp = cpuNanos();
             runtime.close();

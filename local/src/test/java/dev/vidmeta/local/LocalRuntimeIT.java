@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.events.LocalEventBridge;
 import dev.vidmeta.local.lambda.LocalFunction;
+import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.sns.LocalSns;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /** The runtime as a whole: servers up on loopback, the deployment in place, and the wiring between them. */
 class LocalRuntimeIT {
@@ -57,7 +60,8 @@ class LocalRuntimeIT {
                 }, Map.of("RECORD_TABLE_NAME", "records")))
                 .subscription("AmazonRekognition-vidmeta", "rekognition-callback")
                 .build();
-        var options = new LocalRuntime.Options(workDir, false, Duration.ofMillis(100), LocalSns.DeliveryPolicy.fast(), null);
+        var options = LocalRuntime.Options.defaults(workDir).withRekognitionJobDuration(Duration.ofMillis(100))
+                .withSnsDelivery(LocalSns.DeliveryPolicy.fast());
 
         try (var runtime = LocalRuntime.start(deployment, options);
                 var s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), runtime.endpoints().get("S3"));
@@ -97,6 +101,49 @@ class LocalRuntimeIT {
                     .containsEntry("AWS_REGION", LocalAws.REGION)
                     .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", runtime.endpoints().get("DYNAMODB").toString())
                     .containsEntry("AWS_LAMBDA_FUNCTION_NAME", "rekognition-callback");
+        }
+    }
+
+    @Test
+    void upload_toTheWatchedBucket_shouldStartAnExecution_withTheEventAsInput_thatInvokesTheFunction() throws Exception {
+        // GIVEN a state machine whose one Task hands the object's bucket and key to a function
+        List<String> invocations = new CopyOnWriteArrayList<>();
+        String definition = """
+                {"QueryLanguage": "JSONata", "StartAt": "Probe Media", "States": {
+                  "Probe Media": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "Arguments": {"FunctionName": "%s",
+                      "Payload": {"bucket": "{%% $states.input.detail.bucket.name %%}",
+                                  "key": "{%% $states.input.detail.object.key %%}"}},
+                    "Output": "{%% $states.result.Payload %%}", "End": true}}}
+                """.formatted(LocalLambda.arnOf("probe"));
+        var deployment = LocalDeployment.builder()
+                .sourceBucket("uploads")
+                .function(LocalFunction.of("probe", env -> (RequestStreamHandler) (in, out, ctx) -> {
+                    byte[] payload = in.readAllBytes();
+                    invocations.add(new String(payload, StandardCharsets.UTF_8));
+                    out.write(payload);
+                }, Map.of()))
+                .stateMachine("video-metadata", definition)
+                .build();
+
+        try (var runtime = LocalRuntime.start(deployment, LocalRuntime.Options.defaults(workDir));
+                var s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), runtime.endpoints().get("S3"));
+                var sfn = LocalAws.client(SfnClient.builder(), runtime.endpoints().get("SFN"))) {
+            // WHEN a video with an awkward key is uploaded
+            s3.putObject(b -> b.bucket("uploads").key("in/My Clip+1.mp4"), RequestBody.fromString("bytes"));
+
+            // THEN one execution runs, its input is the S3 event itself, and the function saw the raw key
+            await(() -> sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn())).executions().stream()
+                    .anyMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
+            var execution = sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn())).executions();
+            assertThat(execution).hasSize(1);
+            var described = sfn.describeExecution(b -> b.executionArn(execution.getFirst().executionArn()));
+            JsonNode input = JSON.readTree(described.input());
+            assertThat(input.get("detail-type").asText()).isEqualTo("Object Created");
+            assertThat(input.at("/detail/object/key").asText()).isEqualTo("in/My Clip+1.mp4");
+            assertThat(JSON.readTree(described.output()))
+                    .isEqualTo(JSON.readTree("{\"bucket\":\"uploads\",\"key\":\"in/My Clip+1.mp4\"}"));
+            assertThat(invocations).hasSize(1);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.vidmeta.local.events;
 
-import dev.vidmeta.local.TemplateFile;
+import dev.vidmeta.local.sfn.Templates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,7 +65,7 @@ public final class LocalEventBridge implements AutoCloseable {
                 throw new IllegalStateException(OBJECT_CREATED_RULE_RESOURCE + " is not on the class path");
             }
             String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return TemplateFile.render(template, Map.of("source_bucket_name", sourceBucketName));
+            return Templates.render(template, Map.of("source_bucket_name", sourceBucketName));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
