@@ -2,6 +2,8 @@ package dev.vidmeta.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@code vidmeta} command. Run it through the {@code ./vidmeta} launcher at the repository root. */
 @Command(
@@ -9,9 +11,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vidmeta 0.1.0-SNAPSHOT",
         description = "Video metadata pipeline for AWS: MediaInfo and Rekognition Video into one DynamoDB record.",
-        subcommands = {CommandLine.HelpCommand.class, ProbeCommand.class, LocalCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, ProbeCommand.class, LocalCommand.class,
+            ExecutionsCommand.class, WatchCommand.class, HistoryCommand.class, ReplayCommand.class,
+            BackfillCommand.class},
         footer = {"", "The launcher also runs the test suite: ./vidmeta test  (mvn verify with a JDK 21+)."})
 public final class VidmetaCommand implements Runnable {
+
+    /** Exit status when AWS (or the local runtime) refused or could not be reached. */
+    static final int AWS_ERROR = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,6 +29,35 @@ public final class VidmetaCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new VidmetaCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with vidmeta's error handling: a missing setting, an AWS error or an unreachable endpoint
+     * is one line on stderr naming the command, not a stack trace.
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new VidmetaCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String command = "vidmeta " + commandLine.getCommandName();
+            if (e instanceof DeploymentOptions.MissingSettingException) {
+                commandLine.getErr().println(command + ": " + e.getMessage());
+                commandLine.getErr().flush();
+                return CommandLine.ExitCode.USAGE;
+            }
+            if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+                commandLine.getErr().println(command + ": " + aws.awsErrorDetails().errorCode() + ": "
+                        + aws.awsErrorDetails().errorMessage());
+                commandLine.getErr().flush();
+                return AWS_ERROR;
+            }
+            if (e instanceof SdkException) {
+                commandLine.getErr().println(command + ": " + e.getMessage());
+                commandLine.getErr().flush();
+                return AWS_ERROR;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

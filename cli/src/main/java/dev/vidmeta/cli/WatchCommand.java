@@ -1,0 +1,252 @@
+package dev.vidmeta.cli;
+
+import dev.vidmeta.cli.ExecutionHistory.StateRun;
+import dev.vidmeta.cli.ExecutionHistory.StateStatus;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * {@code vidmeta watch}: one execution's states live, or every execution's progress with {@code --all}.
+ *
+ * <p>On a terminal the view is redrawn in place with the cursor hidden; Ctrl-C (or any signal that runs the JVM's
+ * shutdown hooks) shows the cursor again and leaves the last frame on screen. Elsewhere (a pipe, a CI log) it
+ * prints one line per change instead.
+ */
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = "Live view of an execution: each state with its status and duration, until the execution"
+                + " ends (exit 0 if it succeeded, 1 if not). With --all, every execution as it runs, until Ctrl-C.")
+public final class WatchCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** Exit status after Ctrl-C, as shells report SIGINT. */
+    static final int INTERRUPTED = 130;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeploymentOptions deployment;
+
+    @Parameters(arity = "0..1", paramLabel = "EXECUTION",
+            description = "an execution ARN or name (default: the newest execution)")
+    String execution;
+
+    @Option(names = "--all", description = "every execution: running ones and those started while watching")
+    boolean all;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
+            description = "time between refreshes (default: ${DEFAULT-VALUE})")
+    Duration interval;
+
+    @Option(names = "--plain", description = "one line per change even on a terminal")
+    boolean plain;
+
+    @Option(names = "--ansi", hidden = true, description = "redraw in place even when output is not a terminal")
+    boolean ansi;
+
+    private PrintWriter out;
+    private int drawnLines;
+
+    @Override
+    public Integer call() {
+        out = spec.commandLine().getOut();
+        boolean live = ansi || !plain && Terminal.interactive();
+        Thread restore = new Thread(() -> {
+            out.print(Terminal.SHOW_CURSOR);
+            out.println();
+            out.flush();
+        }, "vidmeta-watch-restore-terminal");
+        if (live) {
+            out.print(Terminal.HIDE_CURSOR);
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(restore);
+        }
+        try (DeploymentOptions closing = deployment) {
+            return all ? watchAll(live) : watchOne(live);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return INTERRUPTED;
+        } finally {
+            if (live) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(restore);
+                    out.print(Terminal.SHOW_CURSOR);
+                    out.flush();
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running or has run: it restores the cursor.
+                }
+            }
+        }
+    }
+
+    private int watchOne(boolean live) throws InterruptedException {
+        SfnClient sfn = deployment.sfn();
+        String arn;
+        if (execution != null) {
+            arn = deployment.executionArn(execution);
+        } else {
+            List<ExecutionListItem> newest = Executions.list(sfn, deployment.stateMachineArn(), null, null, 1);
+            if (newest.isEmpty()) {
+                spec.commandLine().getErr().println("vidmeta watch: the state machine has no executions yet");
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+            arn = newest.getFirst().executionArn();
+        }
+        DescribeExecutionResponse first = sfn.describeExecution(b -> b.executionArn(arn));
+        Map<String, Integer> order = ExecutionHistory.definitionStates(
+                sfn.describeStateMachine(b -> b.stateMachineArn(first.stateMachineArn())).definition());
+        String key = Executions.objectKey(first);
+        Map<String, StateStatus> printed = new HashMap<>();
+        if (!live) {
+            out.println("watching " + first.name() + (key == null ? "" : "  s3://" + bucketOf(first) + "/" + key));
+        }
+        while (true) {
+            DescribeExecutionResponse now = sfn.describeExecution(b -> b.executionArn(arn));
+            String status = now.statusAsString();
+            List<StateRun> runs = ExecutionHistory.fetch(sfn, arn).states(order, status);
+            Instant end = now.stopDate() == null ? Instant.now() : now.stopDate();
+            String elapsed = Durations.format(Duration.between(now.startDate(), end));
+            if (live) {
+                List<String> lines = new ArrayList<>();
+                lines.add(now.name() + (key == null ? "" : "  " + key) + "  " + Terminal.colour(status, status)
+                        + "  " + elapsed);
+                for (StateRun run : runs) {
+                    lines.add(String.format("%s%-" + (32 - 2 * run.depth()) + "s %s %8s  %s", "  ".repeat(run.depth() + 1),
+                            run.name(), Terminal.colour(run.status().name(), String.format("%-12s", label(run.status()))),
+                            duration(run), run.error() == null ? "" : run.error()).stripTrailing());
+                }
+                redraw(lines);
+            } else {
+                for (StateRun run : runs) {
+                    if (run.status() != StateStatus.NOT_STARTED && printed.get(run.name()) != run.status()) {
+                        printed.put(run.name(), run.status());
+                        out.println(String.format("%s  %-32s %-12s %8s  %s", CLOCK.format(Instant.now()), run.name(),
+                                label(run.status()), run.status() == StateStatus.RUNNING ? "" : duration(run),
+                                run.error() == null ? "" : run.error()).stripTrailing());
+                    }
+                }
+                out.flush();
+            }
+            if (now.status() != ExecutionStatus.RUNNING) {
+                if (!live) {
+                    out.println("execution " + status + " in " + elapsed);
+                }
+                out.flush();
+                return now.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            }
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
+    /** One row per execution; runs until interrupted (Ctrl-C). */
+    private int watchAll(boolean live) throws InterruptedException {
+        SfnClient sfn = deployment.sfn();
+        String machine = deployment.stateMachineArn();
+        Instant since = Instant.now();
+        Map<String, String> keys = new HashMap<>();
+        Map<String, String> printed = new HashMap<>();
+        if (!live) {
+            out.println("watching every execution of " + machine + " (Ctrl-C to stop)");
+            out.flush();
+        }
+        while (true) {
+            Map<String, ExecutionListItem> rows = new LinkedHashMap<>();
+            Executions.list(sfn, machine, null, since, 100).forEach(e -> rows.put(e.executionArn(), e));
+            Executions.list(sfn, machine, List.of(ExecutionStatus.RUNNING), null, 100)
+                    .forEach(e -> rows.putIfAbsent(e.executionArn(), e));
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format("%d running, %d seen since %s", rows.values().stream()
+                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), rows.size(), CLOCK.format(since)));
+            for (ExecutionListItem item : rows.values()) {
+                String key = keys.computeIfAbsent(item.executionArn(), a -> {
+                    String k = Executions.objectKey(sfn.describeExecution(b -> b.executionArn(a)));
+                    return k == null ? "-" : k;
+                });
+                String where;
+                ExecutionHistory tail = ExecutionHistory.tail(sfn, item.executionArn(), 50);
+                if (item.status() == ExecutionStatus.RUNNING) {
+                    where = tail.states(Map.of(), "RUNNING").stream().filter(r -> r.status() == StateStatus.RUNNING)
+                            .map(StateRun::name).collect(Collectors.joining(", "));
+                } else {
+                    ExecutionHistory.Failure failure = tail.failure();
+                    where = failure == null ? "" : failure.state() + ": " + failure.error();
+                }
+                Instant end = item.stopDate() == null ? Instant.now() : item.stopDate();
+                String status = item.statusAsString();
+                if (live) {
+                    lines.add(String.format("  %-40s %s %8s  %s", shorten(key, 40),
+                            Terminal.colour(status, String.format("%-10s", status)),
+                            Durations.format(Duration.between(item.startDate(), end)), where).stripTrailing());
+                } else if (!(status + where).equals(printed.get(item.executionArn()))) {
+                    printed.put(item.executionArn(), status + where);
+                    out.println(String.format("%s  %-40s %-10s %s", CLOCK.format(Instant.now()), key, status,
+                            where).stripTrailing());
+                }
+            }
+            if (live) {
+                redraw(lines);
+            } else {
+                out.flush();
+            }
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
+    /** Redraws the previous frame in place: back to its first line, each line cleared, leftovers cleared. */
+    private void redraw(List<String> lines) {
+        StringBuilder frame = new StringBuilder(Terminal.up(drawnLines)).append('\r');
+        for (String line : lines) {
+            frame.append(Terminal.CLEAR_LINE).append(line).append('\n');
+        }
+        for (int i = lines.size(); i < drawnLines; i++) {
+            frame.append(Terminal.CLEAR_LINE).append('\n');
+        }
+        drawnLines = Math.max(lines.size(), drawnLines);
+        out.print(frame);
+        out.flush();
+    }
+
+    private static String label(StateStatus status) {
+        return status == StateStatus.CAUGHT_ERROR ? "CAUGHT ERROR" : status == StateStatus.NOT_STARTED ? "-"
+                : status.name();
+    }
+
+    private static String duration(StateRun run) {
+        if (run.entered() == null) {
+            return "";
+        }
+        Instant end = run.exited() != null ? run.exited() : Instant.now();
+        return Durations.format(Duration.between(run.entered(), end));
+    }
+
+    private static String bucketOf(DescribeExecutionResponse execution) {
+        return Executions.input(execution).at("/detail/bucket/name").asText("?");
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : "…" + s.substring(s.length() - max + 1);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.vidmeta.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The EventBridge "Object Created" event S3 sends, field for field as documented in "EventBridge event message
+ * structure" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). The state machine's input
+ * is this event unchanged; the local S3 emits it on every write and {@code vidmeta backfill} synthesizes it for
+ * objects already stored, so both build it here.
+ *
+ * <p>The key is raw (EventBridge delivers it unencoded, unlike S3's own notifications), the ETag unquoted,
+ * {@code time} in whole seconds.
+ *
+ * @param versionId null when the bucket is not versioned (S3 then omits {@code version-id})
+ * @param sequencer null when unknown (a backfill: only S3 assigns sequencers); the field is then omitted
+ * @param sourceIpAddress null when unknown (a backfill); the field is then omitted
+ * @param reason {@code PutObject}, {@code POST Object}, {@code CopyObject} or {@code CompleteMultipartUpload}
+ */
+public record ObjectCreatedEvent(
+        String id,
+        String account,
+        String region,
+        Instant time,
+        String bucket,
+        String key,
+        long size,
+        String etag,
+        String versionId,
+        String sequencer,
+        String requestId,
+        String requester,
+        String sourceIpAddress,
+        String reason) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public String toJson() {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", id);
+        event.put("detail-type", "Object Created");
+        event.put("source", "aws.s3");
+        event.put("account", account);
+        event.put("time", time.truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", region);
+        event.putArray("resources").add("arn:aws:s3:::" + bucket);
+        ObjectNode detail = event.putObject("detail");
+        detail.put("version", "0");
+        detail.putObject("bucket").put("name", bucket);
+        ObjectNode object = detail.putObject("object");
+        object.put("key", key);
+        object.put("size", size);
+        object.put("etag", etag);
+        if (versionId != null) {
+            object.put("version-id", versionId);
+        }
+        if (sequencer != null) {
+            object.put("sequencer", sequencer);
+        }
+        detail.put("request-id", requestId);
+        detail.put("requester", requester);
+        if (sourceIpAddress != null) {
+            detail.put("source-ip-address", sourceIpAddress);
+        }
+        detail.put("reason", reason);
+        return event.toString();
+    }
+}
