@@ -121,9 +121,8 @@ final class DeploymentOptions implements AutoCloseable {
             }
         }
         throw new MissingSettingException("no " + option.substring(2).replace('-', ' ') + ": pass " + option
-                + ", set " + variable + ", or run from a checkout whose terraform/ has been applied"
-                + (dir == null ? " (no terraform/ folder here or above)" : " (terraform output " + output
-                        + " gave nothing in " + dir + ")"));
+                + ", set " + variable + ", or run where `terraform output -raw " + output + "` answers"
+                + (dir == null ? " (no applied terraform/ folder here or above)" : " (it gave nothing in " + dir + ")"));
     }
 
     /** The repository's terraform/ folder: in the working directory or one of its parents. */

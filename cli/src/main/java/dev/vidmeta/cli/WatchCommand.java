@@ -53,8 +53,12 @@ public final class WatchCommand implements Callable<Integer> {
             description = "an execution ARN or name (default: the newest execution)")
     String execution;
 
-    @Option(names = "--all", description = "every execution: running ones and those started while watching")
+    @Option(names = "--all", description = "every execution: running ones, and those started in the last --since")
     boolean all;
+
+    @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10m",
+            description = "with --all: also show executions started this long before the watch (default: ${DEFAULT-VALUE})")
+    Duration since;
 
     @Option(names = "--interval", paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
             description = "time between refreshes (default: ${DEFAULT-VALUE})")
@@ -165,7 +169,7 @@ public final class WatchCommand implements Callable<Integer> {
     private int watchAll(boolean live) throws InterruptedException {
         SfnClient sfn = deployment.sfn();
         String machine = deployment.stateMachineArn();
-        Instant since = Instant.now();
+        Instant from = Instant.now().minus(since);
         Map<String, String> keys = new HashMap<>();
         Map<String, String> printed = new HashMap<>();
         if (!live) {
@@ -174,12 +178,12 @@ public final class WatchCommand implements Callable<Integer> {
         }
         while (true) {
             Map<String, ExecutionListItem> rows = new LinkedHashMap<>();
-            Executions.list(sfn, machine, null, since, 100).forEach(e -> rows.put(e.executionArn(), e));
+            Executions.list(sfn, machine, null, from, 100).forEach(e -> rows.put(e.executionArn(), e));
             Executions.list(sfn, machine, List.of(ExecutionStatus.RUNNING), null, 100)
                     .forEach(e -> rows.putIfAbsent(e.executionArn(), e));
             List<String> lines = new ArrayList<>();
             lines.add(String.format("%d running, %d seen since %s", rows.values().stream()
-                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), rows.size(), CLOCK.format(since)));
+                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), rows.size(), CLOCK.format(from)));
             for (ExecutionListItem item : rows.values()) {
                 String key = keys.computeIfAbsent(item.executionArn(), a -> {
                     String k = Executions.objectKey(sfn.describeExecution(b -> b.executionArn(a)));

@@ -135,6 +135,42 @@ class OperateCommandsIT {
     }
 
     @Test
+    void watch_shouldShowTheCursorAgain_onCtrlC_inAProcessConfiguredLikeAUsersShell() throws Exception {
+        // GIVEN `vidmeta watch --all` in its own JVM, configured only by the variables `local up` prints
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), VidmetaCommand.class.getName(),
+                "watch", "--all", "--ansi", "--interval", "1s");
+        builder.environment().putAll(local.shellEnvironment());
+        builder.environment().put(DeploymentOptions.STATE_MACHINE_ENV, local.machineArn());
+        Path output = workDir.resolve("watch.out");
+        builder.redirectOutput(output.toFile()).redirectError(workDir.resolve("watch.err").toFile());
+        Process watch = builder.start();
+        try {
+            // WHEN an upload runs to the end while it watches, then the user presses Ctrl-C
+            local.upload("in/seen.mp4");
+            local.awaitSettled(1);
+            OperateRuntime.await(() -> read(output).contains("in/seen.mp4") && read(output).contains("SUCCEEDED"));
+            new ProcessBuilder("kill", "-INT", String.valueOf(watch.pid())).start().waitFor();
+
+            // THEN it exits as on SIGINT, having hidden the cursor to redraw and shown it again on the way out
+            assertThat(watch.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(watch.exitValue()).isEqualTo(130);
+            String out = read(output);
+            assertThat(out).startsWith(Terminal.HIDE_CURSOR).endsWith(Terminal.SHOW_CURSOR + System.lineSeparator());
+        } finally {
+            watch.destroyForcibly();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void replay_shouldStartAgain_whenTheExecutionEndedInAFailState_andBeANoOpTheSecondTime() {
         // GIVEN an execution that failed because the record table was missing
         local.dynamo.deleteTable(b -> b.tableName(OperateRuntime.TABLE));

@@ -126,6 +126,16 @@ final class OperateRuntime implements AutoCloseable {
         };
     }
 
+    /** What {@code vidmeta local up} tells a shell to export. */
+    Map<String, String> shellEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("AWS_REGION", LocalAws.REGION);
+        env.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_ACCESS_KEY);
+        runtime.endpoints().forEach((service, uri) -> env.put("AWS_ENDPOINT_URL_" + service, uri.toString()));
+        return env;
+    }
+
     String machineArn() {
         return runtime.stateMachineArn();
     }
