@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.probe.RangeServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -89,10 +90,42 @@ class ProbeCommandTest {
     }
 
     @Test
-    void probe_shouldSayNotYet_whenS3Location() {
-        int exit = run("probe", "s3://bucket/key.mp4");
+    void probe_shouldReadAnHttpUrl_andNeverPrintItsQueryString() throws Exception {
+        // GIVEN a presigned-looking URL to the MKV fixture on a local range-serving origin
+        Path file = FIXTURES.path(Fixture.MKV_H264_OPUS);
+        try (RangeServer origin = RangeServer.start(Files.readAllBytes(file))) {
+            String url = origin.uri("clip.mkv?X-Amz-Credential=AKIDEXAMPLE&X-Amz-Signature=topsecret").toString();
+
+            // WHEN probed with MediaInfo's own report and the stats line
+            int exit = run("probe", "--mediainfo", "--stats", url);
+
+            // THEN it read the object over HTTP ranges, and the signature appears nowhere
+            assertThat(exit).isZero();
+            JsonNode report = JSON.readTree(out.toString());
+            assertThat(report.path("media").path("@ref").asText()).isEqualTo("clip.mkv");
+            assertThat(report.path("media").path("track").get(0).path("Format").asText()).isEqualTo("Matroska");
+            assertThat(origin.ranges()).isNotEmpty().allMatch(range -> range.matches("bytes=\\d+-\\d+"));
+            assertThat(out.toString() + err).doesNotContain("topsecret").doesNotContain("AKIDEXAMPLE");
+        }
+    }
+
+    @Test
+    void probe_shouldReportAccessDenied_whenTheUrlIsRefused() throws Exception {
+        try (RangeServer origin = RangeServer.start(new byte[100])) {
+            origin.forceStatus(403);
+
+            int exit = run("probe", origin.uri("clip.mp4?X-Amz-Signature=topsecret").toString());
+
+            assertThat(exit).isEqualTo(ProbeCommand.SOURCE_FAILED);
+            assertThat(err.toString()).contains("ACCESS_DENIED").doesNotContain("topsecret");
+        }
+    }
+
+    @Test
+    void probe_shouldBeAUsageError_whenS3LocationHasNoKey() {
+        int exit = run("probe", "s3://bucket-only");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("probing s3:// locations is not available yet");
+        assertThat(err.toString()).contains("expected s3://bucket/key[?versionId=...]");
     }
 }

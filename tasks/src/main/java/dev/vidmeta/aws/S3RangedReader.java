@@ -33,6 +33,7 @@ public final class S3RangedReader implements RangedReader {
     private final AtomicLong bytes = new AtomicLong();
 
     private final Object pinLock = new Object();
+    private boolean ownsClient;
     private String versionId;
     private String etag;
     private long size = -1;
@@ -211,7 +212,17 @@ public final class S3RangedReader implements RangedReader {
         return "s3://" + bucket + "/" + key;
     }
 
-    /** The client is the caller's: it is shared across probes. */
+    /** Makes {@link #close()} close the client too, for a one-off reader (the CLI's); returns this. */
+    public S3RangedReader closingClient() {
+        ownsClient = true;
+        return this;
+    }
+
+    /** Leaves the client open unless {@link #closingClient()} was called: a Lambda shares one across probes. */
     @Override
-    public void close() {}
+    public void close() {
+        if (ownsClient) {
+            s3.close();
+        }
+    }
 }

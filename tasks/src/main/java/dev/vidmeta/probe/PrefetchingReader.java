@@ -108,8 +108,6 @@ public final class PrefetchingReader implements RangedReader {
         }
     }
 
-    /** A range the container's index says the parser will want. */
-    private record Range(long start, int length) {}
 
     private final RangedReader source;
     private final Limits limits;
@@ -120,8 +118,14 @@ public final class PrefetchingReader implements RangedReader {
 
     private boolean initialised;
     private long size;
-    private List<Range> plan = List.of();
+    /** Where the index says fragments (moofs) start, beyond the first block; fetched in this order. */
+    private List<Long> plan = List.of();
     private int nextPlanned;
+    private int fragmentWindow;
+    /** Until the parser has read the first planned fragment we do not know how much it takes at each. */
+    private boolean fragmentAppetiteKnown;
+    private long shortReadEnd = -1;
+    private int shortReadRest;
     private long unservedPlannedBytes;
     private ExecutorService prefetcher;
 
@@ -159,12 +163,21 @@ public final class PrefetchingReader implements RangedReader {
             return 0;
         }
         checkTime();
+        boolean fillsChunks = learnFragmentAppetite(offset, length);
         Block block = blockAt(offset);
         if (block == null) {
-            block = fetchOnMiss(offset, length);
+            block = fillsChunks ? fetchExactly(offset, length) : fetchOnMiss(offset, length);
         }
         byte[] data = await(block);
         int n = (int) Math.min(length, block.end() - offset);
+        if (block.planned && !fragmentAppetiteKnown) {
+            if (n < length) {
+                shortReadEnd = offset + n;
+                shortReadRest = length - n;
+            } else {
+                fragmentAppetiteKnown = true;
+            }
+        }
         System.arraycopy(data, (int) (offset - block.start), target, targetOffset, n);
         block.lastUse = ++clock;
         if (!block.served) {
@@ -222,15 +235,48 @@ public final class PrefetchingReader implements RangedReader {
         }
         // A moof header plus the following mdat's header; sized on the first moof, with slack.
         long window = layout.firstMoofSize() > 0 ? layout.firstMoofSize() + layout.firstMoofSize() / 4 + 16 : 16 << 10;
-        int perFragment = (int) Math.min(Math.max(((window + 1023) / 1024) * 1024, 2048), 1 << 20);
-        List<Range> ranges = new ArrayList<>();
+        fragmentWindow = (int) Math.min(Math.max(((window + 1023) / 1024) * 1024, 2048), 1 << 20);
+        List<Long> starts = new ArrayList<>();
         for (long moof : moofs) {
             if (moof >= headEnd && moof < size && blockAt(moof) == null) {
-                ranges.add(new Range(moof, (int) Math.min(perFragment, size - moof)));
+                starts.add(moof);
             }
         }
-        plan = List.copyOf(ranges);
+        plan = List.copyOf(starts);
         schedulePlanned();
+    }
+
+    /**
+     * Learns, on the first planned fragment, whether the parser takes a short read (then a moof-sized
+     * window is all it gets) or fills its chunk (then it asks at once for the rest of the chunk,
+     * and every later fragment is fetched chunk-sized instead of costing two requests).
+     *
+     * @return true when this read is such a "rest of the chunk" request
+     */
+    private boolean learnFragmentAppetite(long offset, int length) {
+        if (fragmentAppetiteKnown || shortReadEnd < 0) {
+            return false;
+        }
+        fragmentAppetiteKnown = true;
+        boolean fills = offset == shortReadEnd && length == shortReadRest && blockAt(offset) == null;
+        if (fills) {
+            fragmentWindow = (int) Math.min((long) fragmentWindow + length, limits.maxReadAheadBytes());
+        }
+        return fills;
+    }
+
+    private Block fetchExactly(long offset, int length) throws IOException {
+        int want = clipToNextBlock(offset, (int) Math.min(length, size - offset));
+        reserve(want);
+        byte[] data = new byte[want];
+        int n = readFully(offset, data, want);
+        if (n <= 0) {
+            throw new SourceException(SourceException.Kind.CHANGED,
+                    source.describe() + ": ended at " + offset + ", before its size " + size);
+        }
+        Block block = Block.fetched(offset, data, n, false);
+        put(block);
+        return block;
     }
 
     /** The mfra at the end: its mfro (last 16 bytes) gives its size; one tail read usually has it all. */
@@ -273,12 +319,16 @@ public final class PrefetchingReader implements RangedReader {
         return block;
     }
 
-    /** Starts planned fetches while fewer than prefetchAheadBytes of them are waiting to be read. */
+    /**
+     * Starts planned fetches while fewer than prefetchAheadBytes of them are waiting to be read; only
+     * the first one until the parser's appetite per fragment is known.
+     */
     private void schedulePlanned() throws IOException {
-        while (nextPlanned < plan.size() && unservedPlannedBytes < limits.prefetchAheadBytes()) {
-            Range range = plan.get(nextPlanned++);
-            if (blockAt(range.start()) == null) {
-                Block block = startAsync(range.start(), range.length(), true, false);
+        while (nextPlanned < plan.size() && unservedPlannedBytes < limits.prefetchAheadBytes()
+                && (fragmentAppetiteKnown || nextPlanned == 0)) {
+            long start = plan.get(nextPlanned++);
+            if (blockAt(start) == null) {
+                Block block = startAsync(start, (int) Math.min(fragmentWindow, size - start), true, false);
                 unservedPlannedBytes += block.length;
             }
         }

@@ -91,17 +91,38 @@ class PrefetchingReaderTest {
     void fragmented_shouldRequestTheMoofsAheadOfTheParser() throws Exception {
         // GIVEN a fragmented MP4 with an mfra index
         Path file = MediaFixtures.fragmentedWithMfra();
-        long moofsBeyondHead = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).count();
+        List<Box> moofs = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).toList();
+        long moofsBeyondHead = moofs.size();
 
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
-            // WHEN the parser has read only the first bytes
+            // WHEN the parser has read the first bytes and the first fragment's moof beyond them
             reader.read(0, new byte[8], 0, 8);
+            readExactly(reader, moofs.getFirst().offset(), (int) moofs.getFirst().size());
 
-            // THEN the moof headers are being fetched in the background anyway (bounded wait, no timing claim)
+            // THEN the other moof headers are being fetched in the background (bounded wait, no timing claim)
             for (int i = 0; i < 200 && reader.requestCount() < 2 + moofsBeyondHead; i++) {
                 Thread.sleep(50);
             }
             assertThat(reader.requestCount()).isEqualTo(2 + moofsBeyondHead);
+        }
+    }
+
+    @Test
+    void fragmented_shouldFetchChunkSizedFragments_whenTheParserFillsWholeChunks() throws IOException {
+        // GIVEN a parser that reads 64 KB chunks and fills each one (it never feeds a short read)
+        Path file = MediaFixtures.fragmentedWithMfra();
+        List<Box> moofs = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).toList();
+        int chunk = 64 << 10;
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            // WHEN it reads a chunk at every moof
+            for (Box moof : moofs) {
+                readExactly(reader, moof.offset(), (int) Math.min(chunk, Files.size(file) - moof.offset()));
+            }
+
+            // THEN only the first fragment cost a second request (for the rest of its chunk): the
+            // prefetcher learnt the chunk size there and fetched every later fragment chunk-sized
+            assertThat(reader.requestCount()).isEqualTo(2 + moofs.size() + 1);
         }
     }
 
