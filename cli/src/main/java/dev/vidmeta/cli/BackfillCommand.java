@@ -189,7 +189,7 @@ public final class BackfillCommand implements Callable<Integer> {
 
     /** SHA-256 of bucket, key, version and ETag, NUL-separated. */
     static String identity(String bucket, String key, String versionId, String etag) {
-        return ReplayCommand.sha256(bucket + '\0' + key + '\0' + (versionId == null ? "" : versionId) + '\0' + etag);
+        return ExecutionReplayer.sha256(bucket + '\0' + key + '\0' + (versionId == null ? "" : versionId) + '\0' + etag);
     }
 
     /**

@@ -3,27 +3,25 @@ package dev.vidmeta.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.cli.console.ConsoleJson;
+import dev.vidmeta.cli.console.StateStatuses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.SdkField;
-import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 
 /**
  * An execution's event history, read through GetExecutionHistory, with the two readings the operate commands
- * need: where and why it failed, and each state's status and duration (as the console colours its graph).
+ * need: where and why it failed, and each state's status and duration. Which state an event belongs to and each
+ * state's status come from {@link StateStatuses}, the rules the local console colours its graph by.
  *
  * <p>Events are handled as JSON named as on the wire ({@code type}, {@code id}, {@code previousEventId}, one
- * {@code *EventDetails} object), so every event type is covered without a getter per type. Inside a Parallel
- * branch {@code previousEventId} points at the branch's previous event, so following it from a failure leads
- * to the state the failure happened in.
+ * {@code *EventDetails} object), so every event type is covered without a getter per type.
  */
 record ExecutionHistory(List<ObjectNode> events) {
 
@@ -33,11 +31,9 @@ record ExecutionHistory(List<ObjectNode> events) {
     record Failure(String state, String error, String cause) {
     }
 
-    /** One state's latest run. */
-    record StateRun(String name, int depth, StateStatus status, Instant entered, Instant exited, String error) {
+    /** One state's latest run; {@code status} null when it has not run. */
+    record StateRun(String name, int depth, StateStatuses.Status status, Instant entered, Instant exited, String error) {
     }
-
-    enum StateStatus { NOT_STARTED, RUNNING, SUCCEEDED, CAUGHT_ERROR, FAILED, ABORTED }
 
     /** The whole history, oldest first. */
     static ExecutionHistory fetch(SfnClient sfn, String executionArn) {
@@ -47,7 +43,7 @@ record ExecutionHistory(List<ObjectNode> events) {
             String next = token;
             GetExecutionHistoryResponse page = sfn.getExecutionHistory(b -> b.executionArn(executionArn)
                     .maxResults(1000).nextToken(next));
-            page.events().forEach(e -> events.add(json(e)));
+            page.events().forEach(e -> events.add(ConsoleJson.sdk(e)));
             token = page.nextToken();
         } while (token != null);
         return new ExecutionHistory(events);
@@ -57,7 +53,7 @@ record ExecutionHistory(List<ObjectNode> events) {
     static ExecutionHistory tail(SfnClient sfn, String executionArn, int count) {
         List<ObjectNode> events = new ArrayList<>();
         sfn.getExecutionHistory(b -> b.executionArn(executionArn).reverseOrder(true).maxResults(count))
-                .events().forEach(e -> events.add(json(e)));
+                .events().forEach(e -> events.add(ConsoleJson.sdk(e)));
         return new ExecutionHistory(events.reversed());
     }
 
@@ -98,7 +94,7 @@ record ExecutionHistory(List<ObjectNode> events) {
 
     /** How the execution ended unsuccessfully, or null when it has not (running, succeeded, or no end event). */
     Failure failure() {
-        Map<Long, ObjectNode> byId = byId();
+        StateStatuses statuses = StateStatuses.of(List.copyOf(events));
         for (ObjectNode event : events.reversed()) {
             String type = type(event);
             if (type.equals("ExecutionFailed") || type.equals("ExecutionTimedOut") || type.equals("ExecutionAborted")) {
@@ -110,9 +106,9 @@ record ExecutionHistory(List<ObjectNode> events) {
                     error = text(details(lastFailure), "error");
                     cause = text(details(lastFailure), "cause");
                 }
-                String state = enclosingState(event, byId);
+                String state = statuses.eventStates().get(event.path("id").asLong());
                 if (state == null) {
-                    state = lastOpenState();
+                    state = lastUnsuccessful(statuses);
                 }
                 return new Failure(state, error == null ? type : error, cause);
             }
@@ -153,32 +149,11 @@ record ExecutionHistory(List<ObjectNode> events) {
         return null;
     }
 
-    /** Follows previousEventId back to the nearest *StateEntered; null if the chain leaves the known events. */
-    private static String enclosingState(JsonNode event, Map<Long, ObjectNode> byId) {
-        JsonNode current = event;
-        for (int steps = 0; current != null && steps < 100_000; steps++) {
-            if (type(current).endsWith("StateEntered")) {
-                return details(current).path("name").asText();
-            }
-            long previous = current.path("previousEventId").asLong(0);
-            current = previous == 0 ? null : byId.get(previous);
-        }
-        return null;
-    }
-
-    /** The latest state entered and never exited. */
-    private String lastOpenState() {
-        Map<String, Boolean> open = new LinkedHashMap<>();
-        for (ObjectNode event : events) {
-            String name = stateName(event);
-            if (name != null) {
-                open.remove(name);
-                open.put(name, type(event).endsWith("StateEntered"));
-            }
-        }
+    /** The last state, in history order, that did not succeed (the end of an aborted or timed-out run). */
+    private static String lastUnsuccessful(StateStatuses statuses) {
         String last = null;
-        for (var e : open.entrySet()) {
-            if (e.getValue()) {
+        for (var e : statuses.states().entrySet()) {
+            if (e.getValue() != StateStatuses.Status.SUCCEEDED) {
                 last = e.getKey();
             }
         }
@@ -187,20 +162,15 @@ record ExecutionHistory(List<ObjectNode> events) {
 
     /**
      * Each state's latest run, in the order given ({@code states}: name to nesting depth, as in the definition),
-     * then any state the history names that the list lacks. {@code executionStatus} decides what an unfinished
-     * state is: still RUNNING, or FAILED/ABORTED with its execution.
+     * then any state the history names that the list lacks.
      */
-    List<StateRun> states(Map<String, Integer> states, String executionStatus) {
-        Map<Long, ObjectNode> byId = byId();
+    List<StateRun> states(Map<String, Integer> states) {
+        StateStatuses statuses = StateStatuses.of(List.copyOf(events));
         Map<String, Instant> entered = new HashMap<>();
         Map<String, Instant> exited = new HashMap<>();
         Map<String, String> errors = new HashMap<>();
         for (ObjectNode event : events) {
             String type = type(event);
-            if (type.equals("ExecutionRedriven")) {
-                // A redrive re-enters the states that did not succeed; their old failures no longer apply.
-                errors.clear();
-            }
             String name = stateName(event);
             if (name != null && type.endsWith("StateEntered")) {
                 entered.put(name, timestamp(event));
@@ -209,33 +179,19 @@ record ExecutionHistory(List<ObjectNode> events) {
             } else if (name != null) {
                 exited.put(name, timestamp(event));
             } else if (isFailure(type) && !type.startsWith("Execution")) {
-                String state = enclosingState(event, byId);
+                String state = statuses.eventStates().get(event.path("id").asLong());
                 if (state != null) {
-                    JsonNode d = details(event);
-                    errors.put(state, text(d, "error") == null ? type : text(d, "error"));
+                    errors.put(state, text(details(event), "error") == null ? type : text(details(event), "error"));
                 }
             }
         }
         Map<String, Integer> order = new LinkedHashMap<>(states);
-        entered.keySet().stream().filter(n -> !order.containsKey(n)).sorted().forEach(n -> order.put(n, 0));
+        statuses.states().keySet().forEach(n -> order.putIfAbsent(n, 0));
         List<StateRun> runs = new ArrayList<>();
         order.forEach((name, depth) -> {
-            Instant in = entered.get(name);
-            Instant out = exited.get(name);
-            String error = errors.get(name);
-            StateStatus status;
-            if (in == null) {
-                status = StateStatus.NOT_STARTED;
-            } else if (out != null) {
-                status = error == null ? StateStatus.SUCCEEDED : StateStatus.CAUGHT_ERROR;
-            } else if ("RUNNING".equals(executionStatus)) {
-                status = StateStatus.RUNNING;
-            } else if ("ABORTED".equals(executionStatus)) {
-                status = StateStatus.ABORTED;
-            } else {
-                status = StateStatus.FAILED;
-            }
-            runs.add(new StateRun(name, depth, status, in, out, error));
+            StateStatuses.Status status = statuses.states().get(name);
+            runs.add(new StateRun(name, depth, status, entered.get(name), exited.get(name),
+                    status == StateStatuses.Status.SUCCEEDED ? null : errors.get(name)));
         });
         return runs;
     }
@@ -272,40 +228,5 @@ record ExecutionHistory(List<ObjectNode> events) {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
-    }
-
-    /** An SDK model object as the JSON the service sends, with timestamps as ISO-8601 (as the AWS CLI prints). */
-    static ObjectNode json(SdkPojo pojo) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (SdkField<?> field : pojo.sdkFields()) {
-            Object value = field.getValueOrDefault(pojo);
-            if (value != null) {
-                out.set(field.locationName(), value(value));
-            }
-        }
-        return out;
-    }
-
-    private static JsonNode value(Object value) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        return switch (value) {
-            case SdkPojo pojo -> json(pojo);
-            case String s -> f.textNode(s);
-            case Long l -> f.numberNode(l);
-            case Integer i -> f.numberNode(i);
-            case Boolean b -> f.booleanNode(b);
-            case Instant t -> f.textNode(t.toString());
-            case List<?> list -> {
-                ArrayNode a = f.arrayNode();
-                list.forEach(v -> a.add(value(v)));
-                yield a;
-            }
-            case Map<?, ?> map -> {
-                ObjectNode o = f.objectNode();
-                map.forEach((k, v) -> o.set(String.valueOf(k), value(v)));
-                yield o;
-            }
-            default -> f.textNode(String.valueOf(value));
-        };
     }
 }

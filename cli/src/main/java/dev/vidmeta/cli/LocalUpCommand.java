@@ -1,5 +1,6 @@
 package dev.vidmeta.cli;
 
+import dev.vidmeta.cli.console.ConsoleServer;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalDeployment;
 import dev.vidmeta.local.LocalRuntime;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * {@code vidmeta local up}: starts the local runtime in the foreground, prints its endpoints and the lines
@@ -35,6 +38,12 @@ public final class LocalUpCommand implements Runnable {
     @Option(names = "--rekognition-job-seconds", description = "How long a Rekognition job runs (default: ${DEFAULT-VALUE}).")
     int rekognitionJobSeconds = 5;
 
+    @Option(names = "--console-port", description = "Port of the web console on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int consolePort = 0;
+
+    @Option(names = "--record-table", description = "The table the console reads merged records from (default: ${DEFAULT-VALUE}).")
+    String recordTable = "vidmeta-records";
+
     @Override
     public void run() {
         try {
@@ -50,14 +59,24 @@ public final class LocalUpCommand implements Runnable {
         var options = LocalRuntime.Options.defaults(workDir).withPersistentTables(true)
                 .withRekognitionJobDuration(Duration.ofSeconds(rekognitionJobSeconds));
         LocalRuntime runtime = LocalRuntime.start(deployment, options);
+        ConsoleServer console;
+        try {
+            console = startConsole(runtime);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
         var stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
             System.err.println("vidmeta: stopping the local runtime");
+            if (console != null) {
+                console.close();
+            }
             runtime.close();
             stopped.countDown();
         }, "vidmeta-local-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        printBanner(System.out, runtime.endpoints(), Duration.ofNanos(System.nanoTime() - start));
+        printBanner(System.out, runtime.endpoints(), console, Duration.ofNanos(System.nanoTime() - start));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -65,10 +84,25 @@ public final class LocalUpCommand implements Runnable {
         }
     }
 
-    private void printBanner(PrintStream out, Map<String, URI> endpoints, Duration startup) {
+    /**
+     * The console reads the runtime like any client, through SDK clients aimed at its endpoints. Without a
+     * deployed state machine there is nothing to show, so no console.
+     */
+    private ConsoleServer startConsole(LocalRuntime runtime) {
+        if (runtime.stateMachineArn() == null) {
+            return null;
+        }
+        SfnClient sfn = LocalAws.client(SfnClient.builder(), runtime.endpoints().get("SFN"));
+        DynamoDbClient dynamoDb = LocalAws.client(DynamoDbClient.builder(), runtime.endpoints().get("DYNAMODB"));
+        return ConsoleServer.start(new ConsoleServer.Config(sfn, dynamoDb, runtime.stateMachineArn(), recordTable),
+                consolePort);
+    }
+
+    private void printBanner(PrintStream out, Map<String, URI> endpoints, ConsoleServer console, Duration startup) {
         out.printf("vidmeta local runtime is up in %.1f s (data in %s). Ctrl-C stops it.%n%n",
                 startup.toMillis() / 1000.0, workDir);
         endpoints.forEach((service, uri) -> out.printf("  %-12s %s%n", service, uri));
+        out.printf("  %-12s %s%n", "CONSOLE", console == null ? "(no state machine deployed; no console)" : console.endpoint());
         out.printf("%n  buckets: %s (versioned, watched), %s%n", sourceBucket, resultsBucket);
         out.println();
         out.println("Point the AWS CLI and the vidmeta CLI at it (both read these variables):");

@@ -41,9 +41,9 @@ final class Terminal {
     static String colour(String status, String text) {
         String code = switch (status) {
             case "SUCCEEDED" -> "32";
-            case "RUNNING", "REDRIVEN", "STARTED" -> "34";
-            case "FAILED", "TIMED_OUT", "ERROR" -> "31";
-            case "CAUGHT_ERROR", "ABORTED", "PENDING_REDRIVE" -> "33";
+            case "RUNNING", "IN_PROGRESS" -> "34";
+            case "FAILED", "TIMED_OUT" -> "31";
+            case "CAUGHT_ERROR", "ABORTED", "CANCELLED", "PENDING_REDRIVE" -> "33";
             default -> "2";
         };
         return "\u001b[" + code + "m" + text + "\u001b[0m";

@@ -1,7 +1,7 @@
 package dev.vidmeta.cli;
 
 import dev.vidmeta.cli.ExecutionHistory.StateRun;
-import dev.vidmeta.cli.ExecutionHistory.StateStatus;
+import dev.vidmeta.cli.console.StateStatuses.Status;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,14 +123,14 @@ public final class WatchCommand implements Callable<Integer> {
         Map<String, Integer> order = ExecutionHistory.definitionStates(
                 sfn.describeStateMachine(b -> b.stateMachineArn(first.stateMachineArn())).definition());
         String key = Executions.objectKey(first);
-        Map<String, StateStatus> printed = new HashMap<>();
+        Map<String, Status> printed = new HashMap<>();
         if (!live) {
             out.println("watching " + first.name() + (key == null ? "" : "  s3://" + bucketOf(first) + "/" + key));
         }
         while (true) {
             DescribeExecutionResponse now = sfn.describeExecution(b -> b.executionArn(arn));
             String status = now.statusAsString();
-            List<StateRun> runs = ExecutionHistory.fetch(sfn, arn).states(order, status);
+            List<StateRun> runs = ExecutionHistory.fetch(sfn, arn).states(order);
             Instant end = now.stopDate() == null ? Instant.now() : now.stopDate();
             String elapsed = Durations.format(Duration.between(now.startDate(), end));
             if (live) {
@@ -139,16 +139,17 @@ public final class WatchCommand implements Callable<Integer> {
                         + "  " + elapsed);
                 for (StateRun run : runs) {
                     lines.add(String.format("%s%-" + (32 - 2 * run.depth()) + "s %s %8s  %s", "  ".repeat(run.depth() + 1),
-                            run.name(), Terminal.colour(run.status().name(), String.format("%-12s", label(run.status()))),
+                            run.name(), Terminal.colour(run.status() == null ? "-" : run.status().name(),
+                                    String.format("%-12s", label(run.status()))),
                             duration(run), run.error() == null ? "" : run.error()).stripTrailing());
                 }
                 redraw(lines);
             } else {
                 for (StateRun run : runs) {
-                    if (run.status() != StateStatus.NOT_STARTED && printed.get(run.name()) != run.status()) {
+                    if (run.status() != null && printed.get(run.name()) != run.status()) {
                         printed.put(run.name(), run.status());
                         out.println(String.format("%s  %-32s %-12s %8s  %s", CLOCK.format(Instant.now()), run.name(),
-                                label(run.status()), run.status() == StateStatus.RUNNING ? "" : duration(run),
+                                label(run.status()), run.status() == Status.IN_PROGRESS ? "" : duration(run),
                                 run.error() == null ? "" : run.error()).stripTrailing());
                     }
                 }
@@ -192,7 +193,7 @@ public final class WatchCommand implements Callable<Integer> {
                 String where;
                 ExecutionHistory tail = ExecutionHistory.tail(sfn, item.executionArn(), 50);
                 if (item.status() == ExecutionStatus.RUNNING) {
-                    where = tail.states(Map.of(), "RUNNING").stream().filter(r -> r.status() == StateStatus.RUNNING)
+                    where = tail.states(Map.of()).stream().filter(r -> r.status() == Status.IN_PROGRESS)
                             .map(StateRun::name).collect(Collectors.joining(", "));
                 } else {
                     ExecutionHistory.Failure failure = tail.failure();
@@ -233,9 +234,13 @@ public final class WatchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static String label(StateStatus status) {
-        return status == StateStatus.CAUGHT_ERROR ? "CAUGHT ERROR" : status == StateStatus.NOT_STARTED ? "-"
-                : status.name();
+    /** The status words of the Step Functions console; "-" for a state that has not run. */
+    private static String label(Status status) {
+        return status == null ? "-" : switch (status) {
+            case IN_PROGRESS -> "IN PROGRESS";
+            case CAUGHT_ERROR -> "CAUGHT ERROR";
+            default -> status.name();
+        };
     }
 
     private static String duration(StateRun run) {

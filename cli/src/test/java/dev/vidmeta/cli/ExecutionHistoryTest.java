@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.cli.ExecutionHistory.StateRun;
-import dev.vidmeta.cli.ExecutionHistory.StateStatus;
+import dev.vidmeta.cli.console.StateStatuses.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,25 +82,25 @@ class ExecutionHistoryTest {
     void states_shouldShowEachStateInDefinitionOrder_withItsStatus() {
         ExecutionHistory history = parallelBranchFailure(false);
 
-        List<StateRun> runs = history.states(ExecutionHistory.definitionStates(DEFINITION), "RUNNING");
+        List<StateRun> runs = history.states(ExecutionHistory.definitionStates(DEFINITION));
 
         assertThat(runs).extracting(StateRun::name, StateRun::depth, StateRun::status).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("Check Object", 0, StateStatus.SUCCEEDED),
-                org.assertj.core.groups.Tuple.tuple("Probe And Analyze", 0, StateStatus.RUNNING),
-                org.assertj.core.groups.Tuple.tuple("Probe Media", 1, StateStatus.RUNNING),
-                org.assertj.core.groups.Tuple.tuple("Analyze With Rekognition", 1, StateStatus.RUNNING),
-                org.assertj.core.groups.Tuple.tuple("Merge Record", 0, StateStatus.NOT_STARTED),
-                org.assertj.core.groups.Tuple.tuple("Record Not Written", 0, StateStatus.NOT_STARTED));
+                org.assertj.core.groups.Tuple.tuple("Check Object", 0, Status.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("Probe And Analyze", 0, Status.IN_PROGRESS),
+                org.assertj.core.groups.Tuple.tuple("Probe Media", 1, Status.IN_PROGRESS),
+                org.assertj.core.groups.Tuple.tuple("Analyze With Rekognition", 1, Status.IN_PROGRESS),
+                org.assertj.core.groups.Tuple.tuple("Merge Record", 0, null),
+                org.assertj.core.groups.Tuple.tuple("Record Not Written", 0, null));
         assertThat(runs.get(2).error()).isEqualTo("Lambda.Unknown");
         assertThat(runs.get(3).error()).isNull();
     }
 
     @Test
     void states_shouldMarkUnfinishedStatesFailed_whenTheExecutionFailed() {
-        List<StateRun> runs = parallelBranchFailure(true).states(ExecutionHistory.definitionStates(DEFINITION), "FAILED");
+        List<StateRun> runs = parallelBranchFailure(true).states(ExecutionHistory.definitionStates(DEFINITION));
 
         assertThat(runs).filteredOn(r -> r.name().equals("Probe Media")).singleElement()
-                .extracting(StateRun::status).isEqualTo(StateStatus.FAILED);
+                .extracting(StateRun::status).isEqualTo(Status.FAILED);
     }
 
     @Test
@@ -117,9 +117,9 @@ class ExecutionHistoryTest {
         assertThat(history.endedInFailState()).isEqualTo("Record Not Written");
         assertThat(history.failure()).isEqualTo(new ExecutionHistory.Failure("Record Not Written",
                 "vidmeta.RecordNotWritten", "Neither could write"));
-        assertThat(history.states(ExecutionHistory.definitionStates(DEFINITION), "FAILED"))
+        assertThat(history.states(ExecutionHistory.definitionStates(DEFINITION)))
                 .filteredOn(r -> r.name().equals("Merge Record")).singleElement()
-                .extracting(StateRun::status).isEqualTo(StateStatus.CAUGHT_ERROR);
+                .extracting(StateRun::status).isEqualTo(Status.CAUGHT_ERROR);
         assertThat(history.lastEventId()).isEqualTo(6);
     }
 }

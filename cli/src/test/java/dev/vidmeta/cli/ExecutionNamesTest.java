@@ -11,10 +11,10 @@ class ExecutionNamesTest {
 
     @Test
     void replayName_shouldCountReplays_fromTheOriginalName() {
-        assertThat(ReplayCommand.replayName("4f0c9a7e-1f7e-4b53-9a8d-2f3b8c1d0e11"))
+        assertThat(ExecutionReplayer.derivedName("4f0c9a7e-1f7e-4b53-9a8d-2f3b8c1d0e11"))
                 .isEqualTo("4f0c9a7e-1f7e-4b53-9a8d-2f3b8c1d0e11-r1");
-        assertThat(ReplayCommand.replayName("clip-r1")).isEqualTo("clip-r2");
-        assertThat(ReplayCommand.replayName("clip-r9")).isEqualTo("clip-r10");
+        assertThat(ExecutionReplayer.derivedName("clip-r1")).isEqualTo("clip-r2");
+        assertThat(ExecutionReplayer.derivedName("clip-r9")).isEqualTo("clip-r10");
     }
 
     @Test
@@ -23,20 +23,20 @@ class ExecutionNamesTest {
         String b = "backfill-" + "a".repeat(32) + "-" + "x".repeat(37) + "y";
         assertThat(a).hasSize(80);
 
-        String ra = ReplayCommand.replayName(a);
-        String rb = ReplayCommand.replayName(b);
+        String ra = ExecutionReplayer.derivedName(a);
+        String rb = ExecutionReplayer.derivedName(b);
 
         assertThat(ra).hasSizeLessThanOrEqualTo(80).endsWith("-r1").matches(ALLOWED);
         assertThat(rb).hasSizeLessThanOrEqualTo(80).isNotEqualTo(ra);
-        assertThat(ReplayCommand.replayName(ra)).hasSize(ra.length()).endsWith("-r2")
+        assertThat(ExecutionReplayer.derivedName(ra)).hasSize(ra.length()).endsWith("-r2")
                 .startsWith(ra.substring(0, ra.length() - 3));
     }
 
     @Test
     void redriveToken_shouldBeTheSame_forOneRedriveOfOneExecution() {
         String arn = "arn:aws:states:eu-west-1:111122223333:execution:video-metadata:abc";
-        assertThat(ReplayCommand.redriveToken(arn, 0)).isEqualTo(ReplayCommand.redriveToken(arn, 0))
-                .isNotEqualTo(ReplayCommand.redriveToken(arn, 1)).hasSizeLessThanOrEqualTo(64);
+        assertThat(ExecutionReplayer.redriveToken(arn, 0)).isEqualTo(ExecutionReplayer.redriveToken(arn, 0))
+                .isNotEqualTo(ExecutionReplayer.redriveToken(arn, 1)).hasSizeLessThanOrEqualTo(64);
     }
 
     @Test

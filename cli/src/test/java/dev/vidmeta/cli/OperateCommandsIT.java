@@ -94,7 +94,7 @@ class OperateCommandsIT {
         assertThat(watch.exit()).as(watch.err()).isZero();
         assertThat(watch.out()).containsSubsequence("watching " + name, "Write Record", "SUCCEEDED",
                 "execution SUCCEEDED in");
-        assertThat(watch.out()).containsPattern("Pause\\s+(RUNNING|SUCCEEDED)");
+        assertThat(watch.out()).containsPattern("Pause\\s+(IN PROGRESS|SUCCEEDED)");
         assertThat(watch.out()).doesNotContain("\u001b[");
     }
 
@@ -186,14 +186,14 @@ class OperateCommandsIT {
         OperateRuntime.Run second = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
 
         // THEN a new execution under a derived name succeeded and wrote the one record; the rerun did nothing
-        assertThat(dryRun.out()).contains("WOULD_START", failed.name() + "-r1").contains("dry run: would start 1");
+        assertThat(dryRun.out()).contains("WOULD_RESTART", failed.name() + "-r1").contains("dry run: would restart 1");
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("STARTED", failed.name() + "-r1", "Record Not Written");
+        assertThat(first.out()).contains("RESTARTED", "started " + failed.name() + "-r1", "Record Not Written");
         assertThat(after).filteredOn(e -> e.name().equals(failed.name() + "-r1")).singleElement()
                 .extracting(ExecutionListItem::status).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(local.records()).isEqualTo(1);
-        assertThat(second.out()).contains("SKIPPED", "already replayed as " + failed.name() + "-r1 (SUCCEEDED)")
-                .contains("skipped 1");
+        assertThat(second.out()).contains("ALREADY_REPLAYED", "already replayed as " + failed.name() + "-r1 (SUCCEEDED)")
+                .contains("already replayed 1");
         assertThat(local.executions()).hasSize(2);
     }
 
@@ -213,12 +213,12 @@ class OperateCommandsIT {
 
         // THEN the same execution was redriven to success, one record; the rerun skipped it
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("REDRIVEN", failed.name(), "was FAILED; redrive 1");
+        assertThat(first.out()).contains("REDRIVEN", failed.name(), "was FAILED; redriven from the states that failed (redrive 1)");
         var described = local.sfn.describeExecution(b -> b.executionArn(failed.executionArn()));
         assertThat(described.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(described.redriveCount()).isEqualTo(1);
         assertThat(local.records()).isEqualTo(1);
-        assertThat(second.out()).contains("SKIPPED", "succeeded");
+        assertThat(second.out()).contains("NOTHING_TO_DO", "execution SUCCEEDED; nothing to replay");
         assertThat(local.executions()).hasSize(1);
     }
 
