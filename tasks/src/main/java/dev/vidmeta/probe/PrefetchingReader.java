@@ -65,7 +65,7 @@ public final class PrefetchingReader implements RangedReader {
             Duration maxTimePerObject) {
 
         public static Limits defaults() {
-            return new Limits(256 << 10, 512 << 10, 4 << 20, 12 << 20, 4 << 20, 32, 20L << 20, 512L << 20,
+            return new Limits(256 << 10, 512 << 10, 4 << 20, 12 << 20, 4 << 20, 64, 20L << 20, 512L << 20,
                     Duration.ofMinutes(2));
         }
 
