@@ -103,6 +103,7 @@ public final class MediaProbe {
                 case ACCESS_DENIED -> ProbeStatus.ACCESS_DENIED;
                 case CHANGED -> ProbeStatus.SOURCE_CHANGED;
                 case UNAVAILABLE -> throw e;
+                case LIMIT_EXCEEDED -> ProbeStatus.LIMIT_EXCEEDED;
             };
             return ProbeResult.failed(status, e.getMessage(), source, stats(reader, started));
         }
