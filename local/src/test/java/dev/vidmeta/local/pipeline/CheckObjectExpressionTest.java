@@ -6,8 +6,6 @@ import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,7 +96,7 @@ class CheckObjectExpressionTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> check(String event, Map<String, Object> objectOverrides,
             Map<String, String> vars) throws IOException {
-        Map<String, Object> input = JSON.readValue(Files.readString(root().resolve("events").resolve(event)),
+        Map<String, Object> input = JSON.readValue(PipelineFiles.text("events/" + event),
                 new TypeReference<>() {});
         ((Map<String, Object>) ((Map<String, Object>) input.get("detail")).get("object")).putAll(objectOverrides);
         Map<String, Object> definition = JSON.readValue(render(vars), new TypeReference<>() {});
@@ -111,18 +109,10 @@ class CheckObjectExpressionTest {
     }
 
     private static String render(Map<String, String> vars) throws IOException {
-        String text = Files.readString(root().resolve("statemachine/video-metadata.asl.json"));
+        String text = PipelineFiles.text("statemachine/video-metadata.asl.json");
         for (Map.Entry<String, String> v : vars.entrySet()) {
             text = text.replace("${" + v.getKey() + "}", v.getValue());
         }
         return text;
-    }
-
-    private static Path root() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(dir.resolve("statemachine"))) {
-            dir = dir.getParent();
-        }
-        return dir;
     }
 }
