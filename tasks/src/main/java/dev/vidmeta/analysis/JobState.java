@@ -15,10 +15,10 @@ public record JobState(String status, String statusMessage) {
 
     /**
      * Rekognition reports a file it cannot decode as a FAILED job; that is a limit of the service, not a failure
-     * of the pipeline, so the analysis is SKIPPED with Rekognition's message.
+     * of the pipeline, so the analysis is SKIPPED with Rekognition's message ("Unsupported codec/format.").
      */
     public boolean unsupportedMedia() {
         String m = statusMessage == null ? "" : statusMessage.toLowerCase(Locale.ROOT);
-        return !succeeded() && (m.contains("unsupported") || m.contains("codec") || m.contains("format"));
+        return !succeeded() && m.contains("unsupported");
     }
 }
