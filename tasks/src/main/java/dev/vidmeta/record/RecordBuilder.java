@@ -155,7 +155,10 @@ public final class RecordBuilder {
         return switch (status) {
             case "OK" -> someFailed ? (someOk ? Part.DEGRADED : Part.FAILED) : Part.OK;
             case "SKIPPED" -> {
-                reasons.add("analysis: skipped" + suffix(analysis.path("reason").asText("")));
+                if (!(analyses instanceof ObjectNode byName) || byName.isEmpty()) {
+                    // Without per-analysis entries the overall reason is the only one.
+                    reasons.add("analysis: skipped" + suffix(analysis.path("reason").asText("")));
+                }
                 yield Part.REFUSED;
             }
             case "TIMED_OUT" -> {

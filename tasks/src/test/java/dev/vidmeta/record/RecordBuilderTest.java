@@ -94,7 +94,7 @@ class RecordBuilderTest {
 
         assertThat(record.status()).isEqualTo(RecordStatus.COMPLETE);
         assertThat(record.item().get("analysisStatus").asText()).isEqualTo("SKIPPED");
-        assertThat(reasons(record)).contains("analysis celebrities: skipped (Unsupported codec/format.)");
+        assertThat(reasons(record)).containsExactly("analysis celebrities: skipped (Unsupported codec/format.)");
     }
 
     @Test
