@@ -1,0 +1,232 @@
+package dev.vidmeta.local;
+
+import dev.vidmeta.local.dynamodb.LocalDynamoDb;
+import dev.vidmeta.local.events.LocalEventBridge;
+import dev.vidmeta.local.lambda.LocalFunction;
+import dev.vidmeta.local.lambda.LocalLambda;
+import dev.vidmeta.local.rekognition.LocalRekognition;
+import dev.vidmeta.local.s3.LocalS3;
+import dev.vidmeta.local.s3.ObjectCreated;
+import dev.vidmeta.local.sfn.LocalStepFunctions;
+import dev.vidmeta.local.sns.LocalSns;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The whole local AWS of vidmeta, on 127.0.0.1 with random ports: S3 (s3proxy), DynamoDB (DynamoDB Local),
+ * Lambda (in-process), SNS, Rekognition Video, EventBridge matching and Step Functions; then the project's
+ * deployment on top. {@link #close()} stops everything.
+ *
+ * <p>Wiring as on AWS: S3 Object Created events go to the EventBridge rule rendered from
+ * {@code events/object-created-rule.json}; its target calls StartExecution over the Step Functions API
+ * with the event as input; Rekognition publishes completion to SNS, which invokes the subscribed function.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LocalRuntime.class.getName());
+    static final String RULE_NAME = "object-created";
+
+    /**
+     * @param workDir objects (and, when {@code persistentTables}, tables) live here across restarts
+     * @param rekognitionJobDuration how long a Rekognition job stays IN_PROGRESS
+     * @param stepFunctions the engine's options (its time scale, a history listener)
+     */
+    public record Options(Path workDir, boolean persistentTables, Duration rekognitionJobDuration,
+            LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions) {
+
+        public static Options defaults(Path workDir) {
+            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(), stepFunctionsDefaults());
+        }
+
+        /** Real time, this runtime's region and account. */
+        public static LocalStepFunctions.Options stepFunctionsDefaults() {
+            return new LocalStepFunctions.Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null);
+        }
+
+        public Options withSnsDelivery(LocalSns.DeliveryPolicy policy) {
+            return new Options(workDir, persistentTables, rekognitionJobDuration, policy, stepFunctions);
+        }
+
+        public Options withRekognitionJobDuration(Duration duration) {
+            return new Options(workDir, persistentTables, duration, snsDelivery, stepFunctions);
+        }
+
+        public Options withPersistentTables(boolean persistent) {
+            return new Options(workDir, persistent, rekognitionJobDuration, snsDelivery, stepFunctions);
+        }
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private LocalS3 s3;
+    private LocalDynamoDb dynamoDb;
+    private LocalLambda lambda;
+    private LocalSns sns;
+    private LocalRekognition rekognition;
+    private LocalEventBridge eventBridge;
+    private LocalStepFunctions stepFunctions;
+    private S3Client s3Client;
+    private SfnClient sfnClient;
+    private String stateMachineArn;
+
+    private LocalRuntime() {
+    }
+
+    /** Starts every server, then deploys; on any failure stops what started and rethrows. */
+    public static LocalRuntime start(LocalDeployment deployment, Options options) {
+        var runtime = new LocalRuntime();
+        try {
+            runtime.startServers(options);
+            runtime.deploy(deployment);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startServers(Options options) {
+        var eventSink = new AtomicReference<LocalEventBridge>();
+        // The two Jetty-based servers take the longest to come up; start them side by side.
+        var s3Future = CompletableFuture.supplyAsync(() -> LocalS3.start(options.workDir(), event -> publish(eventSink, event)));
+        var dynamoFuture = CompletableFuture.supplyAsync(() -> options.persistentTables()
+                ? LocalDynamoDb.startPersistent(options.workDir()) : LocalDynamoDb.startInMemory());
+        eventBridge = track(LocalEventBridge.create());
+        eventSink.set(eventBridge);
+        lambda = track(LocalLambda.create());
+        sns = track(LocalSns.start(lambda, options.snsDelivery()));
+        stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
+        sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
+        try {
+            s3 = track(s3Future.join());
+        } finally {
+            dynamoDb = track(dynamoFuture.join());
+        }
+        s3Client = track(LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint()));
+        rekognition = track(LocalRekognition.start(s3Client, (topic, message) -> sns.publish(topic, message, null, Map.of()),
+                options.rekognitionJobDuration()));
+    }
+
+    private static void publish(AtomicReference<LocalEventBridge> bus, ObjectCreated event) {
+        LocalEventBridge target = bus.get();
+        if (target != null) {
+            target.putEvent(event.toEventBridgeJson());
+        }
+    }
+
+    private void deploy(LocalDeployment deployment) {
+        for (LocalDeployment.Bucket bucket : deployment.buckets()) {
+            s3.createBucket(bucket.name(), bucket.versioned());
+        }
+        if (!deployment.tables().isEmpty()) {
+            try (var dynamo = LocalAws.client(DynamoDbClient.builder(), dynamoDb.endpoint())) {
+                for (var table : deployment.tables()) {
+                    if (!dynamo.listTables().tableNames().contains(table.tableName())) {
+                        dynamo.createTable(table);
+                    }
+                }
+            }
+        }
+        for (String topic : deployment.topics()) {
+            sns.createTopic(topic);
+        }
+        Map<String, String> platform = lambdaEnvironment();
+        for (LocalFunction function : deployment.functions()) {
+            Map<String, String> env = new HashMap<>(platform);
+            env.putAll(function.environment());
+            env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
+            lambda.register(new LocalFunction(function.name(), function.handlerFactory(), env, function.timeout(),
+                    function.memoryMb()));
+        }
+        for (LocalDeployment.Subscription subscription : deployment.subscriptions()) {
+            sns.subscribe(LocalAws.arn("sns", subscription.topic()), "lambda", LocalLambda.arnOf(subscription.function()));
+        }
+        if (deployment.stateMachine() != null) {
+            stateMachineArn = sfnClient.createStateMachine(b -> b.name(deployment.stateMachine().name())
+                    .definition(deployment.stateMachine().definition())
+                    .roleArn("arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/" + deployment.stateMachine().name()))
+                    .stateMachineArn();
+        }
+        if (deployment.sourceBucket() != null && stateMachineArn != null) {
+            String machine = stateMachineArn;
+            eventBridge.putRule(RULE_NAME, LocalEventBridge.objectCreatedPattern(deployment.sourceBucket()),
+                    event -> sfnClient.startExecution(b -> b.stateMachineArn(machine).input(event)));
+        }
+    }
+
+    /** What every function's environment gets from the platform: region, credentials, local endpoints. */
+    public Map<String, String> lambdaEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", LocalAws.REGION);
+        env.put("AWS_DEFAULT_REGION", LocalAws.REGION);
+        env.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_ACCESS_KEY);
+        endpoints().forEach((service, uri) -> env.put("AWS_ENDPOINT_URL_" + service, uri.toString()));
+        return env;
+    }
+
+    /** Service name as in {@code AWS_ENDPOINT_URL_<SERVICE>} -> endpoint. */
+    public Map<String, URI> endpoints() {
+        Map<String, URI> endpoints = new LinkedHashMap<>();
+        endpoints.put("S3", s3.endpoint());
+        endpoints.put("DYNAMODB", dynamoDb.endpoint());
+        endpoints.put("SNS", sns.endpoint());
+        endpoints.put("REKOGNITION", rekognition.endpoint());
+        endpoints.put("SFN", stepFunctions.endpoint());
+        return endpoints;
+    }
+
+    public LocalS3 s3() {
+        return s3;
+    }
+
+    public LocalLambda lambda() {
+        return lambda;
+    }
+
+    public LocalSns sns() {
+        return sns;
+    }
+
+    public LocalRekognition rekognition() {
+        return rekognition;
+    }
+
+    public LocalEventBridge eventBridge() {
+        return eventBridge;
+    }
+
+    /** The deployed state machine's ARN, or null when the deployment has none. */
+    public String stateMachineArn() {
+        return stateMachineArn;
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        started.add(resource);
+        return resource;
+    }
+
+    /** Stops everything in reverse order of starting; keeps going past failures and reports them. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping " + started.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+        started.clear();
+    }
+}

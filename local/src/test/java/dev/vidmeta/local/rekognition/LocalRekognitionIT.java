@@ -1,0 +1,212 @@
+package dev.vidmeta.local.rekognition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.TestVideos;
+import dev.vidmeta.local.s3.LocalS3;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
+import software.amazon.awssdk.services.rekognition.model.CelebrityRecognitionSortBy;
+import software.amazon.awssdk.services.rekognition.model.GetCelebrityRecognitionResponse;
+import software.amazon.awssdk.services.rekognition.model.IdempotentParameterMismatchException;
+import software.amazon.awssdk.services.rekognition.model.InvalidS3ObjectException;
+import software.amazon.awssdk.services.rekognition.model.LimitExceededException;
+import software.amazon.awssdk.services.rekognition.model.SegmentType;
+import software.amazon.awssdk.services.rekognition.model.VideoJobStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The local Rekognition through the SDK's RekognitionClient. Behaviour per
+ * https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html and the Start/Get API references.
+ */
+class LocalRekognitionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUCKET = "videos";
+
+    @TempDir
+    static Path workDir;
+
+    static LocalS3 s3;
+    static S3Client s3Client;
+    static LocalRekognition rekognition;
+    static RekognitionClient client;
+    static final List<String[]> published = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        s3 = LocalS3.start(workDir, e -> { });
+        s3.createBucket(BUCKET, true);
+        s3Client = LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint());
+        s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("old-codec.mp4"), RequestBody.fromFile(TestVideos.mpeg4Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("notes.txt"), RequestBody.fromString("not a video at all"));
+        rekognition = LocalRekognition.start(s3Client, (topic, message) -> published.add(new String[] {topic, message}),
+                Duration.ofMillis(200), 3);
+        client = LocalAws.client(RekognitionClient.builder(), rekognition.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        rekognition.close();
+        s3Client.close();
+        s3.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        published.clear();
+    }
+
+    @Test
+    void celebrityJob_shouldSucceedWithEmptyResults_andPublishTheDocumentedMessage() throws Exception {
+        String jobId = client.startCelebrityRecognition(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
+                .jobTag("celebrities-1")
+                .notificationChannel(n -> n.snsTopicArn("arn:aws:sns:us-east-1:000000000000:rk").roleArn("arn:aws:iam::000000000000:role/rk")))
+                .jobId();
+
+        assertThat(client.getCelebrityRecognition(b -> b.jobId(jobId)).jobStatus()).isEqualTo(VideoJobStatus.IN_PROGRESS);
+        GetCelebrityRecognitionResponse done = awaitCelebrities(jobId);
+
+        assertThat(done.jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
+        assertThat(done.celebrities()).isEmpty();
+        assertThat(done.jobTag()).isEqualTo("celebrities-1");
+        assertThat(done.videoMetadata().codec()).isEqualTo("h264");
+        assertThat(done.videoMetadata().durationMillis()).isBetween(1900L, 2100L);
+        assertThat(done.videoMetadata().frameWidth()).isEqualTo(160);
+        assertThat(done.videoMetadata().frameHeight()).isEqualTo(90);
+        assertThat(done.videoMetadata().frameRate()).isEqualTo(25f);
+        awaitPublished();
+        assertThat(published.getFirst()[0]).isEqualTo("arn:aws:sns:us-east-1:000000000000:rk");
+        JsonNode message = JSON.readTree(published.getFirst()[1]);
+        assertThat(message.get("JobId").asText()).isEqualTo(jobId);
+        assertThat(message.get("Status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(message.get("API").asText()).isEqualTo("StartCelebrityRecognition");
+        assertThat(message.get("JobTag").asText()).isEqualTo("celebrities-1");
+        assertThat(message.get("Timestamp").isIntegralNumber()).isTrue();
+        assertThat(message.at("/Video/S3ObjectName").asText()).isEqualTo("clip.mp4");
+        assertThat(message.at("/Video/S3Bucket").asText()).isEqualTo(BUCKET);
+    }
+
+    @Test
+    void sameClientRequestToken_shouldReturnTheSameJob_andDifferentParametersShouldFail() {
+        String first = client.startLabelDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
+                .clientRequestToken("token-1").minConfidence(50f)).jobId();
+
+        String again = client.startLabelDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
+                .clientRequestToken("token-1").minConfidence(50f)).jobId();
+
+        assertThat(again).isEqualTo(first);
+        assertThatThrownBy(() -> client.startLabelDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
+                .clientRequestToken("token-1").minConfidence(90f)))
+                .isInstanceOf(IdempotentParameterMismatchException.class);
+    }
+
+    @Test
+    void start_shouldFailWithInvalidS3Object_whenTheObjectDoesNotExist() {
+        assertThatThrownBy(() -> client.startFaceDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("missing.mp4")))))
+                .isInstanceOf(InvalidS3ObjectException.class);
+    }
+
+    @Test
+    void job_shouldFailWithAStatusMessage_whenTheCodecIsNotH264_orTheFileIsNoVideo() {
+        String codecJob = client.startTextDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("old-codec.mp4")))).jobId();
+        String textJob = client.startTextDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("notes.txt")))).jobId();
+
+        var codec = await(() -> client.getTextDetection(b -> b.jobId(codecJob)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+        var text = await(() -> client.getTextDetection(b -> b.jobId(textJob)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+
+        assertThat(codec.jobStatus()).isEqualTo(VideoJobStatus.FAILED);
+        assertThat(codec.statusMessage()).isEqualTo(LocalRekognition.UNSUPPORTED);
+        assertThat(codec.videoMetadata().codec()).isEqualTo("mpeg4");
+        assertThat(text.jobStatus()).isEqualTo(VideoJobStatus.FAILED);
+        assertThat(text.statusMessage()).isEqualTo(LocalRekognition.UNSUPPORTED);
+    }
+
+    @Test
+    void start_shouldFailWithLimitExceeded_beyondTheConcurrentJobLimit() throws Exception {
+        // this instance allows 3 concurrent jobs (AWS: 20); the jobs last 200 ms
+        Thread.sleep(400);
+        for (int i = 0; i < 3; i++) {
+            client.startContentModeration(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4"))));
+        }
+        assertThatThrownBy(() -> client.startContentModeration(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))))
+                .isInstanceOf(LimitExceededException.class);
+        Thread.sleep(400);
+    }
+
+    @Test
+    void cannedDetections_shouldBePagedAndSorted_asRequested() throws Exception {
+        // GIVEN a sidecar with three detections, out of order
+        s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4.rekognition.json"), RequestBody.fromString("""
+                {"Celebrities": [
+                  {"Timestamp": 900, "Celebrity": {"Id": "b", "Name": "Bea", "Confidence": 99.0}},
+                  {"Timestamp": 100, "Celebrity": {"Id": "c", "Name": "Cy", "Confidence": 98.0}},
+                  {"Timestamp": 500, "Celebrity": {"Id": "a", "Name": "Al", "Confidence": 97.0}}
+                ]}"""));
+        String jobId = client.startCelebrityRecognition(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("talk.mp4")))).jobId();
+        awaitCelebrities(jobId);
+
+        // WHEN paging two at a time, by timestamp (the default) and by id
+        var firstPage = client.getCelebrityRecognition(b -> b.jobId(jobId).maxResults(2));
+        var secondPage = client.getCelebrityRecognition(b -> b.jobId(jobId).maxResults(2).nextToken(firstPage.nextToken()));
+        var byId = client.getCelebrityRecognition(b -> b.jobId(jobId).sortBy(CelebrityRecognitionSortBy.ID));
+
+        // THEN
+        assertThat(firstPage.celebrities()).extracting(c -> c.timestamp()).containsExactly(100L, 500L);
+        assertThat(firstPage.nextToken()).isNotBlank();
+        assertThat(secondPage.celebrities()).extracting(c -> c.celebrity().name()).containsExactly("Bea");
+        assertThat(secondPage.nextToken()).isNull();
+        assertThat(byId.celebrities()).extracting(c -> c.celebrity().id()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void segmentDetection_shouldReturnVideoMetadataAsAList() {
+        String jobId = client.startSegmentDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
+                .segmentTypes(SegmentType.SHOT)).jobId();
+
+        var done = await(() -> client.getSegmentDetection(b -> b.jobId(jobId)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+
+        assertThat(done.jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
+        assertThat(done.videoMetadata()).singleElement().satisfies(m -> assertThat(m.codec()).isEqualTo("h264"));
+        assertThat(done.segments()).isEmpty();
+    }
+
+    private static GetCelebrityRecognitionResponse awaitCelebrities(String jobId) {
+        return await(() -> client.getCelebrityRecognition(b -> b.jobId(jobId)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+    }
+
+    private static <T> T await(java.util.function.Supplier<T> call, java.util.function.Predicate<T> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        T result = call.get();
+        while (!done.test(result) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            result = call.get();
+        }
+        return result;
+    }
+
+    private static void awaitPublished() {
+        await(() -> published.size(), n -> n > 0);
+    }
+}
