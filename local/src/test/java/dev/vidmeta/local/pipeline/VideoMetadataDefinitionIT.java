@@ -239,7 +239,7 @@ class VideoMetadataDefinitionIT {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
         while (d.status() == ExecutionStatus.RUNNING && Instant.now().isBefore(deadline)) {
-            sleep();
+            PipelineRuntime.sleep(20);
             d = sfn.describeExecution(b -> b.executionArn(arn));
         }
         List<String> entered = sfn.getExecutionHistory(b -> b.executionArn(arn).maxResults(1000)).events().stream()
@@ -250,12 +250,4 @@ class VideoMetadataDefinitionIT {
         return new Run(arn, d.status(), d.error(), entered);
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
