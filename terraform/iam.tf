@@ -5,10 +5,6 @@
 # Action reference for every statement: the Service Authorization Reference page linked above it.
 
 locals {
-  # Objects the pipeline may read: the watched prefixes, or the whole bucket when none are set.
-  source_object_arns = length(var.watched_prefixes) == 0 ? ["${local.source_bucket_arn}/*"] : [for p in var.watched_prefixes : "${local.source_bucket_arn}/${p}*"]
-  results_object_arn = "${aws_s3_bucket.results.arn}/${var.results_prefix}*"
-
   # Function name -> its code policy. Keys match local.functions.
   function_policies = {
     probe                = data.aws_iam_policy_document.probe.json
@@ -142,17 +138,26 @@ data "aws_iam_policy_document" "start_analysis" {
 # --- SNS callback ---------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "rekognition_callback" {
-  # Page through the job's results: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
+  # Page through each finished job's results (Get* has no resource-level permissions):
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
   statement {
-    sid       = "RekognitionResults"
-    actions   = ["rekognition:GetCelebrityRecognition"]
+    sid = "RekognitionResults"
+    actions = [
+      "rekognition:GetCelebrityRecognition",
+      "rekognition:GetContentModeration",
+      "rekognition:GetFaceDetection",
+      "rekognition:GetLabelDetection",
+      "rekognition:GetSegmentDetection",
+      "rekognition:GetTextDetection",
+    ]
     resources = ["*"]
   }
 
-  # Find and retire the token(s) for a JobId: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  # Find the waiters of a JobId and record each job's result on them:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
   statement {
     sid       = "TaskTokens"
-    actions   = ["dynamodb:GetItem", "dynamodb:DeleteItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.task_token.arn]
   }
 
@@ -221,7 +226,7 @@ data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "InvokeTasks"
     actions   = ["lambda:InvokeFunction"]
-    resources = [for name in ["probe", "start_analysis", "merge_record"] : aws_lambda_alias.live[name].arn]
+    resources = [local.alias_arns.probe, local.alias_arns.start_analysis, local.alias_arns.merge_record]
   }
 
   # "Record Failure" writes a FAILED record directly: https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html

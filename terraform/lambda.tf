@@ -5,7 +5,15 @@
 # the two sets differ in either direction.
 
 locals {
+  # Alias ARNs by function, so other files name them as local.alias_arns.<function>.
+  alias_arns = { for k, a in aws_lambda_alias.live : k => a.arn }
+
   jar_path = coalesce(var.lambda_jar_path, "${path.module}/../tasks/target/vidmeta-tasks.jar")
+
+  # The analyses the code knows (dev.vidmeta.analysis.Analysis codes; TerraformMatchesCodeTest compares).
+  analysis_names = ["celebrities", "labels", "faces", "text", "moderation", "segments"]
+  # TaskConfig's ANALYSES format: "celebrities,labels:80".
+  analyses_spec = join(",", [for a in var.analyses : a.min_confidence == null ? a.name : "${a.name}:${a.min_confidence}"])
 
   # Settings every function shares.
   common_environment = {
@@ -35,6 +43,12 @@ locals {
         TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
         REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn
         REKOGNITION_ROLE_ARN      = aws_iam_role.rekognition_sns.arn
+        ANALYSES                  = local.analyses_spec
+        # A stored token must outlive the wait for it; an hour's margin for a late notification.
+        TASK_TOKEN_TTL_SECONDS = var.analysis_timeout_seconds + 3600
+        # A job already finished when the token is stored is completed here, results included.
+        RESULTS_BUCKET = aws_s3_bucket.results.bucket
+        RESULTS_PREFIX = var.results_prefix
       }
     }
     rekognition_callback = {
@@ -47,6 +61,7 @@ locals {
         TASK_TOKEN_TABLE_NAME = aws_dynamodb_table.task_token.name
         RESULTS_BUCKET        = aws_s3_bucket.results.bucket
         RESULTS_PREFIX        = var.results_prefix
+        ANALYSES              = local.analyses_spec
       }
     }
     merge_record = {

@@ -13,6 +13,11 @@ locals {
   source_bucket_name   = local.create_source_bucket ? aws_s3_bucket.source[0].bucket : data.aws_s3_bucket.existing_source[0].bucket
   source_bucket_arn    = local.create_source_bucket ? aws_s3_bucket.source[0].arn : data.aws_s3_bucket.existing_source[0].arn
 
+  # Objects the pipeline may read: the watched prefixes, or the whole bucket when none are set.
+  source_object_arns = length(var.watched_prefixes) == 0 ? ["${local.source_bucket_arn}/*"] : [for p in var.watched_prefixes : "${local.source_bucket_arn}/${p}*"]
+  # Everything the pipeline writes.
+  results_object_arn = "${aws_s3_bucket.results.arn}/${var.results_prefix}*"
+
   results_bucket_name = coalesce(var.results_bucket_name, "${var.name_prefix}-results-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.region}")
 
   # Buckets whose encryption, public access and TLS-only policy this configuration owns.

@@ -49,7 +49,7 @@ resource "aws_iam_role_policy" "rekognition_sns" {
 resource "aws_sns_topic_subscription" "rekognition_callback" {
   topic_arn = aws_sns_topic.rekognition.arn
   protocol  = "lambda"
-  endpoint  = aws_lambda_alias.live["rekognition_callback"].arn
+  endpoint  = local.alias_arns.rekognition_callback
 
   # Messages SNS cannot deliver (function missing, throttled past SNS's retries) land here instead of being
   # dropped: https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html

@@ -12,9 +12,9 @@ resource "aws_sfn_state_machine" "pipeline" {
 
   definition = templatefile("${path.module}/../statemachine/video-metadata.asl.json", {
     # The state machine invokes the aliases: SnapStart only applies to published versions.
-    probe_function_arn          = aws_lambda_alias.live["probe"].arn
-    start_analysis_function_arn = aws_lambda_alias.live["start_analysis"].arn
-    merge_record_function_arn   = aws_lambda_alias.live["merge_record"].arn
+    probe_function_arn          = local.alias_arns.probe
+    start_analysis_function_arn = local.alias_arns.start_analysis
+    merge_record_function_arn   = local.alias_arns.merge_record
     record_table_name           = aws_dynamodb_table.record.name
     results_bucket              = aws_s3_bucket.results.bucket
     results_prefix              = var.results_prefix

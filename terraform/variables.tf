@@ -176,6 +176,30 @@ variable "mediainfo_sha256" {
 
 # --- Rekognition ----------------------------------------------------------------------------------
 
+variable "analyses" {
+  description = "Rekognition Video analyses every upload gets, each with an optional minimum confidence (0-100). Names: celebrities, labels, faces, text, moderation, segments. One execution waits for all of them."
+  type = list(object({
+    name           = string
+    min_confidence = optional(number)
+  }))
+  default = [{ name = "celebrities" }]
+
+  validation {
+    condition     = length(var.analyses) > 0 && length(distinct([for a in var.analyses : a.name])) == length(var.analyses)
+    error_message = "analyses must list at least one analysis, each at most once."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.analyses : contains(local.analysis_names, a.name)])
+    error_message = "analyses names must be among: celebrities, labels, faces, text, moderation, segments."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.analyses : a.min_confidence == null || (a.min_confidence >= 0 && a.min_confidence <= 100)])
+    error_message = "min_confidence must be between 0 and 100."
+  }
+}
+
 variable "analysis_timeout_seconds" {
   description = "How long the state machine waits for Rekognition (Analyze With Rekognition's TimeoutSeconds) before recording a PARTIAL result."
   type        = number
