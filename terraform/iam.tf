@@ -90,15 +90,29 @@ data "aws_iam_policy_document" "probe" {
 # --- Analyze With Rekognition (start) -------------------------------------------------------------
 
 data "aws_iam_policy_document" "start_analysis" {
-  # Start*/Get* of stored-video analyses; Rekognition offers no resource-level permissions for them:
+  # Start the configured stored-video analyses and, for a job already finished when its token is stored, read
+  # its results (no resource-level permissions for these):
   # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
   statement {
-    sid       = "RekognitionJobs"
-    actions   = ["rekognition:StartCelebrityRecognition", "rekognition:GetCelebrityRecognition"]
+    sid = "RekognitionJobs"
+    actions = [
+      "rekognition:StartCelebrityRecognition",
+      "rekognition:StartContentModeration",
+      "rekognition:StartFaceDetection",
+      "rekognition:StartLabelDetection",
+      "rekognition:StartSegmentDetection",
+      "rekognition:StartTextDetection",
+      "rekognition:GetCelebrityRecognition",
+      "rekognition:GetContentModeration",
+      "rekognition:GetFaceDetection",
+      "rekognition:GetLabelDetection",
+      "rekognition:GetSegmentDetection",
+      "rekognition:GetTextDetection",
+    ]
     resources = ["*"]
   }
 
-  # Rekognition reads the video with the caller's permissions:
+  # Rekognition reads the exact video version with the caller's permissions:
   # https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html
   statement {
     sid       = "RekognitionReadsSource"
@@ -119,14 +133,22 @@ data "aws_iam_policy_document" "start_analysis" {
     }
   }
 
-  # Store the task token under the JobId: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  # Store the task token under each JobId, and complete a job that finished first:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
   statement {
-    sid       = "StoreTaskToken"
-    actions   = ["dynamodb:PutItem"]
+    sid       = "TaskTokens"
+    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.task_token.arn]
   }
 
-  # A job that finished before the token was stored is completed at once:
+  # Results of a job that finished before its token was stored:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "WriteResults"
+    actions   = ["s3:PutObject"]
+    resources = [local.results_object_arn]
+  }
+
   # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
   statement {
     sid       = "CompleteTask"
