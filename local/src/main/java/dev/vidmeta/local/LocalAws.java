@@ -1,0 +1,53 @@
+package dev.vidmeta.local;
+
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The fixed identity of the local runtime: one account, one region, one key pair.
+ *
+ * <p>The key pair is not a secret: it exists so that the local S3 can keep signature checks on (a client
+ * that signs wrongly fails locally as it would on AWS). It is printed by {@code vidmeta local up}.
+ * DynamoDB Local 2.x accepts only letters and digits in an access key id, hence its plain form.
+ */
+public final class LocalAws {
+
+    public static final String ACCOUNT_ID = "000000000000";
+    public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY_ID = "vidmetalocal";
+    public static final String SECRET_ACCESS_KEY = "vidmeta-local-secret";
+
+    private LocalAws() {
+    }
+
+    public static Region region() {
+        return Region.of(REGION);
+    }
+
+    public static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+    }
+
+    /** {@code arn:aws:<service>:<region>:<account>:<resource>}. */
+    public static String arn(String service, String resource) {
+        return "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT_ID + ":" + resource;
+    }
+
+    /**
+     * Builds an SDK client aimed at a local endpoint with the local identity, e.g.
+     * {@code LocalAws.client(DynamoDbClient.builder(), endpoint)}. For S3 pass a builder with
+     * {@code forcePathStyle(true)}: the local S3 has no per-bucket host names.
+     */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
+                .region(region())
+                .credentialsProvider(credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+}

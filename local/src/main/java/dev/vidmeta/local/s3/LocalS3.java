@@ -1,0 +1,129 @@
+package dev.vidmeta.local.s3;
+
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.s3.nio2blob.VersioningFilesystemBlobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+
+/**
+ * s3proxy 4.1.0 in-process on 127.0.0.1 (random port), storing objects as files under a work directory,
+ * with AWS signature checks on ({@link LocalAws#ACCESS_KEY_ID} / {@link LocalAws#SECRET_ACCESS_KEY}).
+ *
+ * <p>What the pipeline relies on, all served by s3proxy's own S3 front end: ranged GET; {@code If-Match}
+ * answered with 412 PreconditionFailed when the ETag changed, ranged or not (s3proxy checks conditions
+ * before it opens the range); versioned buckets with {@code versionId} on GET and HEAD (see
+ * {@link VersioningFilesystemBlobStore}). Each committed PutObject, CopyObject or CompleteMultipartUpload
+ * is handed to the event sink as an {@link ObjectCreated}.
+ */
+public final class LocalS3 implements AutoCloseable {
+
+    private final S3Proxy proxy;
+    private final BlobStore store;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Path dataDir;
+
+    private LocalS3(S3Proxy proxy, BlobStore store, FileChannel lockChannel, FileLock lock, Path dataDir) {
+        this.proxy = proxy;
+        this.store = store;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts the server. Objects live in {@code workDir/s3/<bucket>/<key>} and survive restarts.
+     *
+     * @throws IllegalStateException when another local S3 (this or another process) uses {@code workDir}
+     */
+    public static LocalS3 start(Path workDir, Consumer<ObjectCreated> events) {
+        Path dataDir = workDir.resolve("s3");
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dataDir);
+            channel = FileChannel.open(workDir.resolve("s3.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("another local S3 is using " + dataDir);
+            }
+            BlobStore store = new ObjectCreatedNotifier(new VersioningFilesystemBlobStore(dataDir), events);
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(store)
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY_ID,
+                            LocalAws.SECRET_ACCESS_KEY)
+                    .jettyMaxThreads(64)
+                    .stopTimeout(2_000)
+                    .build();
+            proxy.start();
+            return new LocalS3(proxy, store, channel, lock, dataDir);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot start the local S3 in " + dataDir, e);
+        } catch (Exception e) {
+            closeQuietly(channel);
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("local S3 did not start", e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the bucket unless it exists; enables versioning when asked (idempotent, like Terraform). */
+    public void createBucket(String name, boolean versioned) {
+        if (!store.containerExists(name)) {
+            store.createContainer(name);
+        }
+        if (versioned) {
+            store.putBucketVersioning(name, BucketVersioningStatus.ENABLED);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("local S3 did not stop cleanly", e);
+        } finally {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // closing the channel below releases it anyway
+            }
+            closeQuietly(lockChannel);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.vidmeta.local.sns;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.http.LoopbackHttpServer;
+import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
+import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
+import dev.vidmeta.local.lambda.LambdaInvoker;
+import dev.vidmeta.local.lambda.LambdaInvoker.Invocation;
+import dev.vidmeta.local.lambda.LambdaInvoker.LambdaServiceException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * SNS, locally: topics with Lambda subscriptions, over the AWS Query protocol the SDK's {@code SnsClient}
+ * speaks (CreateTopic, ListTopics, Subscribe, ListSubscriptionsByTopic, Publish).
+ *
+ * <p>Delivery to a Lambda subscription is asynchronous and carries the standard {@code SNSEvent} envelope
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html). Failures are handled in the two layers AWS
+ * has: SNS retries an invocation Lambda refuses (throttling, missing function) following its delivery
+ * policy for AWS-managed endpoints, and Lambda retries a function error twice, as it does for asynchronous
+ * invocations (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). What
+ * still fails is dead-lettered: logged and kept in {@link #deadLetters()}.
+ */
+public final class LocalSns implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LocalSns.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
+    /** https://docs.aws.amazon.com/sns/latest/api/API_Publish.html: messages up to 256 KB. */
+    static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+
+    /**
+     * How often and how fast failed deliveries are retried. SNS's policy for AWS-managed endpoints
+     * (https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html) is 3 immediate retries,
+     * 2 at 1 s, then 10 backing off from 1 s to 20 s (and a long tail at 20 s that the local runtime drops);
+     * Lambda retries a failing asynchronous invocation twice, after about 1 and 2 minutes.
+     */
+    public record DeliveryPolicy(int immediateRetries, int preBackoffRetries, Duration minDelay,
+            int backoffRetries, Duration maxDelay, int functionRetries, Duration functionRetryDelay) {
+
+        public static DeliveryPolicy aws() {
+            return new DeliveryPolicy(3, 2, Duration.ofSeconds(1), 10, Duration.ofSeconds(20), 2, Duration.ofMinutes(1));
+        }
+
+        /** Same phases, milliseconds apart: for tests and demos. */
+        public static DeliveryPolicy fast() {
+            return new DeliveryPolicy(3, 2, Duration.ofMillis(5), 3, Duration.ofMillis(20), 2, Duration.ofMillis(5));
+        }
+
+        /** The wait before SNS attempt number {@code retry} (1-based), by phase. */
+        Duration delayBefore(int retry) {
+            if (retry <= immediateRetries) {
+                return Duration.ZERO;
+            }
+            if (retry <= immediateRetries + preBackoffRetries) {
+                return minDelay;
+            }
+            int step = retry - immediateRetries - preBackoffRetries;
+            double factor = Math.pow((double) maxDelay.toMillis() / minDelay.toMillis(),
+                    (double) step / Math.max(1, backoffRetries));
+            return Duration.ofMillis(Math.min(maxDelay.toMillis(), Math.round(minDelay.toMillis() * factor)));
+        }
+
+        int totalSnsAttempts() {
+            return 1 + immediateRetries + preBackoffRetries + backoffRetries;
+        }
+    }
+
+    /** A message no delivery attempt could hand to its subscriber. */
+    public record DeadLetter(String topicArn, String subscriptionArn, String messageId, String message, String error) { }
+
+    private record Subscription(String arn, String protocol, String endpoint) { }
+
+    private record Topic(String arn, List<Subscription> subscriptions) { }
+
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+    private final LambdaInvoker lambda;
+    private final DeliveryPolicy policy;
+    private final ExecutorService delivery = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sns-delivery");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LoopbackHttpServer server;
+
+    private LocalSns(LambdaInvoker lambda, DeliveryPolicy policy) {
+        this.lambda = lambda;
+        this.policy = policy;
+        this.server = LoopbackHttpServer.start("sns", this::handle);
+    }
+
+    public static LocalSns start(LambdaInvoker lambda, DeliveryPolicy policy) {
+        return new LocalSns(lambda, policy);
+    }
+
+    public URI endpoint() {
+        return server.endpoint();
+    }
+
+    /** CreateTopic: idempotent, returns the topic ARN. */
+    public String createTopic(String name) {
+        if (!TOPIC_NAME.matcher(name).matches()) {
+            throw new SnsException(400, "InvalidParameter", "Invalid parameter: Topic Name");
+        }
+        String arn = LocalAws.arn("sns", name);
+        topics.computeIfAbsent(arn, a -> new Topic(a, new CopyOnWriteArrayList<>()));
+        return arn;
+    }
+
+    /** Subscribe with protocol {@code lambda}: the endpoint is a function name or ARN. */
+    public String subscribe(String topicArn, String protocol, String endpoint) {
+        Topic topic = topic(topicArn);
+        if (!"lambda".equals(protocol)) {
+            throw new SnsException(400, "InvalidParameter",
+                    "Invalid parameter: Protocol (the local SNS delivers to lambda subscriptions only)");
+        }
+        for (Subscription existing : topic.subscriptions()) {
+            if (existing.endpoint().equals(endpoint)) {
+                return existing.arn();
+            }
+        }
+        var subscription = new Subscription(topicArn + ":" + UUID.randomUUID(), protocol, endpoint);
+        topic.subscriptions().add(subscription);
+        return subscription.arn();
+    }
+
+    /** Publish: returns the MessageId; delivery to subscribers follows asynchronously. */
+    public String publish(String topicArn, String message, String subject, Map<String, MessageAttribute> attributes) {
+        Topic topic = topic(topicArn);
+        if (message == null || message.isEmpty()) {
+            throw new SnsException(400, "InvalidParameter", "Invalid parameter: Empty message");
+        }
+        if (message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new SnsException(400, "InvalidParameter", "Invalid parameter: Message too long");
+        }
+        String messageId = UUID.randomUUID().toString();
+        Instant timestamp = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (Subscription subscription : topic.subscriptions()) {
+            String envelope = envelope(topic, subscription, messageId, message, subject, attributes, timestamp);
+            delivery.execute(() -> deliver(topic, subscription, messageId, message, envelope));
+        }
+        return messageId;
+    }
+
+    public List<String> listTopics() {
+        return topics.keySet().stream().sorted().toList();
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    /** A message attribute as Publish takes it: {@code DataType} String, Number or Binary (base64 here). */
+    public record MessageAttribute(String type, String value) { }
+
+    private Topic topic(String topicArn) {
+        Topic topic = topicArn == null ? null : topics.get(topicArn);
+        if (topic == null) {
+            throw new SnsException(404, "NotFound", "Topic does not exist");
+        }
+        return topic;
+    }
+
+    /** The SNSEvent record Lambda receives, field names and order as AWS sends them. */
+    private String envelope(Topic topic, Subscription subscription, String messageId, String message,
+            String subject, Map<String, MessageAttribute> attributes, Instant timestamp) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode record = root.putArray("Records").addObject();
+        record.put("EventSource", "aws:sns");
+        record.put("EventVersion", "1.0");
+        record.put("EventSubscriptionArn", subscription.arn());
+        ObjectNode sns = record.putObject("Sns");
+        sns.put("Type", "Notification");
+        sns.put("MessageId", messageId);
+        sns.put("TopicArn", topic.arn());
+        if (subject == null) {
+            sns.putNull("Subject");
+        } else {
+            sns.put("Subject", subject);
+        }
+        sns.put("Message", message);
+        sns.put("Timestamp", timestamp.toString());
+        sns.put("SignatureVersion", "1");
+        // Nothing local holds SNS's signing key; the fields exist so that parsers see AWS's shape.
+        sns.put("Signature", "LOCAL");
+        sns.put("SigningCertUrl", endpoint() + "/SimpleNotificationService-local.pem");
+        sns.put("UnsubscribeUrl", endpoint() + "/?Action=Unsubscribe&SubscriptionArn=" + subscription.arn());
+        ObjectNode attrs = sns.putObject("MessageAttributes");
+        attributes.forEach((name, attribute) -> {
+            ObjectNode a = attrs.putObject(name);
+            a.put("Type", attribute.type());
+            a.put("Value", attribute.value());
+        });
+        return root.toString();
+    }
+
+    private void deliver(Topic topic, Subscription subscription, String messageId, String message, String envelope) {
+        String lastError = null;
+        for (int attempt = 1; attempt <= policy.totalSnsAttempts(); attempt++) {
+            if (attempt > 1 && !sleep(policy.delayBefore(attempt - 1))) {
+                return;
+            }
+            Invocation invocation;
+            try {
+                invocation = lambda.invoke(subscription.endpoint(), envelope);
+            } catch (LambdaServiceException e) {
+                lastError = e.errorName() + ": " + e.getMessage();
+                continue;
+            }
+            // Lambda accepted the (asynchronous) invocation; function errors are Lambda's to retry.
+            for (int retry = 1; invocation.failed() && retry <= policy.functionRetries(); retry++) {
+                if (!sleep(policy.functionRetryDelay())) {
+                    return;
+                }
+                try {
+                    invocation = lambda.invoke(subscription.endpoint(), envelope);
+                } catch (LambdaServiceException e) {
+                    invocation = new Invocation(200, "{\"errorType\":\"" + e.errorName() + "\"}", "Unhandled");
+                }
+            }
+            if (invocation.failed()) {
+                deadLetter(topic, subscription, messageId, message, "function error: " + invocation.payloadJson());
+            }
+            return;
+        }
+        deadLetter(topic, subscription, messageId, message,
+                "not delivered after " + policy.totalSnsAttempts() + " attempts: " + lastError);
+    }
+
+    private void deadLetter(Topic topic, Subscription subscription, String messageId, String message, String error) {
+        deadLetters.add(new DeadLetter(topic.arn(), subscription.arn(), messageId, message, error));
+        LOG.log(System.Logger.Level.ERROR, "SNS message " + messageId + " to " + subscription.endpoint()
+                + " dead-lettered: " + error);
+    }
+
+    private static boolean sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- the Query protocol ----
+
+    private HttpResponse handle(HttpRequest request) {
+        String requestId = UUID.randomUUID().toString();
+        Map<String, String> params = new LinkedHashMap<>();
+        parseForm(request.query(), params);
+        parseForm(request.body(), params);
+        String action = params.getOrDefault("Action", "");
+        try {
+            String result = switch (action) {
+                case "CreateTopic" -> element("TopicArn", createTopic(required(params, "Name")));
+                case "Subscribe" -> element("SubscriptionArn",
+                        subscribe(required(params, "TopicArn"), required(params, "Protocol"), required(params, "Endpoint")));
+                case "Publish" -> element("MessageId", publish(required(params, "TopicArn"),
+                        required(params, "Message"), params.get("Subject"), attributes(params)));
+                case "ListTopics" -> "<Topics>" + String.join("", listTopics().stream()
+                        .map(arn -> "<member>" + element("TopicArn", arn) + "</member>").toList()) + "</Topics>";
+                case "ListSubscriptionsByTopic" -> "<Subscriptions>" + String.join("",
+                        topic(required(params, "TopicArn")).subscriptions().stream().map(s -> "<member>"
+                                + element("SubscriptionArn", s.arn()) + element("Owner", LocalAws.ACCOUNT_ID)
+                                + element("Protocol", s.protocol()) + element("Endpoint", s.endpoint())
+                                + element("TopicArn", params.get("TopicArn")) + "</member>").toList())
+                        + "</Subscriptions>";
+                default -> throw new SnsException(400, "InvalidAction",
+                        "The action " + action + " is not valid for this web service.");
+            };
+            String body = "<" + action + "Response xmlns=\"" + XMLNS + "\"><" + action + "Result>" + result + "</"
+                    + action + "Result><ResponseMetadata>" + element("RequestId", requestId)
+                    + "</ResponseMetadata></" + action + "Response>";
+            return new HttpResponse(200, "text/xml", body);
+        } catch (SnsException e) {
+            String body = "<ErrorResponse xmlns=\"" + XMLNS + "\"><Error><Type>Sender</Type>" + element("Code", e.code)
+                    + element("Message", e.getMessage()) + "</Error>" + element("RequestId", requestId) + "</ErrorResponse>";
+            return new HttpResponse(e.status, "text/xml", body);
+        }
+    }
+
+    /** {@code MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue|BinaryValue}. */
+    private static Map<String, MessageAttribute> attributes(Map<String, String> params) {
+        Map<String, MessageAttribute> attributes = new LinkedHashMap<>();
+        for (int n = 1; params.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
+            String prefix = "MessageAttributes.entry." + n + ".";
+            String type = params.get(prefix + "Value.DataType");
+            String value = params.containsKey(prefix + "Value.StringValue")
+                    ? params.get(prefix + "Value.StringValue") : params.get(prefix + "Value.BinaryValue");
+            attributes.put(params.get(prefix + "Name"), new MessageAttribute(type, value));
+        }
+        return attributes;
+    }
+
+    private static String required(Map<String, String> params, String name) {
+        String value = params.get(name);
+        if (value == null) {
+            throw new SnsException(400, "InvalidParameter", "Invalid parameter: " + name);
+        }
+        return value;
+    }
+
+    private static void parseForm(String form, Map<String, String> into) {
+        if (form == null || form.isEmpty()) {
+            return;
+        }
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            into.put(key, value);
+        }
+    }
+
+    private static String element(String name, String value) {
+        return "<" + name + ">" + escape(value) + "</" + name + ">";
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&apos;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** An SNS error: HTTP status and AWS error code. */
+    public static final class SnsException extends RuntimeException {
+        private final int status;
+        private final String code;
+
+        SnsException(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        delivery.shutdownNow();
+        try {
+            delivery.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For callers outside HTTP (the local Rekognition): subscribers of a topic, to check a channel exists. */
+    public boolean topicExists(String topicArn) {
+        return topics.containsKey(topicArn);
+    }
+}

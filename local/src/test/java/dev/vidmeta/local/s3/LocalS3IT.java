@@ -1,0 +1,215 @@
+package dev.vidmeta.local.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.local.LocalAws;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The local S3 through the SDK's S3Client: what the pipeline relies on, as S3 does it. */
+class LocalS3IT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path workDir;
+
+    static LocalS3 s3;
+    static S3Client client;
+    static final List<ObjectCreated> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        s3 = LocalS3.start(workDir, events::add);
+        s3.createBucket("plain", false);
+        s3.createBucket("versioned", true);
+        client = LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        s3.close();
+    }
+
+    @BeforeEach
+    void clearEvents() {
+        events.clear();
+    }
+
+    @Test
+    void server_shouldListenOnLoopbackOnly() {
+        assertThat(s3.endpoint().getHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void putObject_shouldEmitObjectCreatedEvent_withRawKeyAndUnquotedEtag() throws Exception {
+        // GIVEN a key that S3 notifications would URL-encode
+        String key = "uploads/My Clip ü+1.mp4";
+
+        // WHEN
+        var put = client.putObject(b -> b.bucket("plain").key(key), RequestBody.fromString("hello world"));
+
+        // THEN the event has AWS's shape (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html)
+        assertThat(events).hasSize(1);
+        JsonNode event = JSON.readTree(events.getFirst().toEventBridgeJson());
+        assertThat(event.get("version").asText()).isEqualTo("0");
+        assertThat(event.get("detail-type").asText()).isEqualTo("Object Created");
+        assertThat(event.get("source").asText()).isEqualTo("aws.s3");
+        assertThat(event.get("account").asText()).isEqualTo(LocalAws.ACCOUNT_ID);
+        assertThat(event.get("region").asText()).isEqualTo(LocalAws.REGION);
+        assertThat(event.get("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(event.get("resources").get(0).asText()).isEqualTo("arn:aws:s3:::plain");
+        JsonNode detail = event.get("detail");
+        assertThat(detail.get("version").asText()).isEqualTo("0");
+        assertThat(detail.at("/bucket/name").asText()).isEqualTo("plain");
+        assertThat(detail.at("/object/key").asText()).isEqualTo(key);
+        assertThat(detail.at("/object/size").asLong()).isEqualTo(11);
+        assertThat(detail.at("/object/etag").asText()).isEqualTo(put.eTag().replace("\"", ""));
+        assertThat(detail.at("/object").has("version-id")).isFalse();
+        assertThat(detail.at("/object/sequencer").asText()).matches("[0-9A-F]{18}");
+        assertThat(detail.get("request-id").asText()).matches("[0-9A-F]{16}");
+        assertThat(detail.get("requester").asText()).isEqualTo(LocalAws.ACCOUNT_ID);
+        assertThat(detail.get("source-ip-address").asText()).isEqualTo("127.0.0.1");
+        assertThat(detail.get("reason").asText()).isEqualTo("PutObject");
+    }
+
+    @Test
+    void sequencer_shouldIncrease_forSuccessiveWritesToOneKey() {
+        client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString("1"));
+        client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString("2"));
+
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).sequencer()).isGreaterThan(events.get(0).sequencer());
+    }
+
+    @Test
+    void rangedGet_shouldReturnExactlyTheRange() {
+        client.putObject(b -> b.bucket("plain").key("range"), RequestBody.fromString("0123456789"));
+
+        var bytes = client.getObjectAsBytes(b -> b.bucket("plain").key("range").range("bytes=2-5"));
+
+        assertThat(bytes.asString(StandardCharsets.US_ASCII)).isEqualTo("2345");
+        assertThat(bytes.response().contentRange()).isEqualTo("bytes 2-5/10");
+    }
+
+    @Test
+    void rangedGet_shouldFailWith412_whenIfMatchNamesAReplacedObject() {
+        // S3: "If the ETag ... doesn't match, Amazon S3 returns 412 Precondition Failed"
+        // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax)
+        String oldEtag = client.putObject(b -> b.bucket("plain").key("pinned"), RequestBody.fromString("first")).eTag();
+        client.putObject(b -> b.bucket("plain").key("pinned"), RequestBody.fromString("second!"));
+
+        assertThatThrownBy(() -> client.getObjectAsBytes(
+                        b -> b.bucket("plain").key("pinned").range("bytes=0-2").ifMatch(oldEtag)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(412);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("PreconditionFailed");
+                });
+    }
+
+    @Test
+    void rangedGet_shouldSucceed_whenIfMatchNamesTheCurrentObject() {
+        String etag = client.putObject(b -> b.bucket("plain").key("current"), RequestBody.fromString("abcdef")).eTag();
+
+        var bytes = client.getObjectAsBytes(b -> b.bucket("plain").key("current").range("bytes=1-2").ifMatch(etag));
+
+        assertThat(bytes.asUtf8String()).isEqualTo("bc");
+    }
+
+    @Test
+    void versionedBucket_shouldServeAnOlderVersion_byVersionIdOnGetAndHead() throws Exception {
+        var first = client.putObject(b -> b.bucket("versioned").key("v"), RequestBody.fromString("first"));
+        var second = client.putObject(b -> b.bucket("versioned").key("v"), RequestBody.fromString("second"));
+
+        assertThat(first.versionId()).isNotBlank().isNotEqualTo("null").isNotEqualTo(second.versionId());
+        assertThat(client.getObjectAsBytes(b -> b.bucket("versioned").key("v").versionId(first.versionId()))
+                .asUtf8String()).isEqualTo("first");
+        assertThat(client.getObjectAsBytes(b -> b.bucket("versioned").key("v")).asUtf8String()).isEqualTo("second");
+        var head = client.headObject(b -> b.bucket("versioned").key("v").versionId(first.versionId()));
+        assertThat(head.eTag()).isEqualTo(first.eTag());
+        assertThat(head.versionId()).isEqualTo(first.versionId());
+        assertThat(head.contentLength()).isEqualTo(5);
+        // the events name the versions they announce
+        assertThat(events).extracting(ObjectCreated::versionId).containsExactly(first.versionId(), second.versionId());
+        assertThat(JSON.readTree(events.getFirst().toEventBridgeJson()).at("/detail/object/version-id").asText())
+                .isEqualTo(first.versionId());
+    }
+
+    @Test
+    void copyObject_shouldEmitCopyObjectEvent_withDestinationSize() {
+        client.putObject(b -> b.bucket("plain").key("source"), RequestBody.fromString("copy me"));
+        events.clear();
+
+        client.copyObject(b -> b.sourceBucket("plain").sourceKey("source").destinationBucket("versioned")
+                .destinationKey("copied"));
+
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo("CopyObject");
+            assertThat(e.bucket()).isEqualTo("versioned");
+            assertThat(e.key()).isEqualTo("copied");
+            assertThat(e.size()).isEqualTo(7);
+            assertThat(e.versionId()).isNotBlank();
+        });
+    }
+
+    @Test
+    void completeMultipartUpload_shouldEmitOneEvent_withTheAssembledSize() {
+        String uploadId = client.createMultipartUpload(b -> b.bucket("plain").key("big")).uploadId();
+        byte[] part1 = new byte[5 * 1024 * 1024];
+        byte[] part2 = "tail".getBytes(StandardCharsets.US_ASCII);
+        String e1 = client.uploadPart(b -> b.bucket("plain").key("big").uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(part1)).eTag();
+        String e2 = client.uploadPart(b -> b.bucket("plain").key("big").uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(part2)).eTag();
+
+        var done = client.completeMultipartUpload(b -> b.bucket("plain").key("big").uploadId(uploadId)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(
+                        CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                        CompletedPart.builder().partNumber(2).eTag(e2).build()).build()));
+
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo("CompleteMultipartUpload");
+            assertThat(e.key()).isEqualTo("big");
+            assertThat(e.size()).isEqualTo(part1.length + part2.length);
+            assertThat(e.etag()).isEqualTo(done.eTag().replace("\"", ""));
+        });
+    }
+
+    @Test
+    void request_shouldBeRejected_whenSignedWithAnotherSecret() {
+        try (S3Client wrong = S3Client.builder().forcePathStyle(true).endpointOverride(s3.endpoint())
+                .region(LocalAws.region())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LocalAws.ACCESS_KEY_ID, "not-the-secret")))
+                .build()) {
+            assertThatThrownBy(() -> wrong.putObject(b -> b.bucket("plain").key("x"), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        }
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void start_shouldRefuse_whenTheWorkDirIsInUse() {
+        assertThatThrownBy(() -> LocalS3.start(workDir, e -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another local S3");
+    }
+}

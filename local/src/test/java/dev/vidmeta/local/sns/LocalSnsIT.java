@@ -1,0 +1,151 @@
+package dev.vidmeta.local.sns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.lambda.LocalLambda;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
+
+/** The local SNS through the SDK's SnsClient, delivering to in-process functions. */
+class LocalSnsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LocalLambda lambda;
+    private LocalSns sns;
+    private SnsClient client;
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failingCalls = new AtomicInteger();
+
+    @BeforeEach
+    void start() {
+        lambda = LocalLambda.create();
+        lambda.register("callback", env -> (RequestStreamHandler) (in, out, ctx) ->
+                received.add(new String(in.readAllBytes(), StandardCharsets.UTF_8)), Map.of());
+        lambda.register("failing", env -> (RequestStreamHandler) (in, out, ctx) -> {
+            failingCalls.incrementAndGet();
+            throw new IllegalStateException("cannot handle it");
+        }, Map.of());
+        sns = LocalSns.start(lambda, LocalSns.DeliveryPolicy.fast());
+        client = LocalAws.client(SnsClient.builder(), sns.endpoint());
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        sns.close();
+        lambda.close();
+    }
+
+    @Test
+    void createTopic_shouldBeIdempotent_andListed() {
+        String arn = client.createTopic(b -> b.name("AmazonRekognition-vidmeta")).topicArn();
+
+        assertThat(client.createTopic(b -> b.name("AmazonRekognition-vidmeta")).topicArn()).isEqualTo(arn);
+        assertThat(arn).isEqualTo("arn:aws:sns:" + LocalAws.REGION + ":" + LocalAws.ACCOUNT_ID + ":AmazonRekognition-vidmeta");
+        assertThat(client.listTopics().topics()).extracting(t -> t.topicArn()).containsExactly(arn);
+    }
+
+    @Test
+    void publish_shouldDeliverTheStandardSnsEventEnvelope_toALambdaSubscription() throws Exception {
+        // Envelope per https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
+        String topic = client.createTopic(b -> b.name("jobs")).topicArn();
+        String subscription = client.subscribe(b -> b.topicArn(topic).protocol("lambda")
+                .endpoint(LocalLambda.arnOf("callback")).returnSubscriptionArn(true)).subscriptionArn();
+
+        String messageId = client.publish(b -> b.topicArn(topic).message("{\"JobId\":\"j-1\"}")
+                .messageAttributes(Map.of("kind", MessageAttributeValue.builder().dataType("String")
+                        .stringValue("celebrities").build()))).messageId();
+
+        awaitSize(received, 1);
+        JsonNode record = JSON.readTree(received.getFirst()).get("Records").get(0);
+        assertThat(record.get("EventSource").asText()).isEqualTo("aws:sns");
+        assertThat(record.get("EventVersion").asText()).isEqualTo("1.0");
+        assertThat(record.get("EventSubscriptionArn").asText()).isEqualTo(subscription);
+        JsonNode body = record.get("Sns");
+        assertThat(body.get("Type").asText()).isEqualTo("Notification");
+        assertThat(body.get("MessageId").asText()).isEqualTo(messageId);
+        assertThat(body.get("TopicArn").asText()).isEqualTo(topic);
+        assertThat(body.get("Subject").isNull()).isTrue();
+        assertThat(body.get("Message").asText()).isEqualTo("{\"JobId\":\"j-1\"}");
+        assertThat(body.get("Timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(body.get("SignatureVersion").asText()).isEqualTo("1");
+        assertThat(body.has("Signature")).isTrue();
+        assertThat(body.has("SigningCertUrl")).isTrue();
+        assertThat(body.get("UnsubscribeUrl").asText()).contains("Action=Unsubscribe&SubscriptionArn=" + subscription);
+        assertThat(body.at("/MessageAttributes/kind/Type").asText()).isEqualTo("String");
+        assertThat(body.at("/MessageAttributes/kind/Value").asText()).isEqualTo("celebrities");
+    }
+
+    @Test
+    void failingFunction_shouldBeRetriedTwiceByLambda_thenDeadLettered() {
+        String topic = sns.createTopic("jobs");
+        sns.subscribe(topic, "lambda", "failing");
+
+        String messageId = client.publish(b -> b.topicArn(topic).message("m")).messageId();
+
+        awaitSize(() -> sns.deadLetters(), 1);
+        assertThat(failingCalls).hasValue(3);
+        assertThat(sns.deadLetters().getFirst()).satisfies(d -> {
+            assertThat(d.messageId()).isEqualTo(messageId);
+            assertThat(d.message()).isEqualTo("m");
+            assertThat(d.error()).contains("java.lang.IllegalStateException");
+        });
+    }
+
+    @Test
+    void missingFunction_shouldBeRetriedBySnsPolicy_thenDeadLettered() {
+        String topic = sns.createTopic("jobs");
+        sns.subscribe(topic, "lambda", "not-deployed");
+
+        client.publish(b -> b.topicArn(topic).message("m"));
+
+        awaitSize(() -> sns.deadLetters(), 1);
+        assertThat(sns.deadLetters().getFirst().error())
+                .contains("after " + LocalSns.DeliveryPolicy.fast().totalSnsAttempts() + " attempts")
+                .contains("Lambda.ResourceNotFoundException");
+    }
+
+    @Test
+    void publish_shouldFail_asSnsDoes_forAnUnknownTopicOrAnOversizedMessage() {
+        String topic = sns.createTopic("jobs");
+
+        assertThatThrownBy(() -> client.publish(b -> b.topicArn(topic + "-nope").message("m")))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> client.publish(b -> b.topicArn(topic).message("x".repeat(LocalSns.MAX_MESSAGE_BYTES + 1))))
+                .isInstanceOf(InvalidParameterException.class);
+    }
+
+    private static void awaitSize(List<?> list, int size) {
+        awaitSize(() -> list, size);
+    }
+
+    private static void awaitSize(java.util.function.Supplier<List<?>> list, int size) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (list.get().size() < size && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        assertThat(list.get()).hasSizeGreaterThanOrEqualTo(size);
+    }
+}
