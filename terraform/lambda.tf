@@ -8,7 +8,9 @@ locals {
   # Alias ARNs by function, so other files name them as local.alias_arns.<function>.
   alias_arns = { for k, a in aws_lambda_alias.live : k => a.arn }
 
-  jar_path = coalesce(var.lambda_jar_path, "${path.module}/../tasks/target/vidmeta-tasks.jar")
+  # Where `mvn -B package -pl tasks -am` leaves the jar (DeployedJarIT checks it is there and self-contained).
+  default_jar_path = "${path.module}/../tasks/target/vidmeta-tasks.jar"
+  jar_path         = coalesce(var.lambda_jar_path, local.default_jar_path)
 
   # The analyses the code knows (dev.vidmeta.analysis.Analysis codes; TerraformMatchesCodeTest compares).
   analysis_names = ["celebrities", "labels", "faces", "text", "moderation", "segments"]

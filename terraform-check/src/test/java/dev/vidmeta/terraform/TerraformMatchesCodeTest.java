@@ -281,10 +281,18 @@ class TerraformMatchesCodeTest {
         assertThat(json.path("source").toString()).contains("aws.s3");
         assertThat(json.path("detail-type").toString()).contains("Object Created");
 
-        // ... and the local runtime's EventBridge reads that same file (its path is in the local module's code)
-        String relative = REPO.relativize(file).toString().replace('\\', '/');
-        assertThat(LibraryStrings.in("dev/vidmeta/local/")).as("string constants of the local runtime")
-                .anySatisfy(s -> assertThat(s).endsWith(relative.substring(relative.indexOf('/') + 1)));
+        // ... and the local runtime's EventBridge loads that same file: the resource its code names has its bytes
+        String name = file.getFileName().toString();
+        List<String> resources = LibraryStrings.in("dev/vidmeta/local/").stream()
+                .filter(s -> s.endsWith("/" + name)).toList();
+        assertThat(resources).as("string constants of the local runtime naming %s", name).isNotEmpty();
+        for (String resource : resources) {
+            try (var in = getClass().getResourceAsStream(resource)) {
+                assertThat(in).as("classpath resource " + resource).isNotNull();
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .as("%s (local runtime) vs %s (Terraform)", resource, REPO.relativize(file)).isEqualTo(text);
+            }
+        }
     }
 
     // --- helpers --------------------------------------------------------------------------------------------

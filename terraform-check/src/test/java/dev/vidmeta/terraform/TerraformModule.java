@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *
  * <p>hcl4j evaluates what it can and renders a reference it cannot resolve as its text, e.g.
  * {@code "aws_dynamodb_table.record.arn"}; the checks rely on that text to see which resource an argument
- * names. Calls of {@code templatefile()}, {@code file()} and {@code coalesce()} are captured as
+ * names. Calls of {@code templatefile()} and {@code file()} are captured as
  * {@link TemplateFile} / {@link FileRef} values so the checks can see which files Terraform reads.
  */
 final class TerraformModule {
@@ -111,7 +111,6 @@ final class TerraformModule {
         HCLParser parser = new HCLParser();
         parser.registerFunction("templatefile", args -> new TemplateFile(path(args.get(0)), map(plain(vars(args)), "vars")));
         parser.registerFunction("file", args -> new FileRef(path(args.get(0))));
-        parser.registerFunction("coalesce", args -> args.stream().filter(a -> a != null).findFirst().orElse(null));
         // hcl4j would really fetch the URL of a data "http" block: a static check must not touch the network.
         parser.registerDataLookup("http", args -> Map.of());
         try {
