@@ -17,8 +17,13 @@ public interface RangedReader extends AutoCloseable {
     /**
      * Reads up to {@code length} bytes starting at {@code offset} into {@code target}.
      *
-     * @return the number of bytes read; fewer than {@code length} only at the end of the object,
-     *     and -1 when {@code offset} is at or past the end
+     * <p>Like {@link java.io.InputStream#read(byte[], int, int)}, a read may return fewer bytes than
+     * asked for (at least one) before the end of the object: a caching reader answers from the
+     * block it already holds instead of fetching more than the parser will use. Callers advance by
+     * the count returned and call again. The sources that make requests (file, HTTP, S3) fill the
+     * whole range unless the object ends first.
+     *
+     * @return the number of bytes read, at least one; -1 when {@code offset} is at or past the end
      * @throws SourceException when the object is gone, changed, or cannot be read
      */
     int read(long offset, byte[] target, int targetOffset, int length) throws IOException;

@@ -14,7 +14,9 @@ public final class SourceException extends IOException {
         /** The object changed between requests: its ETag, version or size is not the one pinned. */
         CHANGED,
         /** A transient failure: network, throttling, 5xx. Worth a retry. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Reading it would exceed the bytes or time allowed for one object. Not worth a retry. */
+        LIMIT_EXCEEDED
     }
 
     private final Kind kind;

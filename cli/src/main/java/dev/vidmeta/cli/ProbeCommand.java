@@ -1,0 +1,99 @@
+package dev.vidmeta.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.probe.MediaInfoUnavailableException;
+import dev.vidmeta.probe.MediaProbe;
+import dev.vidmeta.probe.ProbeResult;
+import dev.vidmeta.probe.ProbeStatus;
+import dev.vidmeta.probe.RangedReader;
+import dev.vidmeta.probe.SourceException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vidmeta probe <location>}: the technical metadata of one file, read by libmediainfo in-process. */
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        description = "Reads a video's technical metadata with libmediainfo, fetching only the byte ranges"
+                + " MediaInfo asks for, and prints the normalized record as JSON.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the object is media; its record was printed",
+            "1:probe failure (libmediainfo missing, I/O error)",
+            "2:usage error",
+            "3:not usable media: EMPTY, NOT_MEDIA, UNREADABLE or LIMIT_EXCEEDED",
+            "4:the source failed: NOT_FOUND, ACCESS_DENIED or SOURCE_CHANGED"})
+public final class ProbeCommand implements Callable<Integer> {
+
+    static final int NOT_MEDIA = 3;
+    static final int SOURCE_FAILED = 4;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "LOCATION", description = "a local file, s3://bucket/key[?versionId=...] or https://...")
+    String location;
+
+    @Option(names = "--mediainfo", description = "print MediaInfo's own JSON report (as mediainfo --Output=JSON)")
+    boolean mediaInfo;
+
+    @Option(names = "--stats", description = "print requests, bytes read and wall time to stderr as one JSON line")
+    boolean stats;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProbeResult result;
+        try {
+            ProbeSource source = ProbeSource.open(location);
+            try (RangedReader reader = source.reader()) {
+                result = MediaProbe.create().probe(reader, source.fileName());
+            }
+        } catch (ProbeSource.UnsupportedLocationException e) {
+            err.println("vidmeta probe: " + e.getMessage());
+            return 2;
+        } catch (SourceException e) {
+            // Raised while opening, before the probe ran (a missing file, say).
+            err.println("vidmeta probe: " + e.kind() + ": " + e.getMessage());
+            return e.kind() == SourceException.Kind.UNAVAILABLE ? 1 : SOURCE_FAILED;
+        } catch (IOException e) {
+            err.println("vidmeta probe: cannot read " + location + ": " + e.getMessage());
+            return 1;
+        } catch (MediaInfoUnavailableException e) {
+            err.println("vidmeta probe: " + e.getMessage());
+            return 1;
+        }
+
+        if (stats) {
+            ObjectNode line = JSON.valueToTree(result.stats());
+            line.put("status", result.status().name());
+            err.println(line);
+        }
+        if (result.status() != ProbeStatus.OK) {
+            err.println("vidmeta probe: " + result.status() + ": " + result.reason());
+            return switch (result.status()) {
+                case NOT_FOUND, ACCESS_DENIED, SOURCE_CHANGED -> SOURCE_FAILED;
+                default -> NOT_MEDIA;
+            };
+        }
+        JsonNode printed = mediaInfo ? result.mediaInfo() : JSON.valueToTree(result.metadata());
+        try {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(printed));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,217 @@
+package dev.vidmeta.aws;
+
+import dev.vidmeta.probe.ContentRange;
+import dev.vidmeta.probe.RangedReader;
+import dev.vidmeta.probe.SourceException;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Reads one S3 object version with bounded ranged GetObject calls.
+ *
+ * <p>The object is pinned so it cannot change under the probe: to the version id when the caller
+ * names one or the first response carries one (versioned bucket), otherwise to the first ETag,
+ * sent as {@code If-Match} so S3 answers 412 if the key was overwritten. The total length of every
+ * Content-Range is compared too. The size comes from the first response's Content-Range, or from
+ * HeadObject when {@link #size()} is asked before any read.
+ */
+public final class S3RangedReader implements RangedReader {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+
+    private final Object pinLock = new Object();
+    private String versionId;
+    private String etag;
+    private long size = -1;
+
+    private S3RangedReader(S3Client s3, String bucket, String key, String versionId) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+        this.versionId = versionId;
+    }
+
+    /** Reads the current version of {@code s3://bucket/key}, pinned on first contact. */
+    public static S3RangedReader create(S3Client s3, String bucket, String key) {
+        return new S3RangedReader(s3, bucket, key, null);
+    }
+
+    /** Reads exactly this version of the object. */
+    public static S3RangedReader forVersion(S3Client s3, String bucket, String key, String versionId) {
+        if (versionId == null || versionId.isEmpty()) {
+            throw new IllegalArgumentException("versionId must not be empty");
+        }
+        return new S3RangedReader(s3, bucket, key, versionId);
+    }
+
+    @Override
+    public long size() throws IOException {
+        synchronized (pinLock) {
+            if (size >= 0) {
+                return size;
+            }
+        }
+        HeadObjectRequest.Builder head = HeadObjectRequest.builder().bucket(bucket).key(key);
+        synchronized (pinLock) {
+            if (versionId != null) {
+                head.versionId(versionId);
+            } else if (etag != null) {
+                head.ifMatch(etag);
+            }
+        }
+        requests.incrementAndGet();
+        HeadObjectResponse response;
+        try {
+            response = s3.headObject(head.build());
+        } catch (SdkException e) {
+            throw translate(e, "HeadObject");
+        }
+        pin(response.versionId(), response.eTag(), response.contentLength());
+        synchronized (pinLock) {
+            return size;
+        }
+    }
+
+    @Override
+    public int read(long offset, byte[] target, int targetOffset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        long known;
+        GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(bucket).key(key);
+        synchronized (pinLock) {
+            known = size;
+            if (versionId != null) {
+                get.versionId(versionId);
+            } else if (etag != null) {
+                get.ifMatch(etag);
+            }
+        }
+        if (known >= 0 && offset >= known) {
+            return -1;
+        }
+        long last = offset + length - 1;
+        if (known >= 0) {
+            last = Math.min(last, known - 1);
+        }
+        get.range("bytes=" + offset + "-" + last);
+        requests.incrementAndGet();
+        try (ResponseInputStream<GetObjectResponse> body = s3.getObject(get.build())) {
+            GetObjectResponse response = body.response();
+            long total = totalFromContentRange(response.contentRange());
+            pin(response.versionId(), response.eTag(), total);
+            int wanted = (int) Math.min(length, (total >= 0 ? total : Long.MAX_VALUE) - offset);
+            int n = body.readNBytes(target, targetOffset, wanted);
+            bytes.addAndGet(n);
+            if (n < wanted) {
+                throw new SourceException(SourceException.Kind.UNAVAILABLE,
+                        describe() + ": stream ended after " + n + " of " + wanted + " bytes at offset " + offset);
+            }
+            return n;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 416) {
+                // InvalidRange: the offset is at or past the end (only possible before the size is known).
+                return -1;
+            }
+            throw translate(e, "GetObject");
+        } catch (SdkException e) {
+            throw translate(e, "GetObject");
+        } catch (SourceException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Kind.UNAVAILABLE,
+                    describe() + ": reading at offset " + offset + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void pin(String responseVersion, String responseEtag, long total) throws SourceException {
+        synchronized (pinLock) {
+            boolean changed = (size >= 0 && total >= 0 && total != size)
+                    || (etag != null && responseEtag != null && !etag.equals(responseEtag))
+                    || (versionId != null && responseVersion != null && !versionId.equals(responseVersion));
+            if (changed) {
+                throw new SourceException(SourceException.Kind.CHANGED,
+                        describe() + ": the object changed while it was being read");
+            }
+            if (versionId == null && responseVersion != null && !responseVersion.equals("null")) {
+                // A versioned bucket: pin to this version; an overwrite then cannot reach us.
+                versionId = responseVersion;
+            }
+            if (etag == null) {
+                etag = responseEtag;
+            }
+            if (size < 0) {
+                size = total;
+            }
+        }
+    }
+
+    private long totalFromContentRange(String header) throws SourceException {
+        try {
+            return ContentRange.parse(header).total();
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(SourceException.Kind.UNAVAILABLE, describe() + ": " + e.getMessage());
+        }
+    }
+
+    private SourceException translate(SdkException e, String operation) {
+        String where = describe() + ": " + operation + " failed: ";
+        if (e instanceof NoSuchKeyException) {
+            return new SourceException(SourceException.Kind.NOT_FOUND, where + "no such key", e);
+        }
+        if (e instanceof S3Exception s3e) {
+            String code = s3e.awsErrorDetails() == null ? null : s3e.awsErrorDetails().errorCode();
+            String reason = where + "HTTP " + s3e.statusCode() + (code == null ? "" : " " + code);
+            int status = s3e.statusCode();
+            if (status == 404 || "NoSuchKey".equals(code) || "NoSuchVersion".equals(code)) {
+                return new SourceException(SourceException.Kind.NOT_FOUND, reason, e);
+            }
+            if (status == 403 || "AccessDenied".equals(code)) {
+                return new SourceException(SourceException.Kind.ACCESS_DENIED, reason, e);
+            }
+            if (status == 412 || "PreconditionFailed".equals(code)) {
+                return new SourceException(SourceException.Kind.CHANGED,
+                        describe() + ": the object changed while it was being read (ETag no longer matches)", e);
+            }
+            if (status == 400 && "InvalidArgument".equals(code) && versionId != null) {
+                // S3 answers a malformed version id with 400 InvalidArgument: that version does not exist.
+                return new SourceException(SourceException.Kind.NOT_FOUND, reason, e);
+            }
+            return new SourceException(SourceException.Kind.UNAVAILABLE, reason, e);
+        }
+        // Client side: connection refused, timeouts, throttling retries exhausted.
+        return new SourceException(SourceException.Kind.UNAVAILABLE, where + e.getMessage(), e);
+    }
+
+    @Override
+    public long requestCount() {
+        return requests.get();
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytes.get();
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    /** The client is the caller's: it is shared across probes. */
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,24 @@
+package dev.vidmeta.probe;
+
+/** The outcome of probing one object. Every value except {@link #OK} comes with a human-readable reason. */
+public enum ProbeStatus {
+    /**
+     * MediaInfo read at least one audio, video or image track. A still image counts: it is media to
+     * MediaInfo, and whether a pipeline step (Rekognition Video) accepts it is that step's decision.
+     */
+    OK,
+    /** The object has zero bytes. */
+    EMPTY,
+    /** MediaInfo does not recognize the format, or it recognizes a format that holds no audio, video or image (PDF, a lone subtitle file, ...). */
+    NOT_MEDIA,
+    /** A media container was recognized but no track could be read: truncated or damaged. */
+    UNREADABLE,
+    /** The probe hit a bound (bytes, reads or time) before MediaInfo finished; the metadata may be partial. */
+    LIMIT_EXCEEDED,
+    /** The object changed or vanished between two reads. */
+    SOURCE_CHANGED,
+    /** The caller may not read the object. */
+    ACCESS_DENIED,
+    /** The object does not exist. */
+    NOT_FOUND
+}

@@ -1,0 +1,269 @@
+package dev.vidmeta.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The prefetcher over a counting file source: request and byte counts are what a remote source
+ * would send over the network, and they are deterministic for a given file.
+ */
+class PrefetchingReaderTest {
+
+    /** A first block smaller than the fixtures, so the moov and fragments lie beyond it. */
+    private static final int HEAD = 64 << 10;
+
+    private static PrefetchingReader.Limits limits() {
+        PrefetchingReader.Limits d = PrefetchingReader.Limits.defaults();
+        return new PrefetchingReader.Limits(HEAD, d.readAheadBytes(), d.maxReadAheadBytes(), d.maxMoovBytes(),
+                d.prefetchAheadBytes(), 4, d.cacheBytes(), d.maxBytesPerObject(), d.maxTimePerObject());
+    }
+
+    /** A top-level box as the file really has it. */
+    record Box(String type, long offset, long size) {}
+
+    @Test
+    void moovAtEnd_shouldCostTwoRequests_headAndTail() throws IOException {
+        // GIVEN an MP4 whose moov follows a 1.3 MB mdat
+        Path file = MediaFixtures.moovAtEnd();
+        Box moov = only(boxes(file), "moov");
+        assertThat(moov.offset()).isGreaterThan(HEAD);
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            // WHEN a parser walks it the way MediaInfo does (box headers, whole moov, skip mdat)
+            walkBoxes(reader, file);
+
+            // THEN it took the first block plus the tail (the moov) in one request, and nothing else
+            assertThat(reader.requestCount()).isEqualTo(2);
+            assertThat(reader.bytesRead()).isEqualTo(HEAD + (Files.size(file) - moov.offset()));
+        }
+    }
+
+    @Test
+    void faststart_shouldFetchTheRestOfALargeMoovInOneRequest() throws IOException {
+        // GIVEN a faststart MP4 and a first block smaller than its moov
+        Path file = MediaFixtures.faststart();
+        Box moov = only(boxes(file), "moov");
+        PrefetchingReader.Limits d = limits();
+        int head = (int) (moov.offset() + moov.size() / 2);
+        PrefetchingReader.Limits small = new PrefetchingReader.Limits(head, d.readAheadBytes(),
+                d.maxReadAheadBytes(), d.maxMoovBytes(), d.prefetchAheadBytes(), 4, d.cacheBytes(),
+                d.maxBytesPerObject(), d.maxTimePerObject());
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), small)) {
+            walkBoxes(reader, file);
+
+            // THEN: the first block, then the moov's remainder plus one first block's worth of mdat
+            assertThat(reader.requestCount()).isEqualTo(2);
+            assertThat(reader.bytesRead()).isEqualTo(moov.offset() + moov.size() + head);
+        }
+    }
+
+    @Test
+    void fragmentedWithMfra_shouldPrefetchEveryMoofFromTheIndex() throws IOException {
+        // GIVEN a fragmented MP4 with an mfra index at the end
+        Path file = MediaFixtures.fragmentedWithMfra();
+        List<Box> boxes = boxes(file);
+        long moofsBeyondHead = boxes.stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).count();
+        assertThat(moofsBeyondHead).isGreaterThanOrEqualTo(8);
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            walkBoxes(reader, file);
+
+            // THEN: first block, one tail read holding the mfra, one bounded read per moof -- and no
+            // request for the mdat between them or for the mfra when the parser reaches it
+            assertThat(reader.requestCount()).isEqualTo(2 + moofsBeyondHead);
+            long largestMoof = boxes.stream().filter(b -> b.type().equals("moof")).mapToLong(Box::size).max().orElseThrow();
+            assertThat(reader.bytesRead()).isLessThan(HEAD + (64 << 10) + moofsBeyondHead * (2 * largestMoof + 2048));
+        }
+    }
+
+    @Test
+    void fragmented_shouldRequestTheMoofsAheadOfTheParser() throws Exception {
+        // GIVEN a fragmented MP4 with an mfra index
+        Path file = MediaFixtures.fragmentedWithMfra();
+        long moofsBeyondHead = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).count();
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            // WHEN the parser has read only the first bytes
+            reader.read(0, new byte[8], 0, 8);
+
+            // THEN the moof headers are being fetched in the background anyway (bounded wait, no timing claim)
+            for (int i = 0; i < 200 && reader.requestCount() < 2 + moofsBeyondHead; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(reader.requestCount()).isEqualTo(2 + moofsBeyondHead);
+        }
+    }
+
+    @Test
+    void fragmentedWithSidx_shouldPrefetchEveryMoofWithoutReadingTheTail() throws IOException {
+        Path file = MediaFixtures.fragmentedWithSidx();
+        List<Box> boxes = boxes(file);
+        assertThat(boxes).extracting(Box::type).contains("sidx");
+        long moofsBeyondHead = boxes.stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).count();
+        Box mfra = only(boxes, "mfra");
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            walkBoxes(reader, file);
+
+            // THEN: first block, one read per moof, and one more when the parser reaches the mfra
+            assertThat(reader.requestCount()).isEqualTo(1 + moofsBeyondHead + 1);
+            assertThat(reader.bytesRead()).isLessThan(HEAD + moofsBeyondHead * (16 << 10) + mfra.size());
+        }
+    }
+
+    @Test
+    void sequentialReads_shouldGrowTheBlock_andReturnTheFileExactly() throws IOException {
+        // GIVEN an MPEG-TS, read front to back in 64 KB chunks as the probe does
+        Path file = MediaFixtures.mpegTs();
+        byte[] expected = Files.readAllBytes(file);
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            byte[] got = readAll(reader, 64 << 10);
+
+            // THEN the bytes are the file's, read once, in blocks of 64K, 512K, 1M, 2M... not 64 KB each
+            assertThat(got).isEqualTo(expected);
+            assertThat(reader.bytesRead()).isEqualTo(expected.length);
+            assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(expected.length));
+        }
+    }
+
+    @Test
+    void cache_shouldStayWithinItsBound_whateverTheFileSize() throws IOException {
+        Path file = MediaFixtures.mpegTs();
+        PrefetchingReader.Limits d = limits();
+        long bound = 512 << 10;
+        PrefetchingReader.Limits tight = new PrefetchingReader.Limits(HEAD, 128 << 10, 256 << 10, d.maxMoovBytes(),
+                d.prefetchAheadBytes(), 4, bound, d.maxBytesPerObject(), d.maxTimePerObject());
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), tight)) {
+            long most = 0;
+            byte[] chunk = new byte[64 << 10];
+            for (long pos = 0; pos < reader.size(); ) {
+                pos += reader.read(pos, chunk, 0, chunk.length);
+                most = Math.max(most, reader.heldBytes());
+            }
+            assertThat(Files.size(file)).isGreaterThan(2 * bound);
+            assertThat(most).isLessThanOrEqualTo(bound);
+        }
+    }
+
+    @Test
+    void read_shouldFailLimitExceeded_whenTheByteBudgetIsSpent() throws IOException {
+        Path file = MediaFixtures.mpegTs();
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file),
+                limits().withMaxBytesPerObject(300 << 10))) {
+            assertThatThrownBy(() -> readAll(reader, 64 << 10))
+                    .isInstanceOfSatisfying(SourceException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SourceException.Kind.LIMIT_EXCEEDED));
+            assertThat(reader.bytesRead()).isLessThanOrEqualTo(300 << 10);
+        }
+    }
+
+    @Test
+    void read_shouldFailLimitExceeded_whenTheTimeBudgetIsSpent() throws IOException {
+        Path file = MediaFixtures.mpegTs();
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file),
+                limits().withMaxTimePerObject(Duration.ZERO))) {
+            assertThatThrownBy(() -> reader.read(0, new byte[10], 0, 10))
+                    .isInstanceOfSatisfying(SourceException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SourceException.Kind.LIMIT_EXCEEDED));
+        }
+    }
+
+    @Test
+    void absurdBoxSize_shouldPlanNothing_andStillServeTheBytes(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        // GIVEN an ftyp followed by an mdat that claims to be far larger than the file
+        ByteBuffer bytes = ByteBuffer.allocate(200_000);
+        bytes.putInt(16).put("ftypisom".getBytes()).putInt(0);
+        bytes.putInt(Integer.MAX_VALUE).put("mdat".getBytes());
+        Path file = dir.resolve("absurd.mp4");
+        Files.write(file, bytes.array());
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            byte[] got = readAll(reader, 64 << 10);
+
+            assertThat(got).isEqualTo(bytes.array());
+            assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(200_000));
+        }
+    }
+
+    /** Head block, then misses of 512 KB, 1 MB, 2 MB, 4 MB, 4 MB... */
+    private static long expectedDoublingRequests(long size) {
+        PrefetchingReader.Limits l = limits();
+        long requests = 1;
+        long pos = Math.min(size, l.headBytes());
+        long block = l.readAheadBytes();
+        while (pos < size) {
+            pos += block;
+            block = Math.min(block * 2, l.maxReadAheadBytes());
+            requests++;
+        }
+        return requests;
+    }
+
+    /**
+     * Reads box headers and the whole of ftyp/moov/moof/sidx/mfra, seeking over mdat: the access
+     * pattern of MediaInfo's MP4 parser. Checks every byte against the file.
+     */
+    private static void walkBoxes(RangedReader reader, Path file) throws IOException {
+        byte[] expected = Files.readAllBytes(file);
+        for (Box box : boxes(file)) {
+            long length = box.type().equals("mdat") ? 16 : box.size();
+            byte[] got = readExactly(reader, box.offset(), (int) length);
+            assertThat(got).isEqualTo(Arrays.copyOfRange(expected, (int) box.offset(), (int) (box.offset() + length)));
+        }
+    }
+
+    private static byte[] readExactly(RangedReader reader, long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        int filled = 0;
+        while (filled < length) {
+            int n = reader.read(offset + filled, out, filled, length - filled);
+            assertThat(n).isPositive();
+            filled += n;
+        }
+        return out;
+    }
+
+    private static byte[] readAll(RangedReader reader, int chunk) throws IOException {
+        byte[] out = new byte[(int) reader.size()];
+        byte[] buffer = new byte[chunk];
+        long pos = 0;
+        int n;
+        while ((n = reader.read(pos, buffer, 0, chunk)) > 0) {
+            System.arraycopy(buffer, 0, out, (int) pos, n);
+            pos += n;
+        }
+        return out;
+    }
+
+    private static List<Box> boxes(Path file) throws IOException {
+        ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(file));
+        List<Box> boxes = new ArrayList<>();
+        long pos = 0;
+        while (pos + 8 <= all.limit()) {
+            long size = Integer.toUnsignedLong(all.getInt((int) pos));
+            String type = new String(all.array(), (int) pos + 4, 4);
+            if (size == 1) {
+                size = all.getLong((int) pos + 8);
+            }
+            boxes.add(new Box(type, pos, size));
+            pos += size;
+        }
+        return boxes;
+    }
+
+    private static Box only(List<Box> boxes, String type) {
+        return boxes.stream().filter(b -> b.type().equals(type)).findFirst().orElseThrow();
+    }
+}
