@@ -71,6 +71,9 @@ public final class RecordBuilder {
         if (isPresent(input.failure())) {
             JsonNode f = input.failure();
             reasons.add(f.path("state").asText("Probe And Analyze") + " failed: " + describeError(f));
+            if (!isPresent(input.probe()) && !isPresent(input.analysis())) {
+                return RecordStatus.FAILED;
+            }
         }
         Part probe = probePart(input.probe(), item, reasons);
         Part analysis = analysisPart(input.analysis(), item, reasons);
@@ -107,7 +110,7 @@ public final class RecordBuilder {
         }
         return switch (status) {
             case "OK" -> Part.OK;
-            case "NOT_MEDIA" -> {
+            case "NOT_MEDIA", "EMPTY" -> {
                 reasons.add("probe: not a media file" + suffix(probe.path("reason").asText("")));
                 yield Part.NOT_MEDIA;
             }

@@ -5,23 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The few technical fields the record's indexes query by, lifted out of the probe's {@code technical} document
- * to top-level attributes (DynamoDB indexes only use top-level attributes).
+ * to top-level attributes (DynamoDB indexes only use top-level attributes). Field names are the probe's
+ * {@code TechnicalMetadata}: {@code general.format}, {@code general.durationSeconds}, {@code video[].codec}.
  */
 record TechnicalIndex(String container, String videoCodec, Long durationMs) {
 
     static TechnicalIndex of(JsonNode technical) {
         JsonNode general = technical.path("general");
-        String container = text(general, "container", "format");
+        String container = text(general, "format");
         Long duration = null;
-        JsonNode d = general.get("durationMs");
-        if (d != null && d.isNumber()) {
-            duration = d.asLong();
-        } else if (general.path("durationSeconds").isNumber()) {
+        if (general.path("durationSeconds").isNumber()) {
             duration = Math.round(general.get("durationSeconds").asDouble() * 1000);
         }
         String codec = null;
         for (JsonNode track : technical.path("video")) {
-            codec = text(track, "codec", "format");
+            codec = text(track, "codec");
             if (codec != null) {
                 break;
             }

@@ -46,14 +46,15 @@ class StateMachineDefinitionTest {
             JsonNode lastCatch = state.path("Catch").get(state.path("Catch").size() - 1);
             assertThat(lastCatch.path("ErrorEquals").get(0).asText()).as(name).isEqualTo("States.ALL");
         });
-        assertThat(checked).containsExactlyInAnyOrder("Probe Media", "Analyze With Rekognition", "Merge Record");
+        assertThat(checked).containsExactlyInAnyOrder(
+                "Probe Media", "Analyze With Rekognition", "Merge Record", "Record Failure");
     }
 
     @Test
     void everyCatch_shouldLeadToTheRecord_orToAStateThatEndsABranchWithAStatus() {
         forEachState(definition, (name, state) -> state.path("Catch").forEach(c -> assertThat(c.path("Next").asText())
                 .as(name).isIn("Probe Failed", "Analysis Failed", "Merge Record", "Record Failure",
-                        "Newer Record Kept", "Record Not Written")));
+                        "Record Not Written")));
     }
 
     @Test
@@ -115,7 +116,7 @@ class StateMachineDefinitionTest {
         }
         assertThat(names).allMatch(n -> n.matches("[a-z][a-z0-9_]*"));
         assertThat(names).containsExactly("analysis_timeout_seconds", "merge_record_function_arn",
-                "probe_function_arn", "record_table_name", "results_bucket", "results_prefix",
+                "probe_function_arn", "results_bucket", "results_prefix",
                 "start_analysis_function_arn", "watched_prefixes", "watched_suffixes");
     }
 
