@@ -32,11 +32,16 @@ import java.util.Set;
  *       the position.</li>
  *   <li><b>Short forward jumps are read through</b> (under 128 KiB), as Reader_File does, so the
  *       parser skips them itself; a seek at or past the end stops reading.</li>
- *   <li><b>The file name is set</b> ({@code File_FileName}) when the caller knows it: some parsers
- *       keep per-stream state only "if this is not a buffer" (File_Mk::Streams_Finish), and the name
- *       fills @ref and FileExtension as the CLI does.</li>
+ *   <li><b>The file name is set</b> ({@code File_FileName}) when the caller knows it: parsers test
+ *       for a name to tell a file from a buffer (File_Mk::Streams_Finish frees its per-stream state
+ *       only with one), and the name fills @ref and FileExtension as the CLI does.</li>
  * </ul>
- * A MediaInfo handle is not thread-safe: every call to {@link #probe} uses its own.
+ * One thing differs on purpose: the ParseSpeed. The CLI's default (0.5) reads about ten seconds of
+ * media; {@link ContainerSniffer} lowers it to 0 for ISO BMFF/QuickTime and MPEG-TS, where the JSON
+ * stays identical, and keeps the default for Matroska/WebM, where ParseSpeed 0 loses FrameRate and
+ * FrameCount (the "buffer mode loses FrameRate on MKV" trap is a ParseSpeed effect; see there).
+ *
+ * <p>A MediaInfo handle is not thread-safe: every call to {@link #probe} uses its own.
  */
 public final class MediaProbe {
 
@@ -103,6 +108,7 @@ public final class MediaProbe {
                 case ACCESS_DENIED -> ProbeStatus.ACCESS_DENIED;
                 case CHANGED -> ProbeStatus.SOURCE_CHANGED;
                 case UNAVAILABLE -> throw e;
+                case LIMIT_EXCEEDED -> ProbeStatus.LIMIT_EXCEEDED;
             };
             return ProbeResult.failed(status, e.getMessage(), source, stats(reader, started));
         }
@@ -120,11 +126,17 @@ public final class MediaProbe {
         long deadline = started + limits.timeout().toNanos();
         byte[] chunk = new byte[FIRST_READ_SIZE];
         try (Memory nativeChunk = new Memory(limits.maxReadSize())) {
+            // The first read happens before Open_Buffer_Init: its bytes pick the ParseSpeed, which
+            // the parser reads when it is initialized.
+            int firstLength = (int) Math.min(Math.min(FIRST_READ_SIZE, limits.maxReadSize()), size);
+            int first = readFully(reader, 0, chunk, firstLength, size);
+            mediaInfo.option("File_ParseSpeed", ContainerSniffer.parseSpeed(chunk, first));
             mediaInfo.openBufferInit(size, 0);
-            long position = 0;
-            long fed = 0;
-            int reads = 0;
-            int status = 0;
+            nativeChunk.write(0, chunk, 0, first);
+            int status = mediaInfo.openBufferContinue(nativeChunk, first);
+            long position = first;
+            long fed = first;
+            int reads = 1;
             while ((status & MediaInfoHandle.FINALIZED) == 0) {
                 long goTo = mediaInfo.openBufferContinueGoToGet();
                 if (goTo != MediaInfoHandle.NO_SEEK) {

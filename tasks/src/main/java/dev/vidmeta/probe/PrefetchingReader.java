@@ -65,7 +65,7 @@ public final class PrefetchingReader implements RangedReader {
             Duration maxTimePerObject) {
 
         public static Limits defaults() {
-            return new Limits(256 << 10, 512 << 10, 4 << 20, 16 << 20, 8 << 20, 32, 32L << 20, 512L << 20,
+            return new Limits(256 << 10, 512 << 10, 4 << 20, 12 << 20, 4 << 20, 32, 20L << 20, 512L << 20,
                     Duration.ofMinutes(2));
         }
 
@@ -86,14 +86,21 @@ public final class PrefetchingReader implements RangedReader {
         final int length;
         final CompletableFuture<byte[]> data;
         final boolean planned;
+        final boolean streaming;
         long lastUse;
         boolean served;
 
-        Block(long start, int length, CompletableFuture<byte[]> data, boolean planned) {
+        Block(long start, int length, CompletableFuture<byte[]> data, boolean planned, boolean streaming) {
             this.start = start;
             this.length = length;
             this.data = data;
             this.planned = planned;
+            this.streaming = streaming;
+        }
+
+        static Block fetched(long start, byte[] data, int length, boolean streaming) {
+            byte[] exact = length == data.length ? data : Arrays.copyOf(data, length);
+            return new Block(start, length, CompletableFuture.completedFuture(exact), false, streaming);
         }
 
         long end() {
@@ -160,8 +167,14 @@ public final class PrefetchingReader implements RangedReader {
         int n = (int) Math.min(length, block.end() - offset);
         System.arraycopy(data, (int) (offset - block.start), target, targetOffset, n);
         block.lastUse = ++clock;
-        if (block.planned && !block.served) {
-            unservedPlannedBytes -= block.length;
+        if (!block.served) {
+            if (block.planned) {
+                unservedPlannedBytes -= block.length;
+            }
+            if (block.streaming) {
+                // The parser is streaming through: have the next block in flight while it parses this one.
+                readAheadAfter(block);
+            }
         }
         block.served = true;
         schedulePlanned();
@@ -180,8 +193,9 @@ public final class PrefetchingReader implements RangedReader {
         if (headLength <= 0) {
             return;
         }
-        byte[] exact = headLength == head.length ? head : Arrays.copyOf(head, headLength);
-        put(new Block(0, headLength, CompletableFuture.completedFuture(exact), false));
+        Block first = Block.fetched(0, head, headLength, false);
+        put(first);
+        byte[] exact = first.data.join();
         Mp4Layout layout = Mp4Layout.read(exact, headLength, size);
         if (layout != null) {
             planMp4(layout, headLength);
@@ -216,14 +230,7 @@ public final class PrefetchingReader implements RangedReader {
             }
         }
         plan = List.copyOf(ranges);
-        if (!plan.isEmpty()) {
-            prefetcher = Executors.newFixedThreadPool(limits.parallelism(), runnable -> {
-                Thread thread = new Thread(runnable, "prefetch " + source.describe());
-                thread.setDaemon(true);
-                return thread;
-            });
-            schedulePlanned();
-        }
+        schedulePlanned();
     }
 
     /** The mfra at the end: its mfro (last 16 bytes) gives its size; one tail read usually has it all. */
@@ -261,8 +268,7 @@ public final class PrefetchingReader implements RangedReader {
         if (n <= 0) {
             return null;
         }
-        Block block = new Block(start, n, CompletableFuture.completedFuture(
-                n == data.length ? data : Arrays.copyOf(data, n)), false);
+        Block block = Block.fetched(start, data, n, false);
         put(block);
         return block;
     }
@@ -271,30 +277,59 @@ public final class PrefetchingReader implements RangedReader {
     private void schedulePlanned() throws IOException {
         while (nextPlanned < plan.size() && unservedPlannedBytes < limits.prefetchAheadBytes()) {
             Range range = plan.get(nextPlanned++);
-            if (blockAt(range.start()) != null) {
-                continue;
+            if (blockAt(range.start()) == null) {
+                Block block = startAsync(range.start(), range.length(), true, false);
+                unservedPlannedBytes += block.length;
             }
-            int length = clipToNextBlock(range.start(), range.length());
-            reserve(length);
-            CompletableFuture<byte[]> data = CompletableFuture.supplyAsync(() -> {
-                try {
-                    byte[] bytes = new byte[length];
-                    int n = readFully(range.start(), bytes, length);
-                    return n == length ? bytes : Arrays.copyOf(bytes, Math.max(n, 0));
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }, prefetcher);
-            put(new Block(range.start(), length, data, true));
-            unservedPlannedBytes += length;
         }
+    }
+
+    /** Fetches the block after a streamed one in the background, twice as big (up to the bound). */
+    private void readAheadAfter(Block block) throws IOException {
+        long start = block.end();
+        if (start >= size || blockAt(start) != null) {
+            return;
+        }
+        long length = Math.min(Math.min((long) block.length * 2, limits.maxReadAheadBytes()), size - start);
+        Block next = startAsync(start, (int) length, false, true);
+        lastMissEnd = next.end();
+        readAhead = next.length;
+    }
+
+    private Block startAsync(long start, int wanted, boolean planned, boolean streaming) throws IOException {
+        int length = clipToNextBlock(start, wanted);
+        reserve(length);
+        CompletableFuture<byte[]> data = CompletableFuture.supplyAsync(() -> {
+            try {
+                byte[] bytes = new byte[length];
+                int n = readFully(start, bytes, length);
+                return n == length ? bytes : Arrays.copyOf(bytes, Math.max(n, 0));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, executor());
+        Block block = new Block(start, length, data, planned, streaming);
+        put(block);
+        return block;
+    }
+
+    private ExecutorService executor() {
+        if (prefetcher == null) {
+            prefetcher = Executors.newFixedThreadPool(limits.parallelism(), runnable -> {
+                Thread thread = new Thread(runnable, "prefetch " + source.describe());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return prefetcher;
     }
 
     private Block fetchOnMiss(long offset, int length) throws IOException {
         // Sequential misses (TS, MKV, mdat data) double the block; a seek starts again small. The first
         // miss after the head block does not count as sequential: with ParseSpeed 0 MediaInfo wants
         // only a few hundred KB of MP4/MKV frames there.
-        readAhead = offset == lastMissEnd
+        boolean sequential = offset == lastMissEnd;
+        readAhead = sequential
                 ? (int) Math.min((long) readAhead * 2, limits.maxReadAheadBytes())
                 : limits.readAheadBytes();
         int want = (int) Math.min(Math.max(readAhead, length), size - offset);
@@ -306,8 +341,8 @@ public final class PrefetchingReader implements RangedReader {
             throw new SourceException(SourceException.Kind.CHANGED,
                     source.describe() + ": ended at " + offset + ", before its size " + size);
         }
-        Block block = new Block(offset, n,
-                CompletableFuture.completedFuture(n == want ? data : Arrays.copyOf(data, n)), false);
+        // A second block in a row means the parser streams (TS, MKV): from now on read ahead of it.
+        Block block = Block.fetched(offset, data, n, sequential);
         put(block);
         lastMissEnd = offset + n;
         return block;

@@ -28,7 +28,9 @@ public final class Fixtures {
         MP4_FASTSTART("faststart.mp4", true),
         MP4_FRAGMENTED("fragmented.mp4", true),
         MOV_PRORES("prores.mov", true),
+        /** H.264 with B-frames + Opus: the file on which ParseSpeed 0 loses FrameRate (see ContainerSniffer). */
         MKV_H264_OPUS("h264-opus.mkv", true),
+        MKV_SUBTITLES("subtitles.mkv", true),
         WEBM_VP9_OPUS("vp9-opus.webm", true),
         MPEG_TS("h264-aac.ts", true),
         MP4_HEVC_HDR10("hevc-hdr10.mp4", true),
@@ -110,15 +112,16 @@ public final class Fixtures {
                     "-movflags", "+frag_keyframe+empty_moov+default_base_moof"));
             case MOV_PRORES -> ffmpeg(out, "mov", args(VIDEO, TONE, "-t", "1", "-c:v", "prores_ks", "-profile:v",
                     "0", "-c:a", "pcm_s16le"));
-            case MKV_H264_OPUS -> {
+            case MKV_H264_OPUS -> ffmpeg(out, "matroska", args(VIDEO, TONE, "-t", "2", H264, "-c:a", "libopus",
+                    "-b:a", "32k", "-metadata", "title=vidmeta fixture", "-metadata:s:a:0", "language=fra",
+                    "-metadata:s:a:0", "title=Tone"));
+            case MKV_SUBTITLES -> {
                 Path subtitles = Files.createTempFile(directory, "subtitles-", ".srt");
                 try {
-                    Files.writeString(subtitles, "1\n00:00:00,500 --> 00:00:01,500\nHello\n\n");
-                    ffmpeg(out, "matroska", args(VIDEO, TONE, "-i", subtitles.toString(), "-t", "2",
-                            "-map", "0:v", "-map", "1:a", "-map", "2:s", H264, "-c:a", "libopus", "-b:a", "32k",
-                            "-c:s", "srt", "-metadata", "title=vidmeta fixture",
-                            "-metadata:s:a:0", "language=fra", "-metadata:s:a:0", "title=Tone",
-                            "-metadata:s:s:0", "language=eng", "-disposition:s:0", "forced"));
+                    Files.writeString(subtitles, "1\n00:00:00,200 --> 00:00:00,800\nHello\n\n");
+                    ffmpeg(out, "matroska", args(VIDEO, "-i", subtitles.toString(), "-t", "1", "-map", "0:v",
+                            "-map", "1:s", H264, "-c:s", "srt", "-metadata:s:s:0", "language=eng",
+                            "-disposition:s:0", "forced"));
                 } finally {
                     Files.deleteIfExists(subtitles);
                 }

@@ -26,7 +26,7 @@ class TechnicalMetadataTest {
 
     @Test
     void fromMediaInfo_shouldReadContainerAndTracks_whenMatroskaWithTaggedTracks() throws IOException {
-        // GIVEN the MKV fixture: H.264 320x240 at 25 fps, mono Opus tagged fra/"Tone", a forced English SRT
+        // GIVEN the MKV fixture: H.264 320x240 at 25 fps, mono Opus tagged fra/"Tone"
         // WHEN it is probed
         TechnicalMetadata metadata = metadataOf(Fixture.MKV_H264_OPUS);
 
@@ -57,10 +57,18 @@ class TechnicalMetadataTest {
             assertThat(audio.title()).isEqualTo("Tone");
             assertThat(audio.isForced()).isFalse();
         });
+    }
+
+    @Test
+    void fromMediaInfo_shouldReadTextTrackFlags_whenForcedSubtitles() throws IOException {
+        TechnicalMetadata metadata = metadataOf(Fixture.MKV_SUBTITLES);
+
         assertThat(metadata.text()).singleElement().satisfies(text -> {
             assertThat(text.codec()).isEqualTo("UTF-8");
+            assertThat(text.codecId()).isEqualTo("S_TEXT/UTF8");
             assertThat(text.language()).isEqualTo("en");
             assertThat(text.isForced()).isTrue();
+            assertThat(text.isDefault()).isFalse();
         });
     }
 

@@ -1,0 +1,552 @@
+package dev.vidmeta.local.sfn;
+
+import dev.vidmeta.local.sfn.Definition.Branch;
+import dev.vidmeta.local.sfn.Definition.Catcher;
+import dev.vidmeta.local.sfn.Definition.Choice;
+import dev.vidmeta.local.sfn.Definition.ChoiceRule;
+import dev.vidmeta.local.sfn.Definition.Fail;
+import dev.vidmeta.local.sfn.Definition.Flow;
+import dev.vidmeta.local.sfn.Definition.MapState;
+import dev.vidmeta.local.sfn.Definition.Parallel;
+import dev.vidmeta.local.sfn.Definition.Pass;
+import dev.vidmeta.local.sfn.Definition.Retrier;
+import dev.vidmeta.local.sfn.Definition.State;
+import dev.vidmeta.local.sfn.Definition.Succeed;
+import dev.vidmeta.local.sfn.Definition.Task;
+import dev.vidmeta.local.sfn.Definition.Wait;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads an Amazon States Language definition, accepting only what {@link Interpreter} runs faithfully: JSONata
+ * query language, the eight state types with their JSONata fields, inline Map, and Lambda tasks. Anything else
+ * (JSONPath fields, ResultSelector, distributed Map, other service integrations, unknown fields) is rejected
+ * with a message naming the state and the feature, so a definition is never silently mis-run.
+ *
+ * <p>Field sets follow https://states-language.net/ and
+ * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html (JSONata states have Arguments
+ * and Output instead of the five JSONPath fields).
+ */
+final class DefinitionParser {
+
+    static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+    static final String LAMBDA_INVOKE_CALLBACK = LAMBDA_INVOKE + ".waitForTaskToken";
+
+    private static final Set<String> JSONPATH_FIELDS = Set.of("InputPath", "Parameters", "ResultSelector",
+            "ResultPath", "OutputPath", "ItemsPath", "Result", "TimeoutSecondsPath", "HeartbeatSecondsPath",
+            "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath", "Iterator");
+    private static final Set<String> LAMBDA_ARGUMENTS = Set.of("FunctionName", "Payload", "Qualifier");
+    private static final Set<String> MAX_FIELDS_COMMON = Set.of("Type", "Comment", "QueryLanguage");
+
+    private final Set<String> allStateNames = new HashSet<>();
+
+    private DefinitionParser() {
+    }
+
+    static Definition parse(String json) {
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDefinitionException("definition is not valid JSON: " + e.getMessage());
+        }
+        Map<String, Object> top = object(parsed, "the definition");
+        Object language = top.get("QueryLanguage");
+        if (!"JSONata".equals(language)) {
+            throw new InvalidDefinitionException("QueryLanguage " + (language == null ? "JSONPath (the default)"
+                    : language) + " is not supported: set \"QueryLanguage\": \"JSONata\" at the top level");
+        }
+        allowOnly(top, "the definition", Set.of("StartAt", "States", "Comment", "Version", "TimeoutSeconds",
+                "QueryLanguage"));
+        if (top.containsKey("Version") && !"1.0".equals(top.get("Version"))) {
+            throw new InvalidDefinitionException("Version must be \"1.0\", was " + top.get("Version"));
+        }
+        Integer timeout = top.containsKey("TimeoutSeconds")
+                ? positiveInt(top.get("TimeoutSeconds"), "the definition", "TimeoutSeconds") : null;
+        DefinitionParser parser = new DefinitionParser();
+        Branch root = parser.branch(top, "the definition", Set.of());
+        return new Definition(root, timeout);
+    }
+
+    /** Parses a StartAt/States block; {@code outerAssigned} are variable names enclosing scopes assign. */
+    private Branch branch(Map<String, Object> block, String where, Set<String> outerAssigned) {
+        String startAt = string(block.get("StartAt"), where, "StartAt");
+        Map<String, Object> rawStates = object(block.get("States"), where + " field States");
+        if (rawStates.isEmpty()) {
+            throw new InvalidDefinitionException(where + ": States must not be empty");
+        }
+        // Variables assigned in this scope, checked against inner scopes: AWS rejects an inner state that
+        // assigns a variable an outer scope already has.
+        Set<String> assignedHere = new HashSet<>();
+        for (Map.Entry<String, Object> e : rawStates.entrySet()) {
+            Map<String, Object> raw = object(e.getValue(), "state '" + e.getKey() + "'");
+            collectAssigned(raw, assignedHere);
+        }
+        for (String name : assignedHere) {
+            if (outerAssigned.contains(name)) {
+                throw new InvalidDefinitionException(where + ": variable '" + name + "' is assigned in a nested"
+                        + " scope but also in an enclosing scope; inner scopes cannot assign outer variables");
+            }
+        }
+        Set<String> visible = new HashSet<>(outerAssigned);
+        visible.addAll(assignedHere);
+        Map<String, State> states = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : rawStates.entrySet()) {
+            String name = e.getKey();
+            if (name.isEmpty() || name.length() > 80) {
+                throw new InvalidDefinitionException("state name '" + name + "' must be 1 to 80 characters");
+            }
+            if (!allStateNames.add(name)) {
+                throw new InvalidDefinitionException("state name '" + name + "' is used more than once;"
+                        + " state names must be unique within the state machine");
+            }
+            states.put(name, state(name, object(e.getValue(), "state '" + name + "'"), visible));
+        }
+        if (!states.containsKey(startAt)) {
+            throw new InvalidDefinitionException(where + ": StartAt '" + startAt + "' is not a state of "
+                    + states.keySet());
+        }
+        Branch branch = new Branch(startAt, states);
+        checkTransitions(branch, where);
+        return branch;
+    }
+
+    private static void collectAssigned(Map<String, Object> raw, Set<String> into) {
+        if (raw.get("Assign") instanceof Map<?, ?> assign) {
+            assign.keySet().forEach(k -> into.add((String) k));
+        }
+        for (String list : List.of("Catch", "Choices")) {
+            if (raw.get(list) instanceof List<?> items) {
+                for (Object item : items) {
+                    if (item instanceof Map<?, ?> m && m.get("Assign") instanceof Map<?, ?> assign) {
+                        assign.keySet().forEach(k -> into.add((String) k));
+                    }
+                }
+            }
+        }
+    }
+
+    private State state(String name, Map<String, Object> raw, Set<String> visibleAssigned) {
+        String where = "state '" + name + "'";
+        String type = string(raw.get("Type"), where, "Type");
+        Object language = raw.get("QueryLanguage");
+        if (language != null && !"JSONata".equals(language)) {
+            throw new InvalidDefinitionException(where + ": QueryLanguage " + language + " is not supported");
+        }
+        for (String field : raw.keySet()) {
+            if (JSONPATH_FIELDS.contains(field)) {
+                throw new InvalidDefinitionException(where + ": field " + field + " is not supported: it belongs"
+                        + " to the JSONPath query language (JSONata states use Arguments/Output/Items)");
+            }
+        }
+        return switch (type) {
+            case "Pass" -> {
+                allowOnly(raw, where, with("Next", "End", "Output", "Assign"));
+                yield new Pass(name, flow(raw, where));
+            }
+            case "Task" -> task(name, raw, where);
+            case "Choice" -> choice(name, raw, where);
+            case "Wait" -> {
+                allowOnly(raw, where, with("Next", "End", "Output", "Assign", "Seconds", "Timestamp"));
+                boolean seconds = raw.containsKey("Seconds");
+                if (seconds == raw.containsKey("Timestamp")) {
+                    throw new InvalidDefinitionException(where + ": a Wait state needs exactly one of Seconds"
+                            + " and Timestamp");
+                }
+                if (seconds && !Expressions.isTemplate(raw.get("Seconds"))) {
+                    nonNegativeInt(raw.get("Seconds"), where, "Seconds");
+                }
+                Object timestamp = raw.get("Timestamp");
+                if (timestamp != null && !Expressions.isTemplate(timestamp)) {
+                    Interpreter.parseTimestamp(string(timestamp, where, "Timestamp"), where);
+                }
+                check(raw.get("Seconds"), where, "Seconds");
+                check(timestamp, where, "Timestamp");
+                yield new Wait(name, raw.get("Seconds"), timestamp, flow(raw, where));
+            }
+            case "Parallel" -> {
+                allowOnly(raw, where, with("Next", "End", "Output", "Assign", "Branches", "Arguments", "Retry",
+                        "Catch"));
+                List<Object> rawBranches = list(raw.get("Branches"), where, "Branches");
+                if (rawBranches.isEmpty()) {
+                    throw new InvalidDefinitionException(where + ": Branches must not be empty");
+                }
+                List<Branch> branches = new ArrayList<>();
+                for (int i = 0; i < rawBranches.size(); i++) {
+                    String branchWhere = where + " branch " + i;
+                    Map<String, Object> b = object(rawBranches.get(i), branchWhere);
+                    allowOnly(b, branchWhere, Set.of("StartAt", "States", "Comment", "QueryLanguage"));
+                    branches.add(branch(b, branchWhere, visibleAssigned));
+                }
+                check(raw.get("Arguments"), where, "Arguments");
+                yield new Parallel(name, branches, raw.get("Arguments"), retry(raw, where), catchers(raw, where),
+                        flow(raw, where));
+            }
+            case "Map" -> map(name, raw, where, visibleAssigned);
+            case "Succeed" -> {
+                allowOnly(raw, where, with("Output"));
+                check(raw.get("Output"), where, "Output");
+                yield new Succeed(name, raw.get("Output"));
+            }
+            case "Fail" -> {
+                allowOnly(raw, where, with("Error", "Cause"));
+                for (String f : List.of("Error", "Cause")) {
+                    if (raw.containsKey(f) && !(raw.get(f) instanceof String)) {
+                        throw new InvalidDefinitionException(where + ": " + f + " must be a string or a JSONata"
+                                + " template");
+                    }
+                    check(raw.get(f), where, f);
+                }
+                yield new Fail(name, raw.get("Error"), raw.get("Cause"));
+            }
+            default -> throw new InvalidDefinitionException(where + ": Type '" + type + "' is not a state type");
+        };
+    }
+
+    private Task task(String name, Map<String, Object> raw, String where) {
+        allowOnly(raw, where, with("Next", "End", "Output", "Assign", "Resource", "Arguments", "Retry", "Catch",
+                "TimeoutSeconds", "HeartbeatSeconds"));
+        String resource = string(raw.get("Resource"), where, "Resource");
+        boolean callback;
+        if (resource.equals(LAMBDA_INVOKE)) {
+            callback = false;
+        } else if (resource.equals(LAMBDA_INVOKE_CALLBACK)) {
+            callback = true;
+        } else {
+            throw new InvalidDefinitionException(where + ": Resource '" + resource + "' is not supported locally"
+                    + " (supported: " + LAMBDA_INVOKE + " and " + LAMBDA_INVOKE_CALLBACK + ")");
+        }
+        Object arguments = raw.get("Arguments");
+        if (arguments instanceof Map<?, ?> args) {
+            for (Object key : args.keySet()) {
+                if (!LAMBDA_ARGUMENTS.contains(key)) {
+                    throw new InvalidDefinitionException(where + ": Arguments field " + key + " is not supported"
+                            + " for lambda:invoke (supported: " + LAMBDA_ARGUMENTS + ")");
+                }
+            }
+            if (!args.containsKey("FunctionName")) {
+                throw new InvalidDefinitionException(where + ": Arguments must name the FunctionName to invoke");
+            }
+        } else if (!Expressions.isTemplate(arguments)) {
+            throw new InvalidDefinitionException(where + ": lambda:invoke needs Arguments with a FunctionName");
+        }
+        check(arguments, where, "Arguments");
+        Object timeout = raw.get("TimeoutSeconds");
+        Object heartbeat = raw.get("HeartbeatSeconds");
+        if (timeout != null && !Expressions.isTemplate(timeout)) {
+            positiveInt(timeout, where, "TimeoutSeconds");
+        }
+        if (heartbeat != null && !Expressions.isTemplate(heartbeat)) {
+            int beat = positiveInt(heartbeat, where, "HeartbeatSeconds");
+            if (timeout != null && !Expressions.isTemplate(timeout) && beat >= ((Number) timeout).intValue()) {
+                throw new InvalidDefinitionException(where + ": HeartbeatSeconds must be smaller than"
+                        + " TimeoutSeconds");
+            }
+        }
+        if (heartbeat != null && !callback) {
+            throw new InvalidDefinitionException(where + ": HeartbeatSeconds is only supported with "
+                    + LAMBDA_INVOKE_CALLBACK + " (a request-response invoke has no way to send heartbeats)");
+        }
+        check(timeout, where, "TimeoutSeconds");
+        check(heartbeat, where, "HeartbeatSeconds");
+        return new Task(name, callback, arguments, timeout, heartbeat, retry(raw, where), catchers(raw, where),
+                flow(raw, where));
+    }
+
+    private Choice choice(String name, Map<String, Object> raw, String where) {
+        allowOnly(raw, where, with("Choices", "Default", "Output", "Assign"));
+        List<Object> rawChoices = list(raw.get("Choices"), where, "Choices");
+        if (rawChoices.isEmpty()) {
+            throw new InvalidDefinitionException(where + ": Choices must not be empty");
+        }
+        List<ChoiceRule> rules = new ArrayList<>();
+        for (int i = 0; i < rawChoices.size(); i++) {
+            String ruleWhere = where + " Choices[" + i + "]";
+            Map<String, Object> r = object(rawChoices.get(i), ruleWhere);
+            if (!r.containsKey("Condition")) {
+                throw new InvalidDefinitionException(ruleWhere + ": a JSONata choice rule needs a Condition"
+                        + " (JSONPath comparison operators such as Variable/StringEquals are not supported)");
+            }
+            allowOnly(r, ruleWhere, Set.of("Condition", "Next", "Output", "Assign", "Comment"));
+            Object condition = r.get("Condition");
+            if (!(condition instanceof Boolean) && !Expressions.isTemplate(condition)) {
+                throw new InvalidDefinitionException(ruleWhere + ": Condition must be a JSONata template or a"
+                        + " boolean");
+            }
+            check(condition, ruleWhere, "Condition");
+            check(r.get("Output"), ruleWhere, "Output");
+            rules.add(new ChoiceRule(condition, string(r.get("Next"), ruleWhere, "Next"), r.get("Output"),
+                    assign(r, ruleWhere)));
+        }
+        String defaultNext = raw.containsKey("Default") ? string(raw.get("Default"), where, "Default") : null;
+        check(raw.get("Output"), where, "Output");
+        return new Choice(name, rules, defaultNext, raw.get("Output"), assign(raw, where));
+    }
+
+    private MapState map(String name, Map<String, Object> raw, String where, Set<String> visibleAssigned) {
+        for (String distributed : List.of("ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
+                "ToleratedFailurePercentage", "Label")) {
+            if (raw.containsKey(distributed)) {
+                throw new InvalidDefinitionException(where + ": field " + distributed + " is not supported: it"
+                        + " belongs to the distributed Map, only the inline Map runs locally");
+            }
+        }
+        allowOnly(raw, where, with("Next", "End", "Output", "Assign", "Items", "ItemSelector", "ItemProcessor",
+                "MaxConcurrency", "Retry", "Catch"));
+        Map<String, Object> processor = object(raw.get("ItemProcessor"), where + " field ItemProcessor");
+        allowOnly(processor, where + " ItemProcessor", Set.of("ProcessorConfig", "StartAt", "States", "Comment",
+                "QueryLanguage"));
+        if (processor.containsKey("ProcessorConfig")) {
+            Map<String, Object> config = object(processor.get("ProcessorConfig"), where + " ProcessorConfig");
+            allowOnly(config, where + " ProcessorConfig", Set.of("Mode", "ExecutionType"));
+            Object mode = config.getOrDefault("Mode", "INLINE");
+            if (!"INLINE".equals(mode)) {
+                throw new InvalidDefinitionException(where + ": ProcessorConfig Mode " + mode + " is not"
+                        + " supported, only INLINE");
+            }
+            if (config.containsKey("ExecutionType")) {
+                throw new InvalidDefinitionException(where + ": ProcessorConfig ExecutionType belongs to the"
+                        + " distributed Map and is not supported");
+            }
+        }
+        Object items = raw.get("Items");
+        if (items != null && !(items instanceof List) && !Expressions.isTemplate(items)) {
+            throw new InvalidDefinitionException(where + ": Items must be an array or a JSONata template");
+        }
+        Object maxConcurrency = raw.get("MaxConcurrency");
+        if (maxConcurrency != null && !Expressions.isTemplate(maxConcurrency)) {
+            nonNegativeInt(maxConcurrency, where, "MaxConcurrency");
+        }
+        check(items, where, "Items");
+        check(raw.get("ItemSelector"), where, "ItemSelector");
+        check(maxConcurrency, where, "MaxConcurrency");
+        Branch processorBranch = branch(processor, where + " ItemProcessor", visibleAssigned);
+        return new MapState(name, items, raw.get("ItemSelector"), maxConcurrency, processorBranch,
+                retry(raw, where), catchers(raw, where), flow(raw, where));
+    }
+
+    private static Flow flow(Map<String, Object> raw, String where) {
+        boolean end = Boolean.TRUE.equals(raw.get("End"));
+        if (raw.containsKey("End") && !(raw.get("End") instanceof Boolean)) {
+            throw new InvalidDefinitionException(where + ": End must be a boolean");
+        }
+        boolean hasNext = raw.containsKey("Next");
+        if (end == hasNext) {
+            throw new InvalidDefinitionException(where + ": exactly one of Next and \"End\": true is required");
+        }
+        check(raw.get("Output"), where, "Output");
+        return new Flow(raw.get("Output"), assign(raw, where), hasNext ? string(raw.get("Next"), where, "Next")
+                : null);
+    }
+
+    private static Map<String, Object> assign(Map<String, Object> raw, String where) {
+        if (!raw.containsKey("Assign")) {
+            return Map.of();
+        }
+        Map<String, Object> assign = object(raw.get("Assign"), where + " field Assign");
+        for (String variable : assign.keySet()) {
+            if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*") || variable.equals("states")) {
+                throw new InvalidDefinitionException(where + ": '" + variable + "' is not a valid variable name");
+            }
+        }
+        check(assign, where, "Assign");
+        return assign;
+    }
+
+    private static List<Retrier> retry(Map<String, Object> raw, String where) {
+        if (!raw.containsKey("Retry")) {
+            return List.of();
+        }
+        List<Object> list = list(raw.get("Retry"), where, "Retry");
+        List<Retrier> retriers = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = where + " Retry[" + i + "]";
+            Map<String, Object> r = object(list.get(i), at);
+            allowOnly(r, at, Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
+                    "MaxDelaySeconds", "JitterStrategy", "Comment"));
+            List<String> errors = errorEquals(r, at, i == list.size() - 1);
+            int interval = r.containsKey("IntervalSeconds") ? positiveInt(r.get("IntervalSeconds"), at,
+                    "IntervalSeconds") : 1;
+            int maxAttempts = r.containsKey("MaxAttempts") ? nonNegativeInt(r.get("MaxAttempts"), at,
+                    "MaxAttempts") : 3;
+            double backoff = 2.0;
+            if (r.containsKey("BackoffRate")) {
+                if (!(r.get("BackoffRate") instanceof Number n) || n.doubleValue() < 1.0) {
+                    throw new InvalidDefinitionException(at + ": BackoffRate must be a number >= 1.0");
+                }
+                backoff = n.doubleValue();
+            }
+            Integer maxDelay = r.containsKey("MaxDelaySeconds") ? positiveInt(r.get("MaxDelaySeconds"), at,
+                    "MaxDelaySeconds") : null;
+            Object jitter = r.getOrDefault("JitterStrategy", "NONE");
+            if (!"FULL".equals(jitter) && !"NONE".equals(jitter)) {
+                throw new InvalidDefinitionException(at + ": JitterStrategy must be FULL or NONE");
+            }
+            retriers.add(new Retrier(errors, interval, maxAttempts, backoff, maxDelay, "FULL".equals(jitter)));
+        }
+        return retriers;
+    }
+
+    private static List<Catcher> catchers(Map<String, Object> raw, String where) {
+        if (!raw.containsKey("Catch")) {
+            return List.of();
+        }
+        List<Object> list = list(raw.get("Catch"), where, "Catch");
+        List<Catcher> catchers = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = where + " Catch[" + i + "]";
+            Map<String, Object> c = object(list.get(i), at);
+            allowOnly(c, at, Set.of("ErrorEquals", "Next", "Output", "Assign", "Comment"));
+            check(c.get("Output"), at, "Output");
+            catchers.add(new Catcher(errorEquals(c, at, i == list.size() - 1), string(c.get("Next"), at, "Next"),
+                    c.get("Output"), assign(c, at)));
+        }
+        return catchers;
+    }
+
+    private static List<String> errorEquals(Map<String, Object> raw, String at, boolean last) {
+        List<Object> list = list(raw.get("ErrorEquals"), at, "ErrorEquals");
+        if (list.isEmpty()) {
+            throw new InvalidDefinitionException(at + ": ErrorEquals must not be empty");
+        }
+        List<String> names = new ArrayList<>();
+        for (Object o : list) {
+            names.add(string(o, at, "ErrorEquals"));
+        }
+        if (names.contains(StatesError.ALL) && (names.size() > 1 || !last)) {
+            throw new InvalidDefinitionException(at + ": States.ALL must appear alone and in the last retrier or"
+                    + " catcher");
+        }
+        return names;
+    }
+
+    /** Every Next/Default names a state of the same branch, and every state is reachable from StartAt. */
+    private static void checkTransitions(Branch branch, String where) {
+        Map<String, State> states = branch.states();
+        Set<String> reached = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(branch.startAt()));
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (!reached.add(name)) {
+                continue;
+            }
+            for (String target : targets(states.get(name))) {
+                if (!states.containsKey(target)) {
+                    throw new InvalidDefinitionException("state '" + name + "': transition target '" + target
+                            + "' is not a state of " + where);
+                }
+                todo.push(target);
+            }
+        }
+        for (String name : states.keySet()) {
+            if (!reached.contains(name)) {
+                throw new InvalidDefinitionException("state '" + name + "' is not reachable from StartAt in "
+                        + where);
+            }
+        }
+    }
+
+    private static List<String> targets(State state) {
+        List<String> out = new ArrayList<>();
+        switch (state) {
+            case Pass p -> addNext(out, p.flow());
+            case Task t -> {
+                addNext(out, t.flow());
+                t.catchers().forEach(c -> out.add(c.next()));
+            }
+            case Choice c -> {
+                c.choices().forEach(r -> out.add(r.next()));
+                if (c.defaultNext() != null) {
+                    out.add(c.defaultNext());
+                }
+            }
+            case Wait w -> addNext(out, w.flow());
+            case Parallel p -> {
+                addNext(out, p.flow());
+                p.catchers().forEach(c -> out.add(c.next()));
+            }
+            case MapState m -> {
+                addNext(out, m.flow());
+                m.catchers().forEach(c -> out.add(c.next()));
+            }
+            case Succeed s -> {
+            }
+            case Fail f -> {
+            }
+        }
+        return out;
+    }
+
+    private static void addNext(List<String> out, Flow flow) {
+        if (flow.next() != null) {
+            out.add(flow.next());
+        }
+    }
+
+    private static Set<String> with(String... fields) {
+        Set<String> all = new HashSet<>(MAX_FIELDS_COMMON);
+        all.addAll(List.of(fields));
+        return all;
+    }
+
+    private static void allowOnly(Map<String, Object> raw, String where, Set<String> allowed) {
+        for (String field : raw.keySet()) {
+            if (!allowed.contains(field)) {
+                throw new InvalidDefinitionException(where + ": field " + field + " is not supported here");
+            }
+        }
+    }
+
+    private static void check(Object value, String where, String field) {
+        try {
+            Expressions.check(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDefinitionException(where + " field " + field + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value, String what) {
+        if (!(value instanceof Map)) {
+            throw new InvalidDefinitionException(what + " must be a JSON object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value, String where, String field) {
+        if (!(value instanceof List)) {
+            throw new InvalidDefinitionException(where + ": " + field + " must be a JSON array");
+        }
+        return (List<Object>) value;
+    }
+
+    private static String string(Object value, String where, String field) {
+        if (!(value instanceof String s) || s.isEmpty()) {
+            throw new InvalidDefinitionException(where + ": " + field + " must be a non-empty string");
+        }
+        return s;
+    }
+
+    private static int positiveInt(Object value, String where, String field) {
+        int n = nonNegativeInt(value, where, field);
+        if (n == 0) {
+            throw new InvalidDefinitionException(where + ": " + field + " must be a positive integer");
+        }
+        return n;
+    }
+
+    private static int nonNegativeInt(Object value, String where, String field) {
+        if (!(value instanceof Integer n) || n < 0) {
+            throw new InvalidDefinitionException(where + ": " + field + " must be a non-negative integer, was "
+                    + value);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.vidmeta.local.sfn;
+
+import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Evaluates JSONata templates as Step Functions does: a string value {@code "{% expr %}"} anywhere in a field
+ * (at its top or nested in objects and arrays) is replaced by the expression's value; other values are
+ * literals. Expressions see {@code $states} and the visible workflow variables, and nothing as their context
+ * value, since Step Functions forbids a top-level {@code $}
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
+ *
+ * <p>Compiled expressions are cached: dashjoin's {@code Jsonata} evaluates on a per-thread copy, so one
+ * compiled instance can serve concurrent executions.
+ */
+final class Expressions {
+
+    private static final Map<String, Jsonata> COMPILED = new ConcurrentHashMap<>();
+
+    private Expressions() {
+    }
+
+    /** Whether {@code value} is a JSONata template string rather than a literal. */
+    static boolean isTemplate(Object value) {
+        return value instanceof String s && s.startsWith("{%") && s.endsWith("%}") && s.length() >= 4;
+    }
+
+    /**
+     * Compiles every template in {@code value} so that syntax errors surface when the definition is loaded.
+     *
+     * @throws IllegalArgumentException with the parser's message
+     */
+    static void check(Object value) {
+        if (isTemplate(value)) {
+            compile(body((String) value));
+        } else if (value instanceof String s && s.startsWith("{%")) {
+            throw new IllegalArgumentException("JSONata template " + abbreviate(s) + " does not end with %}");
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(Expressions::check);
+        } else if (value instanceof List<?> list) {
+            list.forEach(Expressions::check);
+        }
+    }
+
+    /**
+     * Evaluates {@code template} for the field named {@code field}.
+     *
+     * @throws StatesError States.QueryEvaluationError when an expression fails or yields nothing
+     */
+    static Object evaluate(Object template, Map<String, Object> states, Scope scope, String field) {
+        if (isTemplate(template)) {
+            String expression = body((String) template);
+            Jsonata compiled = compile(expression);
+            Jsonata.Frame frame = compiled.createFrame();
+            frame.bind("states", states);
+            if (scope != null) {
+                scope.visible().forEach(frame::bind);
+            }
+            Object result;
+            try {
+                result = compiled.evaluate(null, frame);
+            } catch (JException | IllegalArgumentException | ClassCastException e) {
+                throw new StatesError(StatesError.QUERY_EVALUATION, "An error occurred while evaluating the"
+                        + " JSONata expression " + abbreviate(expression) + " of field '" + field + "': "
+                        + e.getMessage());
+            }
+            if (result == null) {
+                throw new StatesError(StatesError.QUERY_EVALUATION, "The JSONata expression "
+                        + abbreviate(expression) + " specified for the field '" + field
+                        + "' returned nothing (undefined).");
+            }
+            try {
+                return Json.normalize(result);
+            } catch (IllegalArgumentException e) {
+                throw new StatesError(StatesError.QUERY_EVALUATION, "The JSONata expression "
+                        + abbreviate(expression) + " of field '" + field + "': " + e.getMessage());
+            }
+        }
+        if (template instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put((String) e.getKey(), evaluate(e.getValue(), states, scope, field + "." + e.getKey()));
+            }
+            return out;
+        }
+        if (template instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                out.add(evaluate(list.get(i), states, scope, field + "[" + i + "]"));
+            }
+            return out;
+        }
+        return template;
+    }
+
+    private static String body(String template) {
+        return template.substring(2, template.length() - 2).strip();
+    }
+
+    private static String abbreviate(String s) {
+        return "'" + (s.length() > 120 ? s.substring(0, 117) + "..." : s) + "'";
+    }
+
+    private static Jsonata compile(String expression) {
+        Jsonata cached = COMPILED.get(expression);
+        if (cached != null) {
+            return cached;
+        }
+        Jsonata compiled;
+        try {
+            compiled = Jsonata.jsonata(expression);
+        } catch (JException e) {
+            throw new IllegalArgumentException("invalid JSONata expression " + abbreviate(expression) + ": "
+                    + e.getMessage(), e);
+        }
+        // Keep JSON null apart from "undefined": dashjoin otherwise returns both as Java null.
+        compiled.setOutputConvertNulls(false);
+        registerStepFunctionsFunctions(compiled);
+        COMPILED.putIfAbsent(expression, compiled);
+        return COMPILED.get(expression);
+    }
+
+    /**
+     * The functions Step Functions adds to JSONata, and its removal of {@code $eval}
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html#jsonata-functions-provided-by-sfn).
+     */
+    private static void registerStepFunctionsFunctions(Jsonata compiled) {
+        compiled.registerFunction("uuid", () -> UUID.randomUUID().toString());
+        compiled.registerFunction("parse", (String text) -> Json.parse(text));
+        compiled.registerFunction("partition", (List<?> array, Number size) -> partition(array, size.intValue()));
+        compiled.registerFunction("range", Jsonata.function("range",
+                (Number start, Number end, Number step) -> range(start.longValue(), end.longValue(),
+                        step.longValue()), null));
+        compiled.registerFunction("hash", (String data, String algorithm) -> hash(data, algorithm));
+        compiled.registerFunction("eval", (Object ignored) -> {
+            throw new IllegalArgumentException("$eval is not available in Step Functions; use $parse");
+        });
+    }
+
+    private static List<Object> partition(List<?> array, int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("$partition chunk size must be positive, was " + size);
+        }
+        List<Object> chunks = new ArrayList<>();
+        for (int i = 0; i < array.size(); i += size) {
+            chunks.add(new ArrayList<>(array.subList(i, Math.min(array.size(), i + size))));
+        }
+        return chunks;
+    }
+
+    private static List<Object> range(long start, long end, long step) {
+        if (step == 0) {
+            throw new IllegalArgumentException("$range step must not be 0");
+        }
+        List<Object> values = new ArrayList<>();
+        for (long v = start; step > 0 ? v <= end : v >= end; v += step) {
+            values.add(v);
+            if (values.size() > 1000) {
+                throw new IllegalArgumentException("$range may produce at most 1000 values");
+            }
+        }
+        return values;
+    }
+
+    private static String hash(String data, String algorithm) {
+        String javaName = switch (algorithm) {
+            case "MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512" -> algorithm;
+            default -> throw new IllegalArgumentException("$hash algorithm must be one of MD5, SHA-1, SHA-256,"
+                    + " SHA-384, SHA-512, was " + algorithm);
+        };
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(javaName)
+                    .digest(data.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vidmeta.local.sfn;
+
+import dev.vidmeta.local.lambda.LambdaInvoker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local AWS Step Functions: the JSONata ASL interpreter behind the service's HTTP API on 127.0.0.1 and a
+ * random port. Point {@code SfnClient} (endpointOverride, any static credentials) or the AWS CLI
+ * ({@code --endpoint-url}) at {@link #endpoint()}.
+ *
+ * <pre>{@code
+ * try (LocalStepFunctions sfn = LocalStepFunctions.start(invoker, LocalStepFunctions.Options.defaults())) {
+ *     SfnClient client = SfnClient.builder().endpointOverride(sfn.endpoint()).region(Region.of(sfn.region()))...
+ * }
+ * }</pre>
+ *
+ * <p>Executions run on virtual threads; Wait states, retry intervals, timeouts and heartbeats are timers, so
+ * waiting executions hold no thread.
+ */
+public final class LocalStepFunctions implements AutoCloseable {
+
+    /**
+     * @param region the region in ARNs and in TaskScheduled events
+     * @param accountId the account in ARNs
+     * @param timeScale multiplies every duration the engine waits for (Wait, retry intervals, TimeoutSeconds,
+     *     HeartbeatSeconds, the machine's TimeoutSeconds): 1.0 is real time; tests use e.g. 0.01 to run a
+     *     "10 second" timeout in 100 ms, since ASL only allows whole seconds. Timestamps and context times stay
+     *     real.
+     * @param clock the source of timestamps
+     * @param listener observer of every history event, or null
+     */
+    public record Options(String region, String accountId, double timeScale, Clock clock,
+            ExecutionListener listener) {
+
+        public Options {
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(accountId, "accountId");
+            Objects.requireNonNull(clock, "clock");
+            if (!(timeScale > 0)) {
+                throw new IllegalArgumentException("timeScale must be positive, was " + timeScale);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options("us-east-1", "123456789012", 1.0, Clock.systemUTC(), null);
+        }
+
+        public Options withRegion(String newRegion) {
+            return new Options(newRegion, accountId, timeScale, clock, listener);
+        }
+
+        public Options withTimeScale(double newTimeScale) {
+            return new Options(region, accountId, newTimeScale, clock, listener);
+        }
+
+        public Options withListener(ExecutionListener newListener) {
+            return new Options(region, accountId, timeScale, clock, newListener);
+        }
+    }
+
+    private final Options options;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private final SfnHttpServer server;
+
+    private LocalStepFunctions(LambdaInvoker invoker, Options options) throws IOException {
+        this.options = options;
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sfn-", 0).factory());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sfn-timer")
+                .factory());
+        Interpreter interpreter = new Interpreter(invoker, executor, scheduler, options.clock(),
+                options.timeScale(), options.region());
+        SfnService service = new SfnService(interpreter, options.region(), options.accountId(), options.listener());
+        this.server = new SfnHttpServer(service, executor);
+    }
+
+    /** Starts the engine and its HTTP endpoint. */
+    public static LocalStepFunctions start(LambdaInvoker invoker, Options options) {
+        Objects.requireNonNull(invoker, "invoker");
+        Objects.requireNonNull(options, "options");
+        try {
+            return new LocalStepFunctions(invoker, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the local Step Functions endpoint", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>}, for {@code endpointOverride} or {@code AWS_ENDPOINT_URL_SFN}. */
+    public URI endpoint() {
+        return server.endpoint();
+    }
+
+    public String region() {
+        return options.region();
+    }
+
+    /** Stops the endpoint and abandons running executions. */
+    @Override
+    public void close() {
+        server.close();
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

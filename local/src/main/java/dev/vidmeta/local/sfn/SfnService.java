@@ -1,0 +1,467 @@
+package dev.vidmeta.local.sfn;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Step Functions API operations the project uses, on JSON request and response objects named as in the
+ * service's API reference (https://docs.aws.amazon.com/step-functions/latest/apireference/). Errors are
+ * {@link SfnApiException}s carrying the service's error codes.
+ */
+final class SfnService {
+
+    private static final Duration REDRIVABLE_PERIOD = Duration.ofDays(14);
+    private static final int MAX_REDRIVES = 1000;
+
+    private final Interpreter interpreter;
+    private final String region;
+    private final String account;
+    private final ExecutionListener listener;
+    private final Map<String, StateMachine> machines = new LinkedHashMap<>();
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    /** Executions per state machine in start order, with a sequence number used as the paging cursor. */
+    private final Map<String, List<Entry>> executionsByMachine = new ConcurrentHashMap<>();
+    private final Map<String, String> redriveTokens = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    private record Entry(long sequence, Execution execution) {
+    }
+
+    SfnService(Interpreter interpreter, String region, String account, ExecutionListener listener) {
+        this.interpreter = interpreter;
+        this.region = region;
+        this.account = account;
+        this.listener = listener;
+    }
+
+    Map<String, Object> call(String operation, Map<String, Object> request) {
+        return switch (operation) {
+            case "CreateStateMachine" -> createStateMachine(request);
+            case "DescribeStateMachine" -> describeStateMachine(request);
+            case "ListStateMachines" -> listStateMachines(request);
+            case "StartExecution" -> startExecution(request);
+            case "DescribeExecution" -> describeExecution(request);
+            case "ListExecutions" -> listExecutions(request);
+            case "GetExecutionHistory" -> getExecutionHistory(request);
+            case "StopExecution" -> stopExecution(request);
+            case "RedriveExecution" -> redriveExecution(request);
+            case "SendTaskSuccess" -> {
+                interpreter.sendTaskSuccess(token(request), required(request, "output"));
+                yield Map.of();
+            }
+            case "SendTaskFailure" -> {
+                interpreter.sendTaskFailure(token(request), optional(request, "error"), optional(request, "cause"));
+                yield Map.of();
+            }
+            case "SendTaskHeartbeat" -> {
+                interpreter.sendTaskHeartbeat(token(request));
+                yield Map.of();
+            }
+            default -> throw new SfnApiException("UnknownOperationException", "Operation " + operation
+                    + " is not supported by the local Step Functions");
+        };
+    }
+
+    // ---------------------------------------------------------------- state machines
+
+    private Map<String, Object> createStateMachine(Map<String, Object> request) {
+        String name = validName(required(request, "name"));
+        String definitionText = required(request, "definition");
+        String roleArn = required(request, "roleArn");
+        Object type = request.getOrDefault("type", "STANDARD");
+        if (!"STANDARD".equals(type)) {
+            throw new SfnApiException("ValidationException", "Only STANDARD state machines run locally, not "
+                    + type);
+        }
+        if (Boolean.TRUE.equals(request.get("publish"))) {
+            throw new SfnApiException("ValidationException", "State machine versions (publish) are not"
+                    + " supported locally");
+        }
+        Definition definition;
+        try {
+            definition = DefinitionParser.parse(definitionText);
+        } catch (InvalidDefinitionException e) {
+            throw new SfnApiException("InvalidDefinition", "Invalid State Machine Definition: '" + e.getMessage()
+                    + "'");
+        }
+        String arn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + name;
+        synchronized (machines) {
+            StateMachine existing = machines.get(arn);
+            if (existing != null) {
+                // CreateStateMachine is idempotent for an identical request.
+                if (existing.definitionText().equals(definitionText) && existing.roleArn().equals(roleArn)) {
+                    return Map.of("stateMachineArn", arn, "creationDate", epoch(existing.creationDate()));
+                }
+                throw new SfnApiException("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn
+                        + "'");
+            }
+            StateMachine machine = new StateMachine(arn, name, definitionText, definition, roleArn,
+                    interpreter.now());
+            machines.put(arn, machine);
+            return Map.of("stateMachineArn", arn, "creationDate", epoch(machine.creationDate()));
+        }
+    }
+
+    private Map<String, Object> describeStateMachine(Map<String, Object> request) {
+        StateMachine machine = machine(required(request, "stateMachineArn"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stateMachineArn", machine.arn());
+        out.put("name", machine.name());
+        out.put("status", "ACTIVE");
+        out.put("definition", machine.definitionText());
+        out.put("roleArn", machine.roleArn());
+        out.put("type", "STANDARD");
+        out.put("creationDate", epoch(machine.creationDate()));
+        out.put("loggingConfiguration", Map.of("level", "OFF", "includeExecutionData", false));
+        out.put("tracingConfiguration", Map.of("enabled", false));
+        return out;
+    }
+
+    private Map<String, Object> listStateMachines(Map<String, Object> request) {
+        List<StateMachine> all;
+        synchronized (machines) {
+            all = new ArrayList<>(machines.values());
+        }
+        int start = request.get("nextToken") == null ? 0 : (int) cursor(optional(request, "nextToken"));
+        int max = maxResults(request, 100);
+        List<Object> page = new ArrayList<>();
+        for (int i = start; i < all.size() && page.size() < max; i++) {
+            StateMachine m = all.get(i);
+            page.add(Map.of("stateMachineArn", m.arn(), "name", m.name(), "type", "STANDARD", "creationDate",
+                    epoch(m.creationDate())));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stateMachines", page);
+        if (start + page.size() < all.size()) {
+            out.put("nextToken", cursorToken(start + page.size()));
+        }
+        return out;
+    }
+
+    private StateMachine machine(String arn) {
+        if (!arn.startsWith("arn:aws:states:") || !arn.contains(":stateMachine:")) {
+            throw new SfnApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
+        }
+        synchronized (machines) {
+            StateMachine machine = machines.get(arn);
+            if (machine == null) {
+                throw new SfnApiException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn
+                        + "'");
+            }
+            return machine;
+        }
+    }
+
+    // ---------------------------------------------------------------- executions
+
+    private Map<String, Object> startExecution(Map<String, Object> request) {
+        StateMachine machine = machine(required(request, "stateMachineArn"));
+        String name = request.get("name") == null ? UUID.randomUUID().toString()
+                : validName(optional(request, "name"));
+        String inputJson = request.get("input") == null ? "{}" : optional(request, "input");
+        Object input;
+        try {
+            input = Json.parse(inputJson);
+        } catch (IllegalArgumentException e) {
+            throw new SfnApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: '"
+                    + e.getMessage() + "'");
+        }
+        if (Json.utf8Size(inputJson) > Interpreter.MAX_PAYLOAD_BYTES) {
+            throw new SfnApiException("InvalidExecutionInput", "The input exceeds the maximum size of "
+                    + Interpreter.MAX_PAYLOAD_BYTES + " bytes");
+        }
+        String arn = "arn:aws:states:" + region + ":" + account + ":execution:" + machine.name() + ":" + name;
+        Execution execution;
+        synchronized (executions) {
+            Execution existing = executions.get(arn);
+            if (existing != null) {
+                // StartExecution is idempotent only for a running execution with the same input
+                // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+                if (existing.isRunning() && existing.inputJson.equals(inputJson)) {
+                    return Map.of("executionArn", arn, "startDate", epoch(existing.startDate));
+                }
+                throw new SfnApiException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
+            }
+            execution = new Execution(machine, arn, name, inputJson, input, interpreter.now(), listener);
+            executions.put(arn, execution);
+            executionsByMachine.computeIfAbsent(machine.arn(), k -> new ArrayList<>());
+            List<Entry> list = executionsByMachine.get(machine.arn());
+            synchronized (list) {
+                list.add(new Entry(sequence.incrementAndGet(), execution));
+            }
+        }
+        interpreter.start(execution);
+        return Map.of("executionArn", arn, "startDate", epoch(execution.startDate));
+    }
+
+    private Map<String, Object> describeExecution(Map<String, Object> request) {
+        Execution ex = execution(required(request, "executionArn"));
+        Map<String, Object> out;
+        synchronized (ex) {
+            out = summary(ex);
+            out.put("input", ex.inputJson);
+            out.put("inputDetails", Map.of("included", true));
+            if (ex.outputJson != null) {
+                out.put("output", ex.outputJson);
+                out.put("outputDetails", Map.of("included", true));
+            }
+            putIfNotNull(out, "error", ex.error);
+            putIfNotNull(out, "cause", ex.cause);
+            String reason = notRedrivableReason(ex);
+            out.put("redriveStatus", reason == null ? "REDRIVABLE" : "NOT_REDRIVABLE");
+            putIfNotNull(out, "redriveStatusReason", reason);
+        }
+        return out;
+    }
+
+    /** The fields ListExecutions and DescribeExecution share. Caller holds the execution's lock. */
+    private static Map<String, Object> summary(Execution ex) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("executionArn", ex.arn);
+        out.put("stateMachineArn", ex.machine.arn());
+        out.put("name", ex.name);
+        out.put("status", ex.status.name());
+        out.put("startDate", epoch(ex.startDate));
+        putIfNotNull(out, "stopDate", ex.stopDate == null ? null : epoch(ex.stopDate));
+        out.put("redriveCount", ex.redriveCount);
+        putIfNotNull(out, "redriveDate", ex.redriveDate == null ? null : epoch(ex.redriveDate));
+        return out;
+    }
+
+    /**
+     * Why an execution cannot be redriven, with the reasons the API documents for redriveStatusReason; null
+     * when it can (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
+     */
+    private String notRedrivableReason(Execution ex) {
+        return switch (ex.status) {
+            case RUNNING -> "Execution is RUNNING and cannot be redriven";
+            case SUCCEEDED -> "Execution is SUCCEEDED and cannot be redriven";
+            default -> {
+                if (ex.stopDate != null && ex.stopDate.plus(REDRIVABLE_PERIOD).isBefore(interpreter.now())) {
+                    yield "Execution redrivable period exceeded";
+                }
+                if (ex.redriveCount >= MAX_REDRIVES) {
+                    yield "Execution has reached the maximum number of redrives";
+                }
+                yield null;
+            }
+        };
+    }
+
+    private Map<String, Object> listExecutions(Map<String, Object> request) {
+        if (request.get("mapRunArn") != null) {
+            throw new SfnApiException("ValidationException", "Map Runs (distributed Map) are not supported locally");
+        }
+        StateMachine machine = machine(required(request, "stateMachineArn"));
+        String statusFilter = optional(request, "statusFilter");
+        String redriveFilter = optional(request, "redriveFilter");
+        long before = request.get("nextToken") == null ? Long.MAX_VALUE : cursor(optional(request, "nextToken"));
+        int max = maxResults(request, 100);
+        List<Entry> entries = executionsByMachine.getOrDefault(machine.arn(), List.of());
+        List<Entry> snapshot;
+        synchronized (entries) {
+            snapshot = new ArrayList<>(entries);
+        }
+        List<Object> page = new ArrayList<>();
+        String nextToken = null;
+        long lastSequence = 0;
+        // Newest first, as the service lists them.
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            Entry entry = snapshot.get(i);
+            Execution ex = entry.execution();
+            if (entry.sequence() >= before) {
+                continue;
+            }
+            synchronized (ex) {
+                if (statusFilter != null && !statusFilter.equals(ex.status.name())) {
+                    continue;
+                }
+                if ("REDRIVEN".equals(redriveFilter) && ex.redriveCount == 0
+                        || "NOT_REDRIVEN".equals(redriveFilter) && ex.redriveCount > 0) {
+                    continue;
+                }
+                if (page.size() == max) {
+                    nextToken = cursorToken(lastSequence);
+                    break;
+                }
+                page.add(summary(ex));
+            }
+            lastSequence = entry.sequence();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("executions", page);
+        putIfNotNull(out, "nextToken", nextToken);
+        return out;
+    }
+
+    private Map<String, Object> getExecutionHistory(Map<String, Object> request) {
+        Execution ex = execution(required(request, "executionArn"));
+        boolean reverse = Boolean.TRUE.equals(request.get("reverseOrder"));
+        boolean includeData = !Boolean.FALSE.equals(request.get("includeExecutionData"));
+        int max = maxResults(request, 100);
+        List<HistoryEvent> events = ex.history();
+        if (reverse) {
+            events = events.reversed();
+        }
+        long after = request.get("nextToken") == null ? -1 : cursor(optional(request, "nextToken"));
+        List<Object> page = new ArrayList<>();
+        String nextToken = null;
+        for (HistoryEvent event : events) {
+            if (after >= 0 && (reverse ? event.id() >= after : event.id() <= after)) {
+                continue;
+            }
+            if (page.size() == max) {
+                nextToken = cursorToken(((Number) ((Map<?, ?>) page.getLast()).get("id")).longValue());
+                break;
+            }
+            page.add(eventJson(event, includeData));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", page);
+        putIfNotNull(out, "nextToken", nextToken);
+        return out;
+    }
+
+    private static Map<String, Object> eventJson(HistoryEvent event, boolean includeData) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("timestamp", epoch(event.timestamp()));
+        out.put("type", event.type());
+        out.put("id", event.id());
+        out.put("previousEventId", event.previousEventId());
+        if (event.detailsKey() != null) {
+            Map<String, Object> details = event.details();
+            if (!includeData) {
+                details = new LinkedHashMap<>(details);
+                details.keySet().removeAll(List.of("input", "output", "parameters", "assignedVariables"));
+            }
+            out.put(event.detailsKey(), details);
+        }
+        return out;
+    }
+
+    private Map<String, Object> stopExecution(Map<String, Object> request) {
+        Execution ex = execution(required(request, "executionArn"));
+        interpreter.stop(ex, Execution.Status.ABORTED, optional(request, "error"), optional(request, "cause"));
+        synchronized (ex) {
+            return Map.of("stopDate", epoch(ex.stopDate));
+        }
+    }
+
+    private Map<String, Object> redriveExecution(Map<String, Object> request) {
+        Execution ex = execution(required(request, "executionArn"));
+        String clientToken = optional(request, "clientToken");
+        synchronized (ex) {
+            if (clientToken != null && clientToken.equals(redriveTokens.get(ex.arn)) && ex.redriveDate != null) {
+                return Map.of("redriveDate", epoch(ex.redriveDate));
+            }
+            String reason = notRedrivableReason(ex);
+            if (reason != null) {
+                throw new SfnApiException("ExecutionNotRedrivable", reason);
+            }
+            if (clientToken != null) {
+                redriveTokens.put(ex.arn, clientToken);
+            }
+            interpreter.redrive(ex);
+            return Map.of("redriveDate", epoch(ex.redriveDate));
+        }
+    }
+
+    private Execution execution(String arn) {
+        if (!arn.startsWith("arn:aws:states:") || !arn.contains(":execution:")) {
+            throw new SfnApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
+        }
+        Execution ex = executions.get(arn);
+        if (ex == null) {
+            throw new SfnApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+        }
+        return ex;
+    }
+
+    // ---------------------------------------------------------------- request helpers
+
+    /**
+     * Names of state machines and executions, by the rules in the API reference: 1-80 characters without
+     * white space, brackets, wildcards, special or control characters.
+     */
+    private static String validName(String name) {
+        if (name.isEmpty() || name.length() > 80 || !name.chars().allMatch(SfnService::nameChar)) {
+            throw new SfnApiException("InvalidName", "Invalid Name: '" + name + "'");
+        }
+        return name;
+    }
+
+    private static boolean nameChar(int c) {
+        return !Character.isWhitespace(c) && "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) < 0
+                && !(c <= 0x1f || (c >= 0x7f && c <= 0x9f));
+    }
+
+    private static String token(Map<String, Object> request) {
+        return required(request, "taskToken");
+    }
+
+    private static String required(Map<String, Object> request, String field) {
+        Object value = request.get(field);
+        if (!(value instanceof String s)) {
+            throw new SfnApiException("ValidationException", "1 validation error detected: Value null at '"
+                    + field + "' failed to satisfy constraint: Member must not be null");
+        }
+        return s;
+    }
+
+    private static String optional(Map<String, Object> request, String field) {
+        Object value = request.get(field);
+        if (value != null && !(value instanceof String)) {
+            throw new SfnApiException("ValidationException", "'" + field + "' must be a string");
+        }
+        return (String) value;
+    }
+
+    private static int maxResults(Map<String, Object> request, int defaultMax) {
+        Object value = request.get("maxResults");
+        if (value == null || Objects.equals(value, 0)) {
+            return defaultMax;
+        }
+        if (!(value instanceof Integer n) || n < 0 || n > 1000) {
+            throw new SfnApiException("ValidationException", "maxResults must be between 0 and 1000");
+        }
+        return n;
+    }
+
+    private static String cursorToken(long position) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("cursor:" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long cursor(String token) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (decoded.startsWith("cursor:")) {
+                return Long.parseLong(decoded.substring("cursor:".length()));
+            }
+        } catch (IllegalArgumentException e) {
+            // Reported below.
+        }
+        throw new SfnApiException("InvalidToken", "Invalid Token: '" + token + "'");
+    }
+
+    /** Timestamps travel as epoch seconds with a fraction in the JSON 1.0 protocol. */
+    static double epoch(Instant instant) {
+        return instant.toEpochMilli() / 1000.0;
+    }
+
+    private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.vidmeta.local.sfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * Starts a {@link LocalStepFunctions} with {@link TestFunctions} and an unmodified {@link SfnClient} pointed at
+ * it. Workflow time runs 100 times faster ({@link #TIME_SCALE}) so that whole-second ASL timers stay short.
+ */
+final class SfnHarness implements AutoCloseable {
+
+    static final double TIME_SCALE = 0.01;
+    static final String ROLE = "arn:aws:iam::123456789012:role/vidmeta-sfn";
+
+    final TestFunctions functions = new TestFunctions();
+    final LocalStepFunctions sfn;
+    final SfnClient client;
+
+    SfnHarness() {
+        this(LocalStepFunctions.Options.defaults().withTimeScale(TIME_SCALE));
+    }
+
+    SfnHarness(LocalStepFunctions.Options options) {
+        sfn = LocalStepFunctions.start(functions, options);
+        client = SfnClient.builder()
+                .endpointOverride(sfn.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+    }
+
+    static String resource(String name) {
+        try (InputStream in = SfnHarness.class.getResourceAsStream("/sfn/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource sfn/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates a state machine from test resource {@code sfn/<file>}; returns its ARN. */
+    String create(String file) {
+        return createFromText(resource(file));
+    }
+
+    String createFromText(String definition) {
+        return client.createStateMachine(b -> b.name("sm-" + UUID.randomUUID()).definition(definition)
+                .roleArn(ROLE)).stateMachineArn();
+    }
+
+    String start(String machineArn, String input) {
+        return client.startExecution(b -> b.stateMachineArn(machineArn).input(input)).executionArn();
+    }
+
+    /** Starts an execution and waits for it to end. */
+    DescribeExecutionResponse run(String machineArn, String input) {
+        return await(start(machineArn, input));
+    }
+
+    DescribeExecutionResponse await(String executionArn) {
+        return awaitStatus(executionArn, null);
+    }
+
+    /** Polls (bounded: 10 s) until the execution is not RUNNING, or has {@code status} if given. */
+    DescribeExecutionResponse awaitStatus(String executionArn, ExecutionStatus status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            DescribeExecutionResponse d = client.describeExecution(b -> b.executionArn(executionArn));
+            boolean reached = status == null ? d.status() != ExecutionStatus.RUNNING : d.status() == status;
+            if (reached) {
+                return d;
+            }
+            assertThat(System.nanoTime()).as("execution %s still %s", executionArn, d.status()).isLessThan(deadline);
+            sleep(5);
+        }
+    }
+
+    /** Polls (bounded) until the history holds an event of {@code type}; returns that event. */
+    HistoryEvent awaitEvent(String executionArn, String type) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            for (HistoryEvent e : history(executionArn)) {
+                if (e.typeAsString().equals(type)) {
+                    return e;
+                }
+            }
+            assertThat(System.nanoTime()).as("no %s event in %s", type, executionArn).isLessThan(deadline);
+            sleep(5);
+        }
+    }
+
+    /** The whole history, read page by page. */
+    List<HistoryEvent> history(String executionArn) {
+        List<HistoryEvent> all = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            GetExecutionHistoryResponse page = client.getExecutionHistory(b -> b.executionArn(executionArn)
+                    .nextToken(next).maxResults(50));
+            all.addAll(page.events());
+            token = page.nextToken();
+        } while (token != null);
+        return all;
+    }
+
+    List<String> types(String executionArn) {
+        return history(executionArn).stream().map(HistoryEvent::typeAsString).toList();
+    }
+
+    static Object json(String text) {
+        return Json.parse(text);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> jsonObject(String text) {
+        return (Map<String, Object>) Json.parse(text);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        sfn.close();
+    }
+}
