@@ -251,13 +251,6 @@ data "aws_iam_policy_document" "state_machine" {
     resources = [local.alias_arns.probe, local.alias_arns.start_analysis, local.alias_arns.merge_record]
   }
 
-  # "Record Failure" writes a FAILED record directly: https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html
-  statement {
-    sid       = "RecordFailure"
-    actions   = ["dynamodb:PutItem"]
-    resources = [aws_dynamodb_table.record.arn]
-  }
-
   # Execution logging via CloudWatch Logs log delivery (these actions take no resource ARNs):
   # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
   statement {

@@ -8,8 +8,9 @@ locals {
   # Alias ARNs by function, so other files name them as local.alias_arns.<function>.
   alias_arns = { for k, a in aws_lambda_alias.live : k => a.arn }
 
-  # Where `mvn -B package -pl tasks -am` leaves the jar (DeployedJarIT checks it is there and self-contained).
-  default_jar_path = "${path.module}/../tasks/target/vidmeta-tasks.jar"
+  # Where `mvn -B package -pl tasks -am` leaves the Lambda jar, the tasks module's shaded "lambda" artifact
+  # (DeployedJarIT checks it is there and self-contained; bump the version here with the pom's).
+  default_jar_path = "${path.module}/../tasks/target/vidmeta-tasks-0.1.0-SNAPSHOT-lambda.jar"
   jar_path         = coalesce(var.lambda_jar_path, local.default_jar_path)
 
   # The analyses the code knows (dev.vidmeta.analysis.Analysis codes; TerraformMatchesCodeTest compares).
@@ -26,7 +27,7 @@ locals {
   functions = {
     probe = {
       description     = "Probe Media: libmediainfo over S3 ranged reads; full MediaInfo JSON to the results bucket."
-      handler         = "dev.vidmeta.handler.ProbeHandler::handleRequest"
+      handler         = "dev.vidmeta.handler.ProbeMediaHandler::handleRequest"
       memory_mb       = 1024
       timeout_seconds = 300
       layers          = [local.mediainfo_layer_arn]

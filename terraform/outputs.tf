@@ -46,7 +46,7 @@ output "function_names" {
 }
 
 output "upload_command" {
-  description = "Upload a video to start an execution (replace the file name)."
+  description = "Upload the sample video to start an execution (from the repository root)."
   value       = "aws s3 cp ./samples/sample.mp4 s3://${local.source_bucket_name}/${length(var.watched_prefixes) > 0 ? var.watched_prefixes[0] : ""}sample.mp4"
 }
 
@@ -58,9 +58,4 @@ output "watch_command" {
 output "replay_command" {
   description = "Redrive (or restart) the executions that failed in the last 7 days."
   value       = "AWS_REGION=${data.aws_region.current.region} ./vidmeta replay --status FAILED --since 7d --state-machine-arn ${aws_sfn_state_machine.pipeline.arn}"
-}
-
-output "record_command" {
-  description = "Print the merged record of the sample upload."
-  value       = "AWS_REGION=${data.aws_region.current.region} ./vidmeta record s3://${local.source_bucket_name}/${length(var.watched_prefixes) > 0 ? var.watched_prefixes[0] : ""}sample.mp4 --table ${aws_dynamodb_table.record.name}"
 }

@@ -35,6 +35,7 @@ data "aws_s3_bucket" "existing_source" {
 resource "aws_s3_bucket" "source" {
   count         = local.create_source_bucket ? 1 : 0
   bucket_prefix = "${var.name_prefix}-source-"
+  force_destroy = var.force_destroy_buckets
 }
 
 # Versioning lets the pipeline analyse the exact version that was uploaded (the record keeps its version-id)
@@ -49,7 +50,8 @@ resource "aws_s3_bucket_versioning" "source" {
 }
 
 resource "aws_s3_bucket" "results" {
-  bucket = local.results_bucket_name
+  bucket        = local.results_bucket_name
+  force_destroy = var.force_destroy_buckets
 
   lifecycle {
     precondition {

@@ -15,7 +15,6 @@ resource "aws_sfn_state_machine" "pipeline" {
     probe_function_arn          = local.alias_arns.probe
     start_analysis_function_arn = local.alias_arns.start_analysis
     merge_record_function_arn   = local.alias_arns.merge_record
-    record_table_name           = aws_dynamodb_table.record.name
     results_bucket              = aws_s3_bucket.results.bucket
     results_prefix              = var.results_prefix
     watched_prefixes            = join(",", var.watched_prefixes)

@@ -39,6 +39,12 @@ variable "manage_source_bucket_notification" {
   default     = true
 }
 
+variable "force_destroy_buckets" {
+  description = "Let `terraform destroy` delete the buckets created here even when they still hold objects (every version). Off by default: uploads and results are data. Turn it on, apply, then destroy, to clean up a trial."
+  type        = bool
+  default     = false
+}
+
 variable "results_bucket_name" {
   description = "Name for the bucket that receives the full MediaInfo and Rekognition JSON. null derives '<name_prefix>-results-<account>-<region>'. It is always a separate bucket with no EventBridge delivery, so results never trigger the pipeline."
   type        = string
@@ -81,7 +87,7 @@ variable "watched_suffixes" {
 # --- Lambda ---------------------------------------------------------------------------------------
 
 variable "lambda_jar_path" {
-  description = "Path to the one jar Maven builds (`mvn -B package -pl tasks -am`). null uses ../tasks/target/vidmeta-tasks.jar. Terraform never builds it."
+  description = "Path to the one jar Maven builds (`mvn -B package -pl tasks -am`). null uses ../tasks/target/vidmeta-tasks-0.1.0-SNAPSHOT-lambda.jar. Terraform never builds it."
   type        = string
   default     = null
 }

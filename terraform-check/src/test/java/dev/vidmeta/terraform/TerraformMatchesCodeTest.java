@@ -165,6 +165,48 @@ class TerraformMatchesCodeTest {
         assertThat(invoked).allSatisfy(arn -> assertThat(arn).startsWith("local.alias_arns."));
     }
 
+    @Test
+    void stateMachineRole_shouldAllowExactlyTheServiceIntegrationsTheAslUses() throws IOException {
+        // GIVEN the Task states' service integrations, e.g. arn:aws:states:::lambda:invoke.waitForTaskToken
+        JsonNode asl = new ObjectMapper().readTree(Files.readString(REPO.resolve("statemachine/video-metadata.asl.json")));
+        Set<String> needed = new TreeSet<>();
+        for (JsonNode state : asl.findParents("Resource")) {
+            needed.add(integrationAction(state.path("Resource").asText()));
+        }
+
+        // WHEN the state machine role's actions are listed, less what the service itself needs for logs and X-Ray
+        Set<String> allowed = new TreeSet<>();
+        for (Map<String, Object> s : statements("state_machine")) {
+            if (!List.of("LogDelivery", "Tracing").contains(String.valueOf(s.get("sid")))) {
+                allowed.addAll(list(s.get("actions")));
+            }
+        }
+
+        // THEN they are the same
+        assertThat(allowed).isEqualTo(needed);
+    }
+
+    /**
+     * The IAM action of an optimized or AWS SDK integration ({@code arn:aws:states:::dynamodb:putItem},
+     * {@code arn:aws:states:::aws-sdk:s3:getObject}); Lambda's "invoke" is authorized by lambda:InvokeFunction.
+     * https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
+     */
+    static String integrationAction(String resource) {
+        String prefix = "arn:aws:states:::";
+        assertThat(resource).as("Task Resource").startsWith(prefix);
+        String integration = resource.substring(prefix.length());
+        if (integration.startsWith("aws-sdk:")) {
+            integration = integration.substring("aws-sdk:".length());
+        }
+        int dot = integration.indexOf('.');
+        String call = dot < 0 ? integration : integration.substring(0, dot); // drop .sync / .waitForTaskToken
+        if (call.equals("lambda:invoke")) {
+            return "lambda:InvokeFunction";
+        }
+        int colon = call.indexOf(':');
+        return call.substring(0, colon + 1) + Character.toUpperCase(call.charAt(colon + 1)) + call.substring(colon + 2);
+    }
+
     // --- IAM ------------------------------------------------------------------------------------------------
 
     @Test
