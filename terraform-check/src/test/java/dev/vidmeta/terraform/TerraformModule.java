@@ -19,6 +19,11 @@ import java.util.stream.Stream;
  * {@code "aws_dynamodb_table.record.arn"}; the checks rely on that text to see which resource an argument
  * names. Calls of {@code templatefile()} and {@code file()} are captured as
  * {@link TemplateFile} / {@link FileRef} values so the checks can see which files Terraform reads.
+ *
+ * <p>Known hcl4j limits the Terraform is written around: index expressions lose their key
+ * ({@code aws_lambda_alias.live["probe"].arn} reads as {@code aws_lambda_alias.live.value.arn}, hence
+ * {@code local.alias_arns.probe}); of two {@code locals} blocks in one file only the last survives (one per
+ * file here); a {@code data "http"} block would really be fetched, so that lookup is replaced by a no-op.
  */
 final class TerraformModule {
 
