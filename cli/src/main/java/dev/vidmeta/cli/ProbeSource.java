@@ -62,7 +62,7 @@ record ProbeSource(RangedReader reader, String fileName) {
         String key = rest.substring(slash + 1);
         // Enough pooled connections for the prefetcher's parallel fragment reads.
         S3Client s3 = S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(PrefetchingReader.Limits.defaults().parallelism() * 2))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(PrefetchingReader.Limits.defaults().parallelism()))
                 .build();
         S3RangedReader reader = versionId == null
                 ? S3RangedReader.create(s3, bucket, key)

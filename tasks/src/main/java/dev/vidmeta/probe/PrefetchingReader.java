@@ -65,7 +65,7 @@ public final class PrefetchingReader implements RangedReader {
             Duration maxTimePerObject) {
 
         public static Limits defaults() {
-            return new Limits(256 << 10, 512 << 10, 4 << 20, 12 << 20, 4 << 20, 32, 20L << 20, 512L << 20,
+            return new Limits(256 << 10, 512 << 10, 4 << 20, 12 << 20, 4 << 20, 64, 20L << 20, 512L << 20,
                     Duration.ofMinutes(2));
         }
 
@@ -166,7 +166,7 @@ public final class PrefetchingReader implements RangedReader {
         boolean fillsChunks = learnFragmentAppetite(offset, length);
         Block block = blockAt(offset);
         if (block == null) {
-            block = fillsChunks ? fetchExactly(offset, length) : fetchOnMiss(offset, length);
+            block = fillsChunks ? fetchNow(offset, length, false) : fetchOnMiss(offset, length);
         }
         byte[] data = await(block);
         int n = (int) Math.min(length, block.end() - offset);
@@ -221,10 +221,10 @@ public final class PrefetchingReader implements RangedReader {
         } else if (layout.moovOffset() >= 0 && layout.moovOffset() + layout.moovSize() > headEnd) {
             // Faststart with a moov larger than the first block: the rest of it, plus the first frames.
             long end = Math.min(size, layout.moovOffset() + layout.moovSize() + limits.headBytes());
-            fetchNow(headEnd, end, "moov");
+            fetchWhole(headEnd, end);
         } else if (layout.moovOffset() < 0 && layout.nextUnknown() < size) {
             // No moov before mdat's end: it is in the tail, which is usually nothing but the moov.
-            fetchNow(layout.nextUnknown(), size, "moov");
+            fetchWhole(layout.nextUnknown(), size);
         }
     }
 
@@ -265,24 +265,10 @@ public final class PrefetchingReader implements RangedReader {
         return fills;
     }
 
-    private Block fetchExactly(long offset, int length) throws IOException {
-        int want = clipToNextBlock(offset, (int) Math.min(length, size - offset));
-        reserve(want);
-        byte[] data = new byte[want];
-        int n = readFully(offset, data, want);
-        if (n <= 0) {
-            throw new SourceException(SourceException.Kind.CHANGED,
-                    source.describe() + ": ended at " + offset + ", before its size " + size);
-        }
-        Block block = Block.fetched(offset, data, n, false);
-        put(block);
-        return block;
-    }
-
-    /** The mfra at the end: its mfro (last 16 bytes) gives its size; one tail read usually has it all. */
+    /** The mfra at the end: its mfro (last 16 bytes) gives its size; a tail as big as the head usually holds it all. */
     private List<Long> mfraMoofOffsets() throws IOException {
-        long tailStart = Math.max(0, size - (64 << 10));
-        Block tail = fetchNow(tailStart, size, "mfra");
+        long tailStart = Math.max(0, size - limits.headBytes());
+        Block tail = fetchWhole(tailStart, size);
         if (tail == null || tail.length < 16) {
             return List.of();
         }
@@ -303,20 +289,13 @@ public final class PrefetchingReader implements RangedReader {
         return Mp4Layout.mfraMoofOffsets(mfra, 0, n);
     }
 
-    /** Fetches {@code [start, end)} now as one block, if it is not too big to hold. */
-    private Block fetchNow(long start, long end, String what) throws IOException {
+    /** Fetches {@code [start, end)} now as one block (a moov, an index), unless it is too big to hold. */
+    private Block fetchWhole(long start, long end) throws IOException {
         long length = end - start;
         if (length <= 0 || length > limits.maxMoovBytes()) {
             return null;
         }
-        byte[] data = new byte[(int) length];
-        int n = readFully(start, data, data.length);
-        if (n <= 0) {
-            return null;
-        }
-        Block block = Block.fetched(start, data, n, false);
-        put(block);
-        return block;
+        return fetchNow(start, (int) length, false);
     }
 
     /**
@@ -382,8 +361,15 @@ public final class PrefetchingReader implements RangedReader {
         readAhead = sequential
                 ? (int) Math.min((long) readAhead * 2, limits.maxReadAheadBytes())
                 : limits.readAheadBytes();
-        int want = (int) Math.min(Math.max(readAhead, length), size - offset);
-        want = clipToNextBlock(offset, want);
+        // A second block in a row means the parser streams (TS, MKV): from now on read ahead of it.
+        Block block = fetchNow(offset, Math.max(readAhead, length), sequential);
+        lastMissEnd = block.end();
+        return block;
+    }
+
+    /** Fetches up to {@code length} bytes at {@code offset} now, stopping at the next cached block. */
+    private Block fetchNow(long offset, int length, boolean streaming) throws IOException {
+        int want = clipToNextBlock(offset, (int) Math.min(length, size - offset));
         reserve(want);
         byte[] data = new byte[want];
         int n = readFully(offset, data, want);
@@ -391,10 +377,8 @@ public final class PrefetchingReader implements RangedReader {
             throw new SourceException(SourceException.Kind.CHANGED,
                     source.describe() + ": ended at " + offset + ", before its size " + size);
         }
-        // A second block in a row means the parser streams (TS, MKV): from now on read ahead of it.
-        Block block = Block.fetched(offset, data, n, sequential);
+        Block block = Block.fetched(offset, data, n, streaming);
         put(block);
-        lastMissEnd = offset + n;
         return block;
     }
 
@@ -523,7 +507,14 @@ public final class PrefetchingReader implements RangedReader {
     @Override
     public synchronized void close() throws IOException {
         if (prefetcher != null) {
+            // Let fetches in flight end (they are bounded blocks) so no request outlives the reader:
+            // the source's client may be closed right after, and a server may be waiting to stop.
             prefetcher.shutdownNow();
+            try {
+                prefetcher.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         blocks.clear();
         cachedBytes = 0;

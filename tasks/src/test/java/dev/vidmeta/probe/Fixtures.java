@@ -27,6 +27,8 @@ public final class Fixtures {
         MP4_MOOV_AT_END("moov-at-end.mp4", true),
         MP4_FASTSTART("faststart.mp4", true),
         MP4_FRAGMENTED("fragmented.mp4", true),
+        /** The same fragments, indexed by sidx boxes after the moov instead of only the mfra at the end. */
+        MP4_FRAGMENTED_SIDX("fragmented-sidx.mp4", true),
         MOV_PRORES("prores.mov", true),
         /** H.264 with B-frames + Opus: the file on which ParseSpeed 0 loses FrameRate (see ContainerSniffer). */
         MKV_H264_OPUS("h264-opus.mkv", true),
@@ -110,6 +112,8 @@ public final class Fixtures {
                     "-movflags", "+faststart"));
             case MP4_FRAGMENTED -> ffmpeg(out, "mp4", args(VIDEO, TONE, "-t", "3", H264, "-g", "25", AAC,
                     "-movflags", "+frag_keyframe+empty_moov+default_base_moof"));
+            case MP4_FRAGMENTED_SIDX -> ffmpeg(out, "mp4", args(VIDEO, TONE, "-t", "3", H264, "-g", "25", AAC,
+                    "-movflags", "+frag_keyframe+empty_moov+default_base_moof+global_sidx"));
             case MOV_PRORES -> ffmpeg(out, "mov", args(VIDEO, TONE, "-t", "1", "-c:v", "prores_ks", "-profile:v",
                     "0", "-c:a", "pcm_s16le"));
             case MKV_H264_OPUS -> ffmpeg(out, "matroska", args(VIDEO, TONE, "-t", "2", H264, "-c:a", "libopus",

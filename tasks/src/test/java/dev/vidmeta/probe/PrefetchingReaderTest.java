@@ -19,12 +19,17 @@ import org.junit.jupiter.api.Test;
  */
 class PrefetchingReaderTest {
 
-    /** A first block smaller than the fixtures, so the moov and fragments lie beyond it. */
-    private static final int HEAD = 64 << 10;
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
+
+    /**
+     * Blocks scaled down with the fixtures (80-350 KB instead of 30 MB-2 GB): a 4 KB first block, so
+     * the moov and the fragments lie beyond it, and read-ahead from 8 KB doubling to 32 KB.
+     */
+    private static final int HEAD = 4 << 10;
 
     private static PrefetchingReader.Limits limits() {
         PrefetchingReader.Limits d = PrefetchingReader.Limits.defaults();
-        return new PrefetchingReader.Limits(HEAD, d.readAheadBytes(), d.maxReadAheadBytes(), d.maxMoovBytes(),
+        return new PrefetchingReader.Limits(HEAD, 8 << 10, 32 << 10, d.maxMoovBytes(),
                 d.prefetchAheadBytes(), 4, d.cacheBytes(), d.maxBytesPerObject(), d.maxTimePerObject());
     }
 
@@ -33,8 +38,8 @@ class PrefetchingReaderTest {
 
     @Test
     void moovAtEnd_shouldCostTwoRequests_headAndTail() throws IOException {
-        // GIVEN an MP4 whose moov follows a 1.3 MB mdat
-        Path file = MediaFixtures.moovAtEnd();
+        // GIVEN an MP4 whose moov follows its mdat
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_MOOV_AT_END);
         Box moov = only(boxes(file), "moov");
         assertThat(moov.offset()).isGreaterThan(HEAD);
 
@@ -51,7 +56,7 @@ class PrefetchingReaderTest {
     @Test
     void faststart_shouldFetchTheRestOfALargeMoovInOneRequest() throws IOException {
         // GIVEN a faststart MP4 and a first block smaller than its moov
-        Path file = MediaFixtures.faststart();
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART);
         Box moov = only(boxes(file), "moov");
         PrefetchingReader.Limits d = limits();
         int head = (int) (moov.offset() + moov.size() / 2);
@@ -71,10 +76,10 @@ class PrefetchingReaderTest {
     @Test
     void fragmentedWithMfra_shouldPrefetchEveryMoofFromTheIndex() throws IOException {
         // GIVEN a fragmented MP4 with an mfra index at the end
-        Path file = MediaFixtures.fragmentedWithMfra();
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
         List<Box> boxes = boxes(file);
         long moofsBeyondHead = boxes.stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).count();
-        assertThat(moofsBeyondHead).isGreaterThanOrEqualTo(8);
+        assertThat(moofsBeyondHead).isGreaterThanOrEqualTo(2);
 
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
             walkBoxes(reader, file);
@@ -83,14 +88,14 @@ class PrefetchingReaderTest {
             // request for the mdat between them or for the mfra when the parser reaches it
             assertThat(reader.requestCount()).isEqualTo(2 + moofsBeyondHead);
             long largestMoof = boxes.stream().filter(b -> b.type().equals("moof")).mapToLong(Box::size).max().orElseThrow();
-            assertThat(reader.bytesRead()).isLessThan(HEAD + (64 << 10) + moofsBeyondHead * (2 * largestMoof + 2048));
+            assertThat(reader.bytesRead()).isLessThan(2 * HEAD + moofsBeyondHead * (2 * largestMoof + 2048));
         }
     }
 
     @Test
     void fragmented_shouldRequestTheMoofsAheadOfTheParser() throws Exception {
         // GIVEN a fragmented MP4 with an mfra index
-        Path file = MediaFixtures.fragmentedWithMfra();
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
         List<Box> moofs = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).toList();
         long moofsBeyondHead = moofs.size();
 
@@ -109,10 +114,11 @@ class PrefetchingReaderTest {
 
     @Test
     void fragmented_shouldFetchChunkSizedFragments_whenTheParserFillsWholeChunks() throws IOException {
-        // GIVEN a parser that reads 64 KB chunks and fills each one (it never feeds a short read)
-        Path file = MediaFixtures.fragmentedWithMfra();
+        // GIVEN a parser that reads 8 KB chunks and fills each one (it never feeds a short read);
+        // MediaProbe does this with 64 KB chunks
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
         List<Box> moofs = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).toList();
-        int chunk = 64 << 10;
+        int chunk = 8 << 10;
 
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
             // WHEN it reads a chunk at every moof
@@ -128,7 +134,7 @@ class PrefetchingReaderTest {
 
     @Test
     void fragmentedWithSidx_shouldPrefetchEveryMoofWithoutReadingTheTail() throws IOException {
-        Path file = MediaFixtures.fragmentedWithSidx();
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED_SIDX);
         List<Box> boxes = boxes(file);
         assertThat(boxes).extracting(Box::type).contains("sidx");
         long moofsBeyondHead = boxes.stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).count();
@@ -145,13 +151,13 @@ class PrefetchingReaderTest {
 
     @Test
     void sequentialReads_shouldGrowTheBlock_andReturnTheFileExactly() throws IOException {
-        // GIVEN an MPEG-TS, read front to back in 64 KB chunks as the probe does
-        Path file = MediaFixtures.mpegTs();
+        // GIVEN an MPEG-TS, read front to back in 2 KB chunks
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
         byte[] expected = Files.readAllBytes(file);
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
-            byte[] got = readAll(reader, 64 << 10);
+            byte[] got = readAll(reader, 2 << 10);
 
-            // THEN the bytes are the file's, read once, in blocks of 64K, 512K, 1M, 2M... not 64 KB each
+            // THEN the bytes are the file's, read once, in blocks of 4K, 8K, 16K, 32K... not 2 KB each
             assertThat(got).isEqualTo(expected);
             assertThat(reader.bytesRead()).isEqualTo(expected.length);
             assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(expected.length));
@@ -160,14 +166,14 @@ class PrefetchingReaderTest {
 
     @Test
     void cache_shouldStayWithinItsBound_whateverTheFileSize() throws IOException {
-        Path file = MediaFixtures.mpegTs();
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
         PrefetchingReader.Limits d = limits();
-        long bound = 512 << 10;
-        PrefetchingReader.Limits tight = new PrefetchingReader.Limits(HEAD, 128 << 10, 256 << 10, d.maxMoovBytes(),
+        long bound = 32 << 10;
+        PrefetchingReader.Limits tight = new PrefetchingReader.Limits(HEAD, 8 << 10, 16 << 10, d.maxMoovBytes(),
                 d.prefetchAheadBytes(), 4, bound, d.maxBytesPerObject(), d.maxTimePerObject());
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), tight)) {
             long most = 0;
-            byte[] chunk = new byte[64 << 10];
+            byte[] chunk = new byte[2 << 10];
             for (long pos = 0; pos < reader.size(); ) {
                 pos += reader.read(pos, chunk, 0, chunk.length);
                 most = Math.max(most, reader.heldBytes());
@@ -179,19 +185,19 @@ class PrefetchingReaderTest {
 
     @Test
     void read_shouldFailLimitExceeded_whenTheByteBudgetIsSpent() throws IOException {
-        Path file = MediaFixtures.mpegTs();
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file),
-                limits().withMaxBytesPerObject(300 << 10))) {
-            assertThatThrownBy(() -> readAll(reader, 64 << 10))
+                limits().withMaxBytesPerObject(20 << 10))) {
+            assertThatThrownBy(() -> readAll(reader, 2 << 10))
                     .isInstanceOfSatisfying(SourceException.class,
                             e -> assertThat(e.kind()).isEqualTo(SourceException.Kind.LIMIT_EXCEEDED));
-            assertThat(reader.bytesRead()).isLessThanOrEqualTo(300 << 10);
+            assertThat(reader.bytesRead()).isLessThanOrEqualTo(20 << 10);
         }
     }
 
     @Test
     void read_shouldFailLimitExceeded_whenTheTimeBudgetIsSpent() throws IOException {
-        Path file = MediaFixtures.mpegTs();
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file),
                 limits().withMaxTimePerObject(Duration.ZERO))) {
             assertThatThrownBy(() -> reader.read(0, new byte[10], 0, 10))
@@ -204,21 +210,21 @@ class PrefetchingReaderTest {
     void absurdBoxSize_shouldPlanNothing_andStillServeTheBytes(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
         // GIVEN an ftyp followed by an mdat that claims to be far larger than the file
-        ByteBuffer bytes = ByteBuffer.allocate(200_000);
+        ByteBuffer bytes = ByteBuffer.allocate(100_000);
         bytes.putInt(16).put("ftypisom".getBytes()).putInt(0);
         bytes.putInt(Integer.MAX_VALUE).put("mdat".getBytes());
         Path file = dir.resolve("absurd.mp4");
         Files.write(file, bytes.array());
 
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
-            byte[] got = readAll(reader, 64 << 10);
+            byte[] got = readAll(reader, 2 << 10);
 
             assertThat(got).isEqualTo(bytes.array());
-            assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(200_000));
+            assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(100_000));
         }
     }
 
-    /** Head block, then misses of 512 KB, 1 MB, 2 MB, 4 MB, 4 MB... */
+    /** Head block, then misses of 8 KB, 16 KB, 32 KB, 32 KB... */
     private static long expectedDoublingRequests(long size) {
         PrefetchingReader.Limits l = limits();
         long requests = 1;

@@ -1,0 +1,179 @@
+package dev.vidmeta.local;
+
+import dev.vidmeta.aws.RecordTable;
+import dev.vidmeta.aws.TaskTokenTable;
+import dev.vidmeta.handler.MergeRecordHandler;
+import dev.vidmeta.handler.ProbeMediaHandler;
+import dev.vidmeta.handler.SnsCallbackHandler;
+import dev.vidmeta.handler.StartAnalysisHandler;
+import dev.vidmeta.handler.TaskConfig;
+import dev.vidmeta.local.lambda.LocalFunction;
+import dev.vidmeta.local.lambda.LocalLambda;
+import dev.vidmeta.local.sfn.Templates;
+import dev.vidmeta.probe.MediaProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The video-metadata pipeline as Terraform deploys it, for the local runtime: the source and results buckets,
+ * the record and task-token tables, the Rekognition topic with the callback subscription, the four functions
+ * with exactly Terraform's environment variables, and the state machine rendered from
+ * {@code statemachine/video-metadata.asl.json} with the same template variables.
+ *
+ * <p>A function's clients are built from its own environment map (the SDK's {@code AWS_ENDPOINT_URL_<SERVICE>}
+ * names, which the runtime fills with the local endpoints), because one JVM has one process environment for
+ * all functions. The handler code is the one deployed to Lambda.
+ */
+public final class PipelineDeployment {
+
+    public static final String STATE_MACHINE = "vidmeta-video-metadata";
+    public static final String PROBE = "vidmeta-probe-media";
+    public static final String START_ANALYSIS = "vidmeta-start-analysis";
+    public static final String SNS_CALLBACK = "vidmeta-rekognition-callback";
+    public static final String MERGE_RECORD = "vidmeta-merge-record";
+    /** Rekognition's managed service role may only publish to topics whose name starts with AmazonRekognition. */
+    public static final String TOPIC = "AmazonRekognition-vidmeta";
+
+    /**
+     * What a user can choose; the defaults mirror Terraform's.
+     *
+     * @param analysisTimeout the "Analyze With Rekognition" wait (workflow time)
+     * @param subscribeCallback false deploys without the SNS subscription: every notification is lost
+     */
+    public record Settings(
+            String sourceBucket,
+            String resultsBucket,
+            String resultsPrefix,
+            String recordTable,
+            String taskTokenTable,
+            String watchedPrefixes,
+            String watchedSuffixes,
+            String analyses,
+            Duration analysisTimeout,
+            boolean subscribeCallback) {
+
+        public static Settings defaults() {
+            return new Settings("vidmeta-uploads", "vidmeta-results", "", "vidmeta-records", "vidmeta-task-tokens",
+                    "", ".mp4,.mov,.m4v,.mkv,.webm,.ts,.mxf,.avi", "celebrities", Duration.ofHours(4), true);
+        }
+
+        public Settings withAnalysisTimeout(Duration timeout) {
+            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
+                    watchedPrefixes, watchedSuffixes, analyses, timeout, subscribeCallback);
+        }
+
+        public Settings withWatchedSuffixes(String suffixes) {
+            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
+                    watchedPrefixes, suffixes, analyses, analysisTimeout, subscribeCallback);
+        }
+
+        public Settings withAnalyses(String newAnalyses) {
+            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
+                    watchedPrefixes, watchedSuffixes, newAnalyses, analysisTimeout, subscribeCallback);
+        }
+
+        public Settings withoutCallbackSubscription() {
+            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
+                    watchedPrefixes, watchedSuffixes, analyses, analysisTimeout, false);
+        }
+    }
+
+    private PipelineDeployment() {}
+
+    /** {@code definition} is the ASL template text (statemachine/video-metadata.asl.json). */
+    public static LocalDeployment create(Settings s, String definitionTemplate) {
+        String topicArn = LocalAws.arn("sns", TOPIC);
+        long ttl = s.analysisTimeout().toSeconds() + 3600;
+        Map<String, String> results = Map.of(
+                TaskConfig.RESULTS_BUCKET, s.resultsBucket(),
+                TaskConfig.RESULTS_PREFIX, s.resultsPrefix());
+        Map<String, String> startEnv = env(results,
+                TaskConfig.TASK_TOKEN_TABLE_NAME, s.taskTokenTable(),
+                TaskConfig.REKOGNITION_SNS_TOPIC_ARN, topicArn,
+                TaskConfig.REKOGNITION_ROLE_ARN, "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/vidmeta-rekognition-sns",
+                TaskConfig.ANALYSES, s.analyses(),
+                TaskConfig.TASK_TOKEN_TTL_SECONDS, Long.toString(ttl));
+        Map<String, String> callbackEnv = env(results,
+                TaskConfig.TASK_TOKEN_TABLE_NAME, s.taskTokenTable(),
+                TaskConfig.ANALYSES, s.analyses());
+        Map<String, String> mergeEnv = env(results, TaskConfig.RECORD_TABLE_NAME, s.recordTable());
+
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("watched_prefixes", s.watchedPrefixes());
+        vars.put("watched_suffixes", s.watchedSuffixes());
+        vars.put("results_bucket", s.resultsBucket());
+        vars.put("results_prefix", s.resultsPrefix());
+        vars.put("analysis_timeout_seconds", Long.toString(s.analysisTimeout().toSeconds()));
+        vars.put("probe_function_arn", LocalLambda.arnOf(PROBE));
+        vars.put("start_analysis_function_arn", LocalLambda.arnOf(START_ANALYSIS));
+        vars.put("merge_record_function_arn", LocalLambda.arnOf(MERGE_RECORD));
+
+        LocalDeployment.Builder b = LocalDeployment.builder()
+                .sourceBucket(s.sourceBucket())
+                .bucket(s.resultsBucket(), false)
+                .table(RecordTable.createTableRequest(s.recordTable()))
+                .table(TaskTokenTable.createTableRequest(s.taskTokenTable()))
+                .topic(TOPIC)
+                .function(LocalFunction.of(PROBE, e -> new ProbeMediaHandler(new TaskConfig(e), s3(e),
+                        MediaProbe.create()), results).withTimeout(Duration.ofMinutes(5)))
+                .function(LocalFunction.of(START_ANALYSIS, e -> new StartAnalysisHandler(new TaskConfig(e), s3(e),
+                        client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
+                        "REKOGNITION"), client(SfnClient.builder(), e, "SFN")), startEnv)
+                        .withTimeout(Duration.ofMinutes(1)))
+                .function(LocalFunction.of(SNS_CALLBACK, e -> new SnsCallbackHandler(new TaskConfig(e), s3(e),
+                        client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
+                        "REKOGNITION"), client(SfnClient.builder(), e, "SFN")), callbackEnv)
+                        .withTimeout(Duration.ofMinutes(5)))
+                .function(LocalFunction.of(MERGE_RECORD, e -> new MergeRecordHandler(new TaskConfig(e), s3(e),
+                        client(DynamoDbClient.builder(), e, "DYNAMODB")), mergeEnv)
+                        .withTimeout(Duration.ofMinutes(1)))
+                .stateMachine(STATE_MACHINE, Templates.render(definitionTemplate, vars));
+        if (s.subscribeCallback()) {
+            b.subscription(TOPIC, SNS_CALLBACK);
+        }
+        return b.build();
+    }
+
+    /** Reads the definition template from the repository checkout ({@code root}/statemachine/...). */
+    public static String definitionTemplate(Path repositoryRoot) {
+        try {
+            return Files.readString(repositoryRoot.resolve("statemachine/video-metadata.asl.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> env(Map<String, String> base, String... pairs) {
+        Map<String, String> env = new LinkedHashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return Map.copyOf(env);
+    }
+
+    private static S3Client s3(Map<String, String> env) {
+        // The local S3 has no per-bucket host names.
+        return client(S3Client.builder().forcePathStyle(true), env, "S3");
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(
+            B builder, Map<String, String> env, String service) {
+        String endpoint = env.get("AWS_ENDPOINT_URL_" + service);
+        if (endpoint == null) {
+            throw new IllegalStateException("the runtime gave no AWS_ENDPOINT_URL_" + service);
+        }
+        return LocalAws.client(builder, URI.create(endpoint));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.vidmeta.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.probe.SourceException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** S3RangedReader against the local S3 (s3proxy): ranges, pinning and error kinds as S3 answers them. */
+class S3RangedReaderIT {
+
+    @RegisterExtension
+    static final LocalS3Extension S3 = new LocalS3Extension("plain", "versioned+versions");
+
+    static S3Client client;
+
+    @BeforeAll
+    static void client() {
+        client = S3.client();
+    }
+
+    @Test
+    void read_shouldReturnBoundedRanges_andLearnTheSizeFromTheFirstResponse() throws IOException {
+        // GIVEN a 100 KB object
+        byte[] content = put("plain", "ranges.bin", 1);
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "ranges.bin")) {
+            byte[] a = new byte[1000];
+            byte[] b = new byte[5000];
+
+            // WHEN two ranges are read and then the size asked
+            int na = reader.read(0, a, 0, a.length);
+            int nb = reader.read(50_000, b, 0, b.length);
+            long size = reader.size();
+
+            // THEN the bytes are the object's, and the size came with the first Content-Range (no HEAD)
+            assertThat(na).isEqualTo(1000);
+            assertThat(nb).isEqualTo(5000);
+            assertThat(a).isEqualTo(Arrays.copyOfRange(content, 0, 1000));
+            assertThat(b).isEqualTo(Arrays.copyOfRange(content, 50_000, 55_000));
+            assertThat(size).isEqualTo(100_000);
+            assertThat(reader.requestCount()).isEqualTo(2);
+            assertThat(reader.bytesRead()).isEqualTo(6000);
+        }
+    }
+
+    @Test
+    void read_shouldStopAtTheEnd_andAnswerMinusOnePastIt_withoutARequest() throws IOException {
+        byte[] content = put("plain", "end.bin", 2);
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "end.bin")) {
+            byte[] tail = new byte[500];
+
+            int n = reader.read(99_800, tail, 0, tail.length);
+            int past = reader.read(100_000, tail, 0, tail.length);
+
+            assertThat(n).isEqualTo(200);
+            assertThat(Arrays.copyOf(tail, 200)).isEqualTo(Arrays.copyOfRange(content, 99_800, 100_000));
+            assertThat(past).isEqualTo(-1);
+            assertThat(reader.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void size_shouldComeFromHeadObject_whenNothingWasReadYet() throws IOException {
+        put("plain", "head.bin", 3);
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "head.bin")) {
+            assertThat(reader.size()).isEqualTo(100_000);
+            assertThat(reader.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void read_shouldFailChanged_whenTheKeyIsOverwrittenBetweenReads() throws IOException {
+        // GIVEN an unversioned object, pinned by its ETag on the first read
+        put("plain", "overwritten.bin", 4);
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "overwritten.bin")) {
+            reader.read(0, new byte[10], 0, 10);
+
+            // WHEN the key gets new content
+            put("plain", "overwritten.bin", 5);
+
+            // THEN S3 refuses the If-Match (412) and the reader says CHANGED
+            assertKind(() -> reader.read(10, new byte[10], 0, 10), SourceException.Kind.CHANGED);
+        }
+    }
+
+    @Test
+    void read_shouldKeepReadingTheFirstVersion_whenAVersionedKeyIsOverwritten() throws IOException {
+        // GIVEN a versioned object, pinned to its version on the first read
+        byte[] first = put("versioned", "video.bin", 6);
+        try (S3RangedReader reader = S3RangedReader.create(client, "versioned", "video.bin")) {
+            reader.read(0, new byte[10], 0, 10);
+
+            // WHEN the key gets a new version
+            put("versioned", "video.bin", 7);
+
+            // THEN the reader still reads the version it started with
+            byte[] later = new byte[1000];
+            reader.read(50_000, later, 0, later.length);
+            assertThat(later).isEqualTo(Arrays.copyOfRange(first, 50_000, 51_000));
+        }
+    }
+
+    @Test
+    void forVersion_shouldReadThatVersion_andFailNotFound_forAnUnknownOne() throws IOException {
+        byte[] first = put("versioned", "named.bin", 8);
+        String firstVersion = client.headObject(h -> h.bucket("versioned").key("named.bin")).versionId();
+        put("versioned", "named.bin", 9);
+
+        try (S3RangedReader reader = S3RangedReader.forVersion(client, "versioned", "named.bin", firstVersion)) {
+            byte[] got = new byte[100];
+            reader.read(0, got, 0, got.length);
+            assertThat(got).isEqualTo(Arrays.copyOf(first, 100));
+        }
+        try (S3RangedReader reader = S3RangedReader.forVersion(client, "versioned", "named.bin", "no-such-version")) {
+            assertKind(() -> reader.read(0, new byte[10], 0, 10), SourceException.Kind.NOT_FOUND);
+        }
+    }
+
+    @Test
+    void read_shouldFailNotFound_whenTheKeyIsMissing_orVanishesMidRead() throws IOException {
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "missing.bin")) {
+            assertKind(() -> reader.read(0, new byte[10], 0, 10), SourceException.Kind.NOT_FOUND);
+        }
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "missing.bin")) {
+            assertKind(reader::size, SourceException.Kind.NOT_FOUND);
+        }
+        put("plain", "vanishing.bin", 10);
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "vanishing.bin")) {
+            reader.read(0, new byte[10], 0, 10);
+            client.deleteObject(d -> d.bucket("plain").key("vanishing.bin"));
+            assertKind(() -> reader.read(10, new byte[10], 0, 10), SourceException.Kind.NOT_FOUND);
+        }
+    }
+
+    @Test
+    void read_shouldFailAccessDenied_whenTheCredentialsAreWrong() throws IOException {
+        put("plain", "private.bin", 11);
+        try (S3Client stranger = S3Client.builder()
+                        .endpointOverride(S3.server().endpoint())
+                        .forcePathStyle(true)
+                        .region(LocalAws.region())
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(LocalAws.ACCESS_KEY_ID, "not-the-secret")))
+                        .build();
+                S3RangedReader reader = S3RangedReader.create(stranger, "plain", "private.bin")) {
+            assertKind(() -> reader.read(0, new byte[10], 0, 10), SourceException.Kind.ACCESS_DENIED);
+        }
+    }
+
+    @Test
+    void read_shouldFailUnavailable_whenNothingListens() throws IOException {
+        try (S3Client nowhere = LocalAws.client(S3Client.builder().forcePathStyle(true),
+                        java.net.URI.create("http://127.0.0.1:1"));
+                S3RangedReader reader = S3RangedReader.create(nowhere, "plain", "any.bin")) {
+            assertKind(() -> reader.read(0, new byte[10], 0, 10), SourceException.Kind.UNAVAILABLE);
+        }
+    }
+
+    private static void assertKind(ThrowingCallable call, SourceException.Kind kind) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(SourceException.class,
+                e -> assertThat(e.kind()).isEqualTo(kind));
+    }
+
+    private static byte[] put(String bucket, String key, long seed) {
+        byte[] content = new byte[100_000];
+        new Random(seed).nextBytes(content);
+        client.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromBytes(content));
+        return content;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.vidmeta.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dashjoin.jsonata.Jsonata;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Evaluates the state machine's "Check Object" JSONata (rendered as templatefile() would) against the events/
+ * samples with the same JSONata library the local engine uses, so the skip rules are pinned down without
+ * running an execution.
+ */
+class CheckObjectExpressionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> VARS = Map.of(
+            "watched_prefixes", "uploads/,incoming/",
+            "watched_suffixes", ".mp4,.MOV,.mkv",
+            "results_bucket", "vidmeta-uploads-111122223333",
+            "results_prefix", "uploads/_results/",
+            "analysis_timeout_seconds", "14400",
+            "probe_function_arn", "probe",
+            "start_analysis_function_arn", "start",
+            "merge_record_function_arn", "merge");
+
+    @Test
+    void checkObject_shouldNormalizeTheReference_andKeepTheRawKey() throws Exception {
+        Map<String, Object> out = check("s3-object-created-odd-key.json", Map.of());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) out.get("object");
+        assertThat(object).containsEntry("bucket", "vidmeta-uploads-111122223333")
+                .containsEntry("key", "uploads/Été 2026/100% fun + friends (café) 🎬.mp4")
+                .containsEntry("versionId", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")
+                .containsEntry("etag", "9b2cf535f27731c974343645a3985328")
+                .containsEntry("sequencer", "00617F0A5B2C8D7E11")
+                .containsEntry("eventTime", "2026-11-21T05:31:17Z")
+                .containsEntry("reason", "PutObject");
+        assertThat(((Number) object.get("size")).longValue()).isEqualTo(5242880L);
+        assertThat(out).doesNotContainKey("skipReason");
+    }
+
+    @Test
+    void checkObject_shouldOmitVersion_whenBucketIsUnversioned() throws Exception {
+        Map<String, Object> out = check("s3-object-created-unversioned.json", Map.of());
+
+        assertThat(((Map<?, ?>) out.get("object")).containsKey("versionId")).isFalse();
+        assertThat(out).doesNotContainKey("skipReason");
+    }
+
+    @Test
+    void checkObject_shouldSkipZeroByteObjects() throws Exception {
+        assertThat(check("s3-object-created-zero-byte.json", Map.of())).containsEntry("skipReason", "zero-byte object");
+    }
+
+    @Test
+    void checkObject_shouldSkipItsOwnResults_beforeAnyOtherRule() throws Exception {
+        Map<String, Object> out = check("s3-object-created.json", Map.of("key", "uploads/_results/x/mediainfo.json"));
+
+        assertThat((String) out.get("skipReason")).startsWith("written by the pipeline itself");
+    }
+
+    @Test
+    void checkObject_shouldSkip_whenOutsidePrefixesOrSuffixes() throws Exception {
+        assertThat((String) check("s3-object-created.json", Map.of("key", "other/keynote.mp4")).get("skipReason"))
+                .startsWith("outside the watched prefixes");
+        assertThat((String) check("s3-object-created.json", Map.of("key", "uploads/notes.pdf")).get("skipReason"))
+                .startsWith("outside the watched suffixes");
+        // a key starting with a character outside the BMP (a surrogate pair in Java strings)
+        assertThat((String) check("s3-object-created.json", Map.of("key", "🎬/x.mp4")).get("skipReason"))
+                .startsWith("outside the watched prefixes");
+        // suffixes compare without case: ".MOV" configured, ".mov" uploaded, and the other way round
+        assertThat(check("s3-object-created-multipart.json", Map.of())).doesNotContainKey("skipReason");
+        assertThat(check("s3-object-created.json", Map.of("key", "incoming/CLIP.MP4"))).doesNotContainKey("skipReason");
+    }
+
+    @Test
+    void checkObject_shouldAcceptEverything_whenNoPrefixOrSuffixConfigured() throws Exception {
+        Map<String, String> open = new LinkedHashMap<>(VARS);
+        open.put("watched_prefixes", "");
+        open.put("watched_suffixes", "");
+
+        assertThat(check("s3-object-created.json", Map.of("key", "anything/at/all.bin"), open))
+                .doesNotContainKey("skipReason");
+    }
+
+    private static Map<String, Object> check(String event, Map<String, Object> objectOverrides) throws IOException {
+        return check(event, objectOverrides, VARS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> check(String event, Map<String, Object> objectOverrides,
+            Map<String, String> vars) throws IOException {
+        Map<String, Object> input = JSON.readValue(PipelineFiles.text("events/" + event),
+                new TypeReference<>() {});
+        ((Map<String, Object>) ((Map<String, Object>) input.get("detail")).get("object")).putAll(objectOverrides);
+        Map<String, Object> definition = JSON.readValue(render(vars), new TypeReference<>() {});
+        String output = (String) ((Map<String, Object>) ((Map<String, Object>) definition.get("States"))
+                .get("Check Object")).get("Output");
+        String expression = output.substring(2, output.length() - 2); // strip {% %}
+        Jsonata.Frame frame = Jsonata.jsonata(expression).createFrame();
+        frame.bind("states", Map.of("input", input));
+        return (Map<String, Object>) Jsonata.jsonata(expression).evaluate(null, frame);
+    }
+
+    private static String render(Map<String, String> vars) throws IOException {
+        String text = PipelineFiles.text("statemachine/video-metadata.asl.json");
+        for (Map.Entry<String, String> v : vars.entrySet()) {
+            text = text.replace("${" + v.getKey() + "}", v.getValue());
+        }
+        return text;
+    }
+}

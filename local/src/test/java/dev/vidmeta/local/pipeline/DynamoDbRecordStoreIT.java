@@ -1,0 +1,155 @@
+package dev.vidmeta.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.aws.DynamoDbRecordStore;
+import dev.vidmeta.aws.JsonAttributeValues;
+import dev.vidmeta.aws.RecordTable;
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.dynamodb.LocalDynamoDb;
+import dev.vidmeta.record.MergeInput;
+import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.record.RecordBuilder;
+import dev.vidmeta.record.RecordStore;
+import dev.vidmeta.record.VideoRecord;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The record's conditional write and indexes, against DynamoDB Local. */
+class DynamoDbRecordStoreIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TABLE = "records";
+    private static LocalDynamoDb db;
+    private static DynamoDbClient client;
+
+    private DynamoDbRecordStore store;
+
+    @BeforeAll
+    static void start() {
+        db = LocalDynamoDb.startInMemory();
+        client = LocalAws.client(DynamoDbClient.builder(), db.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void freshTable() {
+        if (client.listTables().tableNames().contains(TABLE)) {
+            client.deleteTable(b -> b.tableName(TABLE));
+        }
+        client.createTable(RecordTable.createTableRequest(TABLE));
+        store = new DynamoDbRecordStore(client, TABLE);
+    }
+
+    @Test
+    void put_shouldWriteTheItemAsBuilt() throws Exception {
+        VideoRecord record = RecordBuilder.build(JSON.treeToValue(PipelineFiles.event("merge-record-input.json"),
+                MergeInput.class), Instant.parse("2026-11-21T05:14:00Z"));
+
+        assertThat(store.put(record)).isEqualTo(RecordStore.Outcome.WRITTEN);
+
+        Map<String, AttributeValue> item = get(record.recordId());
+        // DynamoDB numbers come back as decimals: compare numbers by value, everything else exactly.
+        java.util.Comparator<com.fasterxml.jackson.databind.JsonNode> byValue = (a, b) ->
+                a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+        assertThat(JsonAttributeValues.toJson(item).equals(byValue, record.item()))
+                .as("stored %s%nbuilt  %s", JsonAttributeValues.toJson(item), record.item()).isTrue();
+    }
+
+    @Test
+    void put_shouldKeepTheNewerRecord_whenAnOlderVersionArrivesLast() {
+        VideoRecord newer = record("v2", "00617F0A5B2C8D7E11", "COMPLETE");
+        VideoRecord older = record("v1", "00617F08299329D189", "COMPLETE");
+
+        assertThat(store.put(newer)).isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(store.put(older)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+
+        assertThat(get(newer.recordId()).get("versionId").s()).isEqualTo("v2");
+    }
+
+    @Test
+    void put_shouldOrderSequencersOfDifferentLengths_byValue() {
+        // "FF" is shorter than "0100" and sorts after it as plain text; padded, it is the older event.
+        VideoRecord newer = record("v2", "0100", "COMPLETE");
+        VideoRecord older = record("v1", "FF", "COMPLETE");
+
+        store.put(older);
+        assertThat(store.put(newer)).isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(store.put(older)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get(newer.recordId()).get("versionId").s()).isEqualTo("v2");
+    }
+
+    @Test
+    void put_shouldNotDegradeACompleteRecord_whenTheSameEventIsReplayedAndFails() {
+        VideoRecord complete = record("v1", "0A", "COMPLETE");
+        VideoRecord failedReplay = record("v1", "0A", "FAILED");
+
+        store.put(complete);
+
+        assertThat(store.put(failedReplay)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get(complete.recordId()).get("status").s()).isEqualTo("COMPLETE");
+        assertThat(store.put(complete)).as("a replay that succeeds again is idempotent")
+                .isEqualTo(RecordStore.Outcome.WRITTEN);
+    }
+
+    @Test
+    void put_shouldUpgradeAPartialRecord_whenTheSameEventIsReplayedAndCompletes() {
+        store.put(record("v1", "0A", "PARTIAL"));
+
+        assertThat(store.put(record("v1", "0A", "COMPLETE"))).isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void indexes_shouldFindTheRecordByStatusAndByCodec() throws Exception {
+        VideoRecord record = RecordBuilder.build(JSON.treeToValue(PipelineFiles.event("merge-record-input.json"),
+                MergeInput.class), Instant.parse("2026-11-21T05:14:00Z"));
+        store.put(record);
+
+        var byStatus = client.query(b -> b.tableName(TABLE).indexName(RecordTable.BY_STATUS)
+                .keyConditionExpression("#s = :s").expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("COMPLETE"))));
+        var byCodec = client.query(b -> b.tableName(TABLE).indexName(RecordTable.BY_VIDEO_CODEC)
+                .keyConditionExpression("videoCodec = :c AND uploadedAt BETWEEN :a AND :b")
+                .expressionAttributeValues(Map.of(":c", AttributeValue.fromS("AVC"),
+                        ":a", AttributeValue.fromS("2026-11-21"), ":b", AttributeValue.fromS("2026-11-22"))));
+        var byDay = client.query(b -> b.tableName(TABLE).indexName(RecordTable.BY_UPLOAD_DATE)
+                .keyConditionExpression("uploadDate = :d")
+                .expressionAttributeValues(Map.of(":d", AttributeValue.fromS("2026-11-21"))));
+
+        assertThat(byStatus.items()).singleElement().extracting(i -> i.get("pk").s()).isEqualTo(record.recordId());
+        assertThat(byCodec.items()).singleElement().extracting(i -> i.get("container").s()).isEqualTo("MPEG-4");
+        assertThat(byDay.items()).hasSize(1);
+    }
+
+    private static VideoRecord record(String version, String sequencer, String status) {
+        MergeInput input = new MergeInput(
+                new ObjectRef("uploads", "clip.mp4", version, "etag-" + version, 10L, sequencer,
+                        "2026-11-21T05:00:00Z", null, "PutObject"),
+                "SKIPPED".equals(status) ? "zero-byte object" : null,
+                JSON.createObjectNode().put("status", "FAILED".equals(status) ? "UNREADABLE" : "OK"),
+                JSON.createObjectNode().put("status", "PARTIAL".equals(status) || "FAILED".equals(status)
+                        ? "TIMED_OUT" : "OK"),
+                null, null);
+        VideoRecord record = RecordBuilder.build(input, Instant.now());
+        assertThat(record.status().name()).isEqualTo(status);
+        return record;
+    }
+
+    private static Map<String, AttributeValue> get(String pk) {
+        return client.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(pk)))
+                .consistentRead(true)).item();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.vidmeta.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.local.PipelineDeployment;
+import dev.vidmeta.local.TestVideos;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * Uploads to the local S3 become records, through the real EventBridge rule, state machine, handlers, SNS and
+ * the Rekognition emulator. Rekognition recognizes no one locally: celebrities appear only when a test supplies
+ * canned detections for the object.
+ */
+class PipelineEndToEndIT {
+
+    private static final Duration WAIT = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path workDir;
+
+    private static PipelineRuntime p;
+
+    @BeforeAll
+    static void start() {
+        p = new PipelineRuntime(workDir, PipelineDeployment.Settings.defaults(), Duration.ofMillis(500));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    @Test
+    void happyPath_shouldRecordTechnicalMetadata_andTheCannedCelebrities() {
+        // GIVEN canned detections for the object: three sightings of one celebrity, one of another
+        String key = "happy/keynote.mp4";
+        p.runtime.rekognition().cannedDetections(p.settings.sourceBucket(), key, cannedCelebrities());
+        int before = p.executions().size();
+
+        // WHEN
+        String version = p.upload(key, TestVideos.h264Mp4());
+        List<ExecutionListItem> executions = p.awaitExecutions(before + 1, WAIT);
+
+        // THEN
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("reasons")).isEmpty();
+        assertThat(record.get("versionId").asText()).isEqualTo(version);
+        assertThat(record.get("container").asText()).isEqualTo("MPEG-4");
+        assertThat(record.get("videoCodec").asText()).isEqualTo("AVC");
+        assertThat(record.at("/technical/video/0/width").asInt()).isPositive();
+        JsonNode celebrities = record.at("/analyses/celebrities/summary/celebrities");
+        assertThat(celebrities.get(0).get("name").asText()).isEqualTo("Werner Vogels");
+        assertThat(celebrities.get(0).get("appearances").asInt()).isEqualTo(3);
+        assertThat(celebrities.get(0).get("lastSeenMs").asLong()).isEqualTo(61000);
+        assertThat(celebrities.get(1).get("name").asText()).isEqualTo("Jane Example");
+        assertThat(p.readJson(record.get("mediainfoUri").asText()).at("/media/track/0/@type").asText())
+                .isEqualTo("General");
+        assertThat(p.readJson(record.at("/rekognitionUris/celebrities").asText()).get("Celebrities")).hasSize(4);
+        assertThat(executions).extracting(ExecutionListItem::executionArn)
+                .contains(record.get("executionArn").asText());
+    }
+
+    @Test
+    void nonH264Video_shouldBeProbed_andItsAnalysisSkipped() {
+        String key = "codec/mpeg4-part2.mp4";
+        int before = p.executions().size();
+
+        p.upload(key, TestVideos.mpeg4Mp4());
+        p.awaitExecutions(before + 1, WAIT);
+
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("probeStatus").asText()).isEqualTo("OK");
+        assertThat(record.get("analysisStatus").asText()).isEqualTo("SKIPPED");
+        assertThat(record.get("videoCodec").asText()).isEqualTo("MPEG-4 Visual");
+        assertThat(record.get("reasons").toString()).contains("Unsupported codec/format.");
+    }
+
+    @Test
+    void nonMediaFile_shouldBeRecordedAsSkipped_withTheProbesReason() throws Exception {
+        String key = "docs/not-a-video.mp4";
+        Path text = Files.writeString(workDir.resolve("notes.txt"), "hello, this is not a video\n".repeat(100),
+                StandardCharsets.UTF_8);
+        int before = p.executions().size();
+
+        p.upload(key, text);
+        p.awaitExecutions(before + 1, WAIT);
+
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("SKIPPED");
+        assertThat(record.get("probeStatus").asText()).isEqualTo("NOT_MEDIA");
+        assertThat(record.get("reasons").get(0).asText()).startsWith("probe: not a media file");
+    }
+
+    @Test
+    void failedRekognitionJob_shouldGiveAPartialRecord_withRekognitionsMessage() throws Exception {
+        // GIVEN a sidecar of detections the emulator cannot read: its job ends FAILED with an internal error.
+        // (The sidecar's own upload is an event too, skipped by the suffix rule: two executions.)
+        String key = "failing/job.mp4";
+        Path broken = Files.writeString(workDir.resolve("broken.json"), "{ not json", StandardCharsets.UTF_8);
+        int before = p.executions().size();
+        p.upload(key + ".rekognition.json", broken);
+
+        p.upload(key, TestVideos.h264Mp4());
+        p.awaitExecutions(before + 2, WAIT);
+
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("PARTIAL");
+        assertThat(record.get("probeStatus").asText()).isEqualTo("OK");
+        assertThat(record.get("analysisStatus").asText()).isEqualTo("FAILED");
+        assertThat(record.get("reasons").toString()).contains("RekognitionJobFailed").contains("Internal error");
+        ObjectNode sidecar = p.record(key + ".rekognition.json");
+        assertThat(sidecar.get("status").asText()).isEqualTo("SKIPPED");
+        assertThat(sidecar.get("reasons").get(0).asText()).startsWith("skipped: outside the watched suffixes");
+    }
+
+    @Test
+    void oddKey_shouldBeRecordedUnderTheExactRawKey() {
+        String key = "odd/Été 2026/100% fun + friends (café) 🎬.mp4";
+        int before = p.executions().size();
+
+        p.upload(key, TestVideos.h264Mp4());
+        p.awaitExecutions(before + 1, WAIT);
+
+        ObjectNode record = p.record(key);
+        assertThat(record).as("record under the raw key").isNotNull();
+        assertThat(record.get("objectKey").asText()).isEqualTo(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("mediainfoUri").asText()).contains(key);
+    }
+
+    @Test
+    void duplicatedEvent_shouldLeaveOneRecord_fromOneRekognitionJob() {
+        String key = "dup/clip.mp4";
+        int before = p.executions().size();
+        p.upload(key, TestVideos.h264Mp4());
+        p.awaitExecutions(before + 1, WAIT);
+        ObjectNode first = p.record(key);
+
+        // WHEN EventBridge delivers the same event twice more
+        String event = eventFor(first);
+        p.runtime.eventBridge().putEvent(event);
+        p.runtime.eventBridge().putEvent(event);
+        List<ExecutionListItem> all = p.awaitExecutions(before + 3, WAIT);
+
+        // THEN every execution succeeded, the record is the same version, and Rekognition ran one job
+        assertThat(all).allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED);
+        ObjectNode after = p.record(key);
+        assertThat(after.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(after.get("versionId").asText()).isEqualTo(first.get("versionId").asText());
+        assertThat(after.at("/analyses/celebrities/jobId").asText())
+                .isEqualTo(first.at("/analyses/celebrities/jobId").asText());
+    }
+
+    @Test
+    void olderVersionArrivingLast_shouldNotReplaceTheNewerRecord() {
+        String key = "versions/clip.mp4";
+        int before = p.executions().size();
+        String v1 = p.upload(key, TestVideos.h264Mp4());
+        p.awaitExecutions(before + 1, WAIT);
+        String olderEvent = eventFor(p.record(key));
+        String v2 = p.upload(key, TestVideos.mpeg4Mp4());
+        p.awaitExecutions(before + 2, WAIT);
+        assertThat(p.record(key).get("versionId").asText()).isEqualTo(v2);
+
+        // WHEN the first version's event arrives again, late
+        p.runtime.eventBridge().putEvent(olderEvent);
+        List<ExecutionListItem> all = p.awaitExecutions(before + 3, WAIT);
+
+        // THEN the record still describes the newer version
+        ObjectNode record = p.record(key);
+        assertThat(v1).isNotEqualTo(v2);
+        assertThat(record.get("versionId").asText()).isEqualTo(v2);
+        assertThat(record.get("videoCodec").asText()).isEqualTo("MPEG-4 Visual");
+        String lateOutput = p.sfn.describeExecution(b -> b.executionArn(all.stream()
+                .filter(e -> !e.executionArn().equals(record.get("executionArn").asText()))
+                .reduce((a, b2) -> b2.startDate().isAfter(a.startDate()) ? b2 : a).orElseThrow()
+                .executionArn())).output();
+        assertThat(lateOutput).contains("KEPT_NEWER");
+    }
+
+    @Test
+    void burstOf25Uploads_shouldAllBeComplete_despiteRekognitionsTwentyJobLimit() throws Exception {
+        int before = p.executions().size();
+        ExecutorService pool = Executors.newFixedThreadPool(25);
+        try {
+            List<Future<String>> uploads = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                String key = "burst/clip-" + i + ".mp4";
+                uploads.add(pool.submit(() -> p.upload(key, TestVideos.h264Mp4())));
+            }
+            for (Future<String> f : uploads) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        p.awaitExecutions(before + 25, Duration.ofMinutes(5));
+
+        for (int i = 0; i < 25; i++) {
+            ObjectNode record = p.record("burst/clip-" + i + ".mp4");
+            assertThat(record).as("record %d", i).isNotNull();
+            assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        }
+    }
+
+    /** The EventBridge event S3 sent for the version a record describes (events/s3-object-created.json). */
+    private static String eventFor(ObjectNode record) {
+        ObjectNode event = (ObjectNode) PipelineFiles.event("s3-object-created.json");
+        event.withArray("resources").removeAll().add("arn:aws:s3:::" + record.get("bucket").asText());
+        event.withObject("/detail/bucket").put("name", record.get("bucket").asText());
+        ObjectNode object = event.withObject("/detail/object");
+        object.put("key", record.get("objectKey").asText());
+        object.put("size", record.get("size").asLong());
+        object.put("etag", record.get("etag").asText());
+        object.put("version-id", record.get("versionId").asText());
+        object.put("sequencer", record.get("sequencer").asText());
+        event.put("time", record.get("uploadedAt").asText());
+        return event.toString();
+    }
+
+    private static String cannedCelebrities() {
+        ObjectNode canned = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        canned.set("Celebrities", PipelineFiles.event("rekognition-get-celebrity-recognition.json").get("Celebrities"));
+        return canned.toString();
+    }
+}

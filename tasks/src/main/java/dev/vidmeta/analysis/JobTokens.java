@@ -1,0 +1,49 @@
+package dev.vidmeta.analysis;
+
+import dev.vidmeta.record.ObjectRef;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Deterministic names for Rekognition jobs and the executions waiting on them.
+ *
+ * <p>The ClientRequestToken is derived from the object version and the analysis (with its minimum confidence),
+ * so a Lambda retry, a Step Functions redrive or a duplicated event gets the same JobId back instead of a
+ * second job. Rekognition allows 1-64 characters of {@code [a-zA-Z0-9-_]}: a URL-safe Base64 SHA-256 is 43.
+ * The JobTag must be deterministic too, since Rekognition rejects a repeated token with different parameters.
+ */
+public final class JobTokens {
+
+    private JobTokens() {}
+
+    public static String clientRequestToken(ObjectRef object, AnalysisRequest request) {
+        return hash("vidmeta/v1\n" + object.bucket() + "\n" + object.key() + "\n" + nullToEmpty(object.versionId())
+                + "\n" + nullToEmpty(object.etag()) + "\n" + request.analysis().code() + "\n"
+                + request.minConfidence());
+    }
+
+    /** Correlates a job with its object in Rekognition's own listings; never carries the task token. */
+    public static String jobTag(ObjectRef object, AnalysisRequest request) {
+        return request.analysis().code() + "-" + clientRequestToken(object, request).substring(0, 20);
+    }
+
+    /** One waiter per execution: a retry or redrive of the same execution replaces its own token, nobody else's. */
+    public static String waiterId(String executionId) {
+        return hash("vidmeta/waiter\n" + executionId).substring(0, 22);
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.vidmeta.aws;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+
+/**
+ * The task-token table: partition key {@code jobId}, sort key {@code waiterId} (one per execution waiting on
+ * the job). A waiter's own item uses {@code jobId = "waiter#" + waiterId} and holds the task token, the jobs
+ * still pending (a string set) and the results recorded so far. Items expire through {@value #TTL_ATTRIBUTE}.
+ */
+public final class TaskTokenTable {
+
+    public static final String PARTITION_KEY = "jobId";
+    public static final String SORT_KEY = "waiterId";
+    public static final String TTL_ATTRIBUTE = "expiresAt";
+
+    private TaskTokenTable() {}
+
+    public static CreateTableRequest createTableRequest(String tableName) {
+        return CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(
+                        KeySchemaElement.builder().attributeName(PARTITION_KEY).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(SORT_KEY).keyType(KeyType.RANGE).build())
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(PARTITION_KEY)
+                                .attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(SORT_KEY)
+                                .attributeType(ScalarAttributeType.S).build())
+                .build();
+    }
+
+    public static UpdateTimeToLiveRequest timeToLiveRequest(String tableName) {
+        return UpdateTimeToLiveRequest.builder()
+                .tableName(tableName)
+                .timeToLiveSpecification(TimeToLiveSpecification.builder()
+                        .attributeName(TTL_ATTRIBUTE).enabled(true).build())
+                .build();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vidmeta.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.vidmeta.aws.S3RangedReader;
+import dev.vidmeta.aws.S3ResultStore;
+import dev.vidmeta.probe.MediaProbe;
+import dev.vidmeta.probe.PrefetchingReader;
+import dev.vidmeta.probe.ProbeResult;
+import dev.vidmeta.probe.ProbeStats;
+import dev.vidmeta.probe.RangedReader;
+import dev.vidmeta.probe.TechnicalMetadata;
+import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.record.ResultLocation;
+import dev.vidmeta.record.ResultStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Called by the "Probe Media" state: reads the object version with bounded ranged GETs, runs MediaInfo on the
+ * bytes, keeps MediaInfo's full JSON in the results location and returns the normalized technical metadata.
+ *
+ * <p>Input sample:
+ * <pre>{@code
+ * {"executionName": "4f1c...", "object": {"bucket": "uploads", "key": "clips/a.mp4",
+ *  "versionId": "IYV3p45B...", "etag": "b1946ac9...", "size": 31457280, "sequencer": "00617F08299329D189"}}
+ * }</pre>
+ * Output: {@code {"status": "OK", "technical": {...}, "mediainfo": "s3://results/.../mediainfo.json",
+ * "stats": {"requests": 2, "bytesRead": 1310720, "wallMillis": 84}}}; for a file MediaInfo cannot use, the
+ * probe's status (NOT_MEDIA, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
+ * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry.
+ */
+public final class ProbeMediaHandler implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeMediaHandler.class);
+
+    private final S3Client s3;
+    private final MediaProbe probe;
+    private final ResultStore results;
+    private final ResultLocation location;
+    private final EmfMetrics metrics;
+
+    public ProbeMediaHandler() {
+        this(TaskConfig.fromEnvironment(), S3Client.create(), MediaProbe.create());
+    }
+
+    public ProbeMediaHandler(TaskConfig config, S3Client s3, MediaProbe probe) {
+        this.location = config.resultLocation();
+        this.s3 = s3;
+        this.probe = probe;
+        this.results = new S3ResultStore(s3, location.bucket());
+        this.metrics = new EmfMetrics(System.out, Clock.systemUTC()).dimension("Function", "ProbeMedia");
+    }
+
+    /** The state's payload. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Input(String executionName, ObjectRef object) {}
+
+    /** The branch's status object, as "Merge Record" reads it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(String status, String reason, TechnicalMetadata technical, String mediainfo,
+            ProbeStats stats) {}
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Input in = Handlers.read(input, Input.class);
+        if (in.object() == null) {
+            throw new IllegalArgumentException("input needs the object reference");
+        }
+        Output out = Handlers.run(context, () -> {
+            Handlers.logContext(in.executionName(), in.object());
+            return probe(in.object());
+        });
+        Handlers.write(output, out);
+    }
+
+    private Output probe(ObjectRef object) {
+        ProbeResult result;
+        // The event names one version: read exactly that one, so a later overwrite cannot slip in.
+        RangedReader source = object.versioned()
+                ? S3RangedReader.forVersion(s3, object.bucket(), object.key(), object.versionId())
+                : S3RangedReader.create(s3, object.bucket(), object.key());
+        try (RangedReader reader = PrefetchingReader.wrap(source)) {
+            result = probe.probe(reader, fileName(object.key()));
+        } catch (IOException e) {
+            throw new TransientTaskException("reading " + object.uri() + " failed: " + e.getMessage(), e);
+        }
+        String mediainfoUri = null;
+        if (result.mediaInfo() != null) {
+            mediainfoUri = results.putJson(location.keyFor(object, "mediainfo.json"),
+                    result.mediaInfo().toString().getBytes(StandardCharsets.UTF_8));
+        }
+        ProbeStats stats = result.stats();
+        if (stats != null) {
+            metrics.put("ProbeRequests", stats.requests(), "Count")
+                    .put("ProbeBytes", stats.bytesRead(), "Bytes")
+                    .put("ProbeMillis", stats.wallMillis(), "Milliseconds")
+                    .flush();
+        }
+        LOG.info("probe {} ({}); {} requests, {} bytes, {} ms", result.status(),
+                result.reason() == null ? "" : result.reason(), stats == null ? 0 : stats.requests(),
+                stats == null ? 0 : stats.bytesRead(), stats == null ? 0 : stats.wallMillis());
+        return new Output(result.status().name(), result.reason(), result.metadata(), mediainfoUri, stats);
+    }
+
+    /** MediaInfo only uses the name for its report; the key's last segment is what a user recognises. */
+    private static String fileName(String key) {
+        int slash = key.lastIndexOf('/');
+        return slash >= 0 && slash < key.length() - 1 ? key.substring(slash + 1) : key;
+    }
+}

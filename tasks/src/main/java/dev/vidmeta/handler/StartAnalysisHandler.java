@@ -1,0 +1,83 @@
+package dev.vidmeta.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.vidmeta.analysis.AnalysisStarter;
+import dev.vidmeta.analysis.JobCompletion;
+import dev.vidmeta.aws.DynamoDbTaskTokenStore;
+import dev.vidmeta.aws.RekognitionVideoAnalyzer;
+import dev.vidmeta.aws.S3ResultStore;
+import dev.vidmeta.aws.SfnTaskCallbacks;
+import dev.vidmeta.record.ObjectRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Called by the "Analyze With Rekognition" state ({@code lambda:invoke.waitForTaskToken}): starts the
+ * configured Rekognition Video jobs for the object version and stores the task token by JobId.
+ *
+ * <p>Input sample:
+ * <pre>{@code
+ * {"taskToken": "AQCEAAAAKgAAAA...", "executionId": "arn:aws:states:eu-west-1:111122223333:execution:vidmeta:4f1c...",
+ *  "executionName": "4f1c...", "object": {"bucket": "uploads", "key": "clips/a.mp4", "versionId": "IYV3p45B...",
+ *  "etag": "b1946ac9...", "size": 31457280, "sequencer": "00617F08299329D189"}}
+ * }</pre>
+ *
+ * <p>Step Functions ignores what this returns: the task completes through SendTaskSuccess/SendTaskFailure,
+ * from the SNS callback or from here (refusals, jobs already finished). Rekognition at its job limit makes
+ * this throw {@code dev.vidmeta.analysis.RekognitionBusyException}, which the state machine retries.
+ */
+public final class StartAnalysisHandler implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartAnalysisHandler.class);
+
+    private final AnalysisStarter starter;
+
+    public StartAnalysisHandler() {
+        this(TaskConfig.fromEnvironment(), S3Client.create(), DynamoDbClient.create(), RekognitionClient.create(),
+                SfnClient.create());
+    }
+
+    public StartAnalysisHandler(
+            TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn) {
+        var analyzer = new RekognitionVideoAnalyzer(
+                rekognition, config.rekognitionSnsTopicArn(), config.rekognitionRoleArn());
+        var tokens = new DynamoDbTaskTokenStore(dynamoDb, config.taskTokenTableName());
+        var location = config.resultLocation();
+        var completion = new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn),
+                new S3ResultStore(s3, location.bucket()), location, config.analyses(), Clock.systemUTC());
+        this.starter = new AnalysisStarter(analyzer, tokens, completion, config.analyses(),
+                config.taskTokenTtlSeconds(), Clock.systemUTC());
+    }
+
+    /** The state's payload. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Input(String taskToken, String executionId, String executionName, ObjectRef object) {}
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Input in = Handlers.read(input, Input.class);
+        if (in.taskToken() == null || in.object() == null || in.executionId() == null) {
+            throw new IllegalArgumentException("input needs taskToken, executionId and object");
+        }
+        AnalysisStarter.Started started = Handlers.run(context, () -> {
+            Handlers.logContext(in.executionName(), in.object());
+            AnalysisStarter.Started s = starter.start(in.taskToken(), in.executionId(), in.object());
+            LOG.info("started {} Rekognition job(s) {}, refused {}, answered at once: {}",
+                    s.jobs().size(), s.jobs().keySet(), s.refused().keySet(), s.answered());
+            return s;
+        });
+        Handlers.write(output, Map.of("jobs", started.jobs().keySet(), "refused", started.refused().keySet(),
+                "answered", started.answered()));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.vidmeta.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TaskConfigTest {
+
+    @Test
+    void accessor_shouldNameTheVariable_whenMissing() {
+        TaskConfig config = new TaskConfig(Map.of());
+
+        assertThatThrownBy(config::recordTableName).hasMessage("environment variable RECORD_TABLE_NAME is not set");
+        assertThatThrownBy(config::resultLocation).hasMessageContaining("RESULTS_BUCKET");
+    }
+
+    @Test
+    void resultLocation_shouldAllowAnEmptyPrefix_butNotAnEmptyBucket() {
+        assertThat(new TaskConfig(Map.of("RESULTS_BUCKET", "r", "RESULTS_PREFIX", "")).resultLocation().prefix())
+                .isEmpty();
+        assertThatThrownBy(() -> new TaskConfig(Map.of("RESULTS_BUCKET", " ", "RESULTS_PREFIX", "")).resultLocation())
+                .hasMessage("environment variable RESULTS_BUCKET is empty");
+    }
+
+    @Test
+    void analyses_andTtl_shouldBeValidated() {
+        assertThatThrownBy(() -> new TaskConfig(Map.of("ANALYSES", "celebs")).analyses())
+                .hasMessageContaining("ANALYSES").hasMessageContaining("celebs");
+        assertThatThrownBy(() -> new TaskConfig(Map.of("TASK_TOKEN_TTL_SECONDS", "-1")).taskTokenTtlSeconds())
+                .hasMessageContaining("TASK_TOKEN_TTL_SECONDS");
+        assertThat(new TaskConfig(Map.of("TASK_TOKEN_TTL_SECONDS", "18000")).taskTokenTtlSeconds()).isEqualTo(18000);
+    }
+
+    @Test
+    void constructors_shouldFailAtStartup_namingTheVariable() {
+        assertThatThrownBy(() -> new MergeRecordHandler(new TaskConfig(Map.of("RESULTS_BUCKET", "r",
+                "RESULTS_PREFIX", "")), null, null))
+                .hasMessage("environment variable RECORD_TABLE_NAME is not set");
+    }
+}

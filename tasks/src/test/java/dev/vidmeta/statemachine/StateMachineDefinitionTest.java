@@ -1,0 +1,140 @@
+package dev.vidmeta.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vidmeta.testing.RepoFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Static checks of statemachine/video-metadata.asl.json: the rules every state must follow. */
+class StateMachineDefinitionTest {
+
+    private static final String PATH = "statemachine/video-metadata.asl.json";
+    private static final List<String> TRANSIENT_LAMBDA_ERRORS = List.of("Lambda.ServiceException",
+            "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+
+    private final JsonNode definition = RepoFiles.json(PATH);
+
+    @Test
+    void definition_shouldBeJsonataWithTitleCaseStateNames() {
+        assertThat(definition.get("QueryLanguage").asText()).isEqualTo("JSONata");
+        forEachState(definition, (name, state) -> assertThat(name).matches("([A-Z][a-z]*)( [A-Z][a-z]*)*"));
+    }
+
+    @Test
+    void everyLambdaTask_shouldRetryTransientErrorsWithJitter_andCatchEverything() {
+        List<String> checked = new ArrayList<>();
+        forEachState(definition, (name, state) -> {
+            if (!"Task".equals(state.path("Type").asText())
+                    || !state.path("Resource").asText().startsWith("arn:aws:states:::lambda:invoke")) {
+                return;
+            }
+            checked.add(name);
+            JsonNode first = state.path("Retry").get(0);
+            List<String> errors = new ArrayList<>();
+            first.path("ErrorEquals").forEach(e -> errors.add(e.asText()));
+            assertThat(errors).as(name).containsAll(TRANSIENT_LAMBDA_ERRORS);
+            assertThat(first.path("JitterStrategy").asText()).as(name).isEqualTo("FULL");
+            assertThat(first.path("BackoffRate").asDouble()).as(name).isGreaterThan(1.0);
+            JsonNode lastCatch = state.path("Catch").get(state.path("Catch").size() - 1);
+            assertThat(lastCatch.path("ErrorEquals").get(0).asText()).as(name).isEqualTo("States.ALL");
+        });
+        assertThat(checked).containsExactlyInAnyOrder(
+                "Probe Media", "Analyze With Rekognition", "Merge Record", "Record Failure");
+    }
+
+    @Test
+    void everyCatch_shouldLeadToTheRecord_orToAStateThatEndsABranchWithAStatus() {
+        forEachState(definition, (name, state) -> state.path("Catch").forEach(c -> assertThat(c.path("Next").asText())
+                .as(name).isIn("Probe Failed", "Analysis Failed", "Merge Record", "Record Failure",
+                        "Record Not Written")));
+    }
+
+    @Test
+    void rekognitionWait_shouldHaveAnExplicitTimeout_andRetryTheBusyErrorForLong() {
+        JsonNode analyze = branchState("Analyze With Rekognition");
+        assertThat(analyze.path("Resource").asText()).isEqualTo("arn:aws:states:::lambda:invoke.waitForTaskToken");
+        assertThat(analyze.path("TimeoutSeconds").asText()).isEqualTo("{% ${analysis_timeout_seconds} %}");
+        JsonNode busy = analyze.path("Retry").get(1);
+        assertThat(busy.path("ErrorEquals").get(0).asText())
+                .isEqualTo(dev.vidmeta.analysis.RekognitionBusyException.class.getName());
+        // Sum of the capped backoff delays: long enough to ride out a full 20-job queue (> 1 hour).
+        double total = 0;
+        double interval = busy.path("IntervalSeconds").asDouble();
+        for (int i = 0; i < busy.path("MaxAttempts").asInt(); i++) {
+            total += Math.min(interval * Math.pow(busy.path("BackoffRate").asDouble(), i),
+                    busy.path("MaxDelaySeconds").asDouble());
+        }
+        assertThat(total).isGreaterThan(3600);
+    }
+
+    @Test
+    void namedRetryableErrors_shouldBeTheClassNamesTheJavaRuntimeReports() {
+        String text = RepoFiles.text(PATH);
+        assertThat(text).contains("\"" + dev.vidmeta.handler.TransientTaskException.class.getName() + "\"");
+        assertThat(text).contains("\"" + dev.vidmeta.analysis.RekognitionBusyException.class.getName() + "\"");
+    }
+
+    @Test
+    void happyPath_shouldStayWithinFifteenTransitions() {
+        // Check Object -> Route Object -> Probe And Analyze -> {Probe Media | Analyze With Rekognition} -> Merge Record
+        List<String> topLevel = new ArrayList<>();
+        String state = definition.get("StartAt").asText();
+        Map<String, String> happyChoice = Map.of("Route Object", "Probe And Analyze");
+        int transitions = 0;
+        while (state != null) {
+            topLevel.add(state);
+            JsonNode s = definition.path("States").path(state);
+            transitions++;
+            if ("Parallel".equals(s.path("Type").asText())) {
+                for (JsonNode branch : s.path("Branches")) {
+                    transitions += 1; // each branch's happy path is one Task that ends the branch
+                    assertThat(branch.path("States").path(branch.path("StartAt").asText()).path("End").asBoolean())
+                            .isTrue();
+                }
+            }
+            state = happyChoice.containsKey(state) ? happyChoice.get(state)
+                    : s.has("Next") ? s.get("Next").asText() : null;
+        }
+        assertThat(topLevel).containsExactly("Check Object", "Route Object", "Probe And Analyze", "Merge Record");
+        assertThat(transitions).isEqualTo(6).isLessThanOrEqualTo(15);
+    }
+
+    @Test
+    void placeholders_shouldBeSnakeCase_andTheKnownSet() {
+        Matcher m = Pattern.compile("\\$\\{([^}]*)}").matcher(RepoFiles.text(PATH));
+        TreeSet<String> names = new TreeSet<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertThat(names).allMatch(n -> n.matches("[a-z][a-z0-9_]*"));
+        assertThat(names).containsExactly("analysis_timeout_seconds", "merge_record_function_arn",
+                "probe_function_arn", "results_bucket", "results_prefix",
+                "start_analysis_function_arn", "watched_prefixes", "watched_suffixes");
+    }
+
+    private JsonNode branchState(String name) {
+        List<JsonNode> found = new ArrayList<>();
+        forEachState(definition, (n, s) -> {
+            if (n.equals(name)) {
+                found.add(s);
+            }
+        });
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    private static void forEachState(JsonNode machine, BiConsumer<String, JsonNode> visit) {
+        machine.path("States").properties().forEach(e -> {
+            visit.accept(e.getKey(), e.getValue());
+            e.getValue().path("Branches").forEach(b -> forEachState(b, visit));
+        });
+    }
+}
