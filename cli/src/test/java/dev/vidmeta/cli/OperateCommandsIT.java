@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.probe.Fixtures;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
-/** The operate commands against the local runtime, through the real SDK, as an operator runs them. */
+/**
+ * The operate commands against the local runtime running the project's pipeline, through the real SDK, as an
+ * operator runs them. Uploads are tiny non-media objects (recorded as SKIPPED) unless a test needs a video.
+ */
 class OperateCommandsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
 
     @TempDir
     Path workDir;
@@ -27,12 +38,14 @@ class OperateCommandsIT {
 
     @BeforeEach
     void start() {
-        local = new OperateRuntime(workDir);
+        local = new OperateRuntime(workDir.resolve("runtime"), Duration.ofMillis(300));
     }
 
     @AfterEach
     void stop() {
-        local.close();
+        if (local != null) {
+            local.close();
+        }
     }
 
     @Test
@@ -40,7 +53,7 @@ class OperateCommandsIT {
         // GIVEN one upload that succeeds, then one that fails because the record table is gone
         local.upload("in/good.mp4");
         local.awaitSettled(1);
-        local.dynamo.deleteTable(b -> b.tableName(OperateRuntime.TABLE));
+        local.deleteRecordTable();
         local.upload("in/bad.mp4");
         local.awaitSettled(2);
 
@@ -53,7 +66,7 @@ class OperateCommandsIT {
         List<String> lines = all.out().lines().toList();
         assertThat(lines.getFirst()).startsWith("OBJECT KEY").contains("STATUS", "FAILED STATE", "ERROR");
         assertThat(lines.get(1)).startsWith("in/bad.mp4").contains("FAILED", "Record Not Written",
-                "vidmeta.RecordNotWritten: the record table is missing");
+                "vidmeta.RecordNotWritten: Neither Merge Record nor Record Failure");
         assertThat(lines.get(2)).startsWith("in/good.mp4").contains("SUCCEEDED").doesNotContain("Record Not Written");
         assertThat(failed.out().lines().skip(1).toList()).singleElement().asString().startsWith("in/bad.mp4");
     }
@@ -71,8 +84,8 @@ class OperateCommandsIT {
         // THEN the timeline walks the states in order, and the JSON is the service's events
         assertThat(timeline.exit()).as(timeline.err()).isZero();
         assertThat(timeline.out()).containsSubsequence("ExecutionStarted", "PassStateEntered", "Check Object",
-                "WaitStateEntered", "Pause", "TaskStateEntered", "Write Record", "lambda:invoke",
-                "TaskSucceeded", "ExecutionSucceeded");
+                "ChoiceStateEntered", "Route Object", "ParallelStateEntered", "Probe And Analyze",
+                "TaskStateEntered", "Merge Record", "lambda:invoke", "TaskSucceeded", "ExecutionSucceeded");
         JsonNode events = JSON.readTree(raw.out()).get("events");
         assertThat(events.get(0).get("type").asText()).isEqualTo("ExecutionStarted");
         assertThat(events.get(0).at("/executionStartedEventDetails/input").asText()).contains("in/clip.mp4");
@@ -90,24 +103,25 @@ class OperateCommandsIT {
         // WHEN watched (output is not a terminal here)
         OperateRuntime.Run watch = local.vidmeta("watch", name, "--interval", "1s");
 
-        // THEN it saw states start and finish, ended with the execution, and drew no terminal codes
+        // THEN it saw states finish in order, ended with the execution, and drew no terminal codes
         assertThat(watch.exit()).as(watch.err()).isZero();
-        assertThat(watch.out()).containsSubsequence("watching " + name, "Write Record", "SUCCEEDED",
+        assertThat(watch.out()).containsSubsequence("watching " + name, "Merge Record", "SUCCEEDED",
                 "execution SUCCEEDED in");
-        assertThat(watch.out()).containsPattern("Pause\\s+(IN PROGRESS|SUCCEEDED)");
+        assertThat(watch.out()).containsPattern("Probe Media\\s+(IN PROGRESS|SUCCEEDED)")
+                .containsPattern("Analyze With Rekognition\\s+(IN PROGRESS|SUCCEEDED)");
         assertThat(watch.out()).doesNotContain("\u001b[");
     }
 
     @Test
     void watch_shouldExitNonZeroAndShowTheFailedState_whenTheExecutionFails() {
-        local.dynamo.deleteTable(b -> b.tableName(OperateRuntime.TABLE));
+        local.deleteRecordTable();
         local.upload("in/doomed.mp4");
         OperateRuntime.await(() -> !local.executions().isEmpty());
 
         OperateRuntime.Run watch = local.vidmeta("watch", "--interval", "1s");
 
         assertThat(watch.exit()).isEqualTo(1);
-        assertThat(watch.out()).containsPattern("Write Record\\s+CAUGHT ERROR .*ResourceNotFoundException");
+        assertThat(watch.out()).containsPattern("Merge Record\\s+CAUGHT ERROR .*ResourceNotFoundException");
         assertThat(watch.out()).containsPattern("Record Not Written\\s+FAILED");
         assertThat(watch.out()).contains("execution FAILED in");
     }
@@ -115,9 +129,9 @@ class OperateCommandsIT {
     @Test
     void watchAll_shouldFollowNewExecutions_andStopCleanly_whenInterrupted() throws Exception {
         // GIVEN watch --all running in the background
-        var output = new java.io.StringWriter();
+        var output = new StringWriter();
         var cli = VidmetaCommand.commandLine();
-        cli.setOut(new java.io.PrintWriter(output, true));
+        cli.setOut(new PrintWriter(output, true));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread thread = Thread.ofPlatform().start(() -> exit.complete(cli.execute("watch", "--all", "--interval", "1s",
                 "--state-machine-arn", local.machineArn())));
@@ -129,7 +143,7 @@ class OperateCommandsIT {
         OperateRuntime.await(() -> output.toString().lines().filter(l -> l.contains("SUCCEEDED")).count() == 2);
         thread.interrupt();
 
-        // THEN each was shown running, then succeeded, and the command returned as after Ctrl-C
+        // THEN each was shown succeeding, and the command returned as after Ctrl-C
         assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(WatchCommand.INTERRUPTED);
         assertThat(output.toString()).containsPattern("in/a.mp4\\s+SUCCEEDED").containsPattern("in/b.mp4\\s+SUCCEEDED");
     }
@@ -155,66 +169,68 @@ class OperateCommandsIT {
             // THEN it exits as on SIGINT, having hidden the cursor to redraw and shown it again on the way out
             assertThat(watch.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(watch.exitValue()).isEqualTo(130);
-            String out = read(output);
-            assertThat(out).startsWith(Terminal.HIDE_CURSOR).endsWith(Terminal.SHOW_CURSOR + System.lineSeparator());
+            assertThat(read(output)).startsWith(Terminal.HIDE_CURSOR)
+                    .endsWith(Terminal.SHOW_CURSOR + System.lineSeparator());
         } finally {
             watch.destroyForcibly();
         }
     }
 
-    private static String read(Path file) {
-        try {
-            return java.nio.file.Files.readString(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
-    void replay_shouldStartAgain_whenTheExecutionEndedInAFailState_andBeANoOpTheSecondTime() {
-        // GIVEN an execution that failed because the record table was missing
-        local.dynamo.deleteTable(b -> b.tableName(OperateRuntime.TABLE));
-        local.upload("in/clip.mp4");
+    void replay_shouldTurnAFailedExecutionIntoASucceededOne_withOneRecord_andBeANoOpTheSecondTime()
+            throws Exception {
+        // GIVEN a video whose execution failed because the record table was missing
+        local.deleteRecordTable();
+        local.upload("in/clip.mp4", FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART));
         ExecutionListItem failed = local.awaitSettled(1).getFirst();
         assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
 
         // WHEN the cause is fixed and failed executions are replayed, twice
-        local.dynamo.createTable(OperateRuntime.recordTable());
+        local.createRecordTable();
         OperateRuntime.Run dryRun = local.vidmeta("replay", "--status", "FAILED", "--since", "1h", "--dry-run");
         OperateRuntime.Run first = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
         List<ExecutionListItem> after = local.awaitSettled(2);
         OperateRuntime.Run second = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
 
         // THEN a new execution under a derived name succeeded and wrote the one record; the rerun did nothing
-        assertThat(dryRun.out()).contains("WOULD_RESTART", failed.name() + "-r1").contains("dry run: would restart 1");
+        String replayName = failed.name() + "-r1";
+        assertThat(dryRun.out()).contains("WOULD_RESTART", replayName).contains("dry run: would restart 1");
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("RESTARTED", "started " + failed.name() + "-r1", "Record Not Written");
-        assertThat(after).filteredOn(e -> e.name().equals(failed.name() + "-r1")).singleElement()
+        assertThat(first.out()).contains("RESTARTED", "started " + replayName, "Record Not Written");
+        assertThat(after).filteredOn(e -> e.name().equals(replayName)).singleElement()
                 .extracting(ExecutionListItem::status).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(local.records()).isEqualTo(1);
-        assertThat(second.out()).contains("ALREADY_REPLAYED", "already replayed as " + failed.name() + "-r1 (SUCCEEDED)")
+        OperateRuntime.Run record = local.vidmetaRecords("record", "s3://" + OperateRuntime.SOURCE + "/in/clip.mp4");
+        JsonNode item = JSON.readTree(record.out());
+        assertThat(item.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(item.get("executionName").asText()).isEqualTo(replayName);
+        assertThat(second.out()).contains("ALREADY_REPLAYED", "already replayed as " + replayName + " (SUCCEEDED)")
                 .contains("already replayed 1");
         assertThat(local.executions()).hasSize(2);
     }
 
     @Test
-    void replay_shouldRedrive_whenATaskFailedUncaught_andBeANoOpTheSecondTime() {
-        // GIVEN an execution that failed in its Task (no Catch for this error)
-        local.broken.set(true);
+    void replay_shouldRedrive_whenTheExecutionWasStopped_andBeANoOpTheSecondTime() {
+        // GIVEN an execution stopped while it waited for Rekognition (jobs take 3 s in this runtime)
+        local.close();
+        local = new OperateRuntime(workDir.resolve("slow-rekognition"), Duration.ofSeconds(3));
         local.upload("in/clip.mp4");
-        ExecutionListItem failed = local.awaitSettled(1).getFirst();
-        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        OperateRuntime.await(() -> !local.executions().isEmpty());
+        String arn = local.executions().getFirst().executionArn();
+        OperateRuntime.await(() -> local.sfn.getExecutionHistory(b -> b.executionArn(arn)).events().stream()
+                .anyMatch(e -> e.typeAsString().equals("TaskSubmitted")));
+        local.sfn.stopExecution(b -> b.executionArn(arn).error("operator").cause("stopped on purpose"));
+        assertThat(local.awaitSettled(1).getFirst().status()).isEqualTo(ExecutionStatus.ABORTED);
 
-        // WHEN the function is fixed and the execution replayed by ARN, twice
-        local.broken.set(false);
-        OperateRuntime.Run first = local.vidmeta("replay", "--execution", failed.executionArn());
+        // WHEN replayed by ARN, twice
+        OperateRuntime.Run first = local.vidmeta("replay", "--execution", arn);
         local.awaitSettled(1);
-        OperateRuntime.Run second = local.vidmeta("replay", "--execution", failed.executionArn());
+        OperateRuntime.Run second = local.vidmeta("replay", "--execution", arn);
 
-        // THEN the same execution was redriven to success, one record; the rerun skipped it
+        // THEN the same execution was redriven to success with one record; the rerun did nothing
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).contains("REDRIVEN", failed.name(), "was FAILED; redriven from the states that failed (redrive 1)");
-        var described = local.sfn.describeExecution(b -> b.executionArn(failed.executionArn()));
+        assertThat(first.out()).contains("REDRIVEN", "was ABORTED; redriven from the states that failed (redrive 1)");
+        var described = local.sfn.describeExecution(b -> b.executionArn(arn));
         assertThat(described.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(described.redriveCount()).isEqualTo(1);
         assertThat(local.records()).isEqualTo(1);
@@ -232,21 +248,55 @@ class OperateCommandsIT {
         assertThat(local.executions()).isEmpty();
 
         // WHEN backfilled twice
-        OperateRuntime.Run first = local.vidmeta("backfill", "s3://" + OperateRuntime.ARCHIVE + "/old/",
-                "--suffix", ".mp4,.mov", "--rate", "200/s");
+        String from = "s3://" + OperateRuntime.ARCHIVE + "/old/";
+        OperateRuntime.Run first = local.vidmeta("backfill", from, "--suffix", ".mp4,.mov", "--rate", "100/s");
         local.awaitSettled(50);
-        OperateRuntime.Run second = local.vidmeta("backfill", "s3://" + OperateRuntime.ARCHIVE + "/old/",
-                "--suffix", ".mp4,.mov", "--rate", "200/s");
+        OperateRuntime.Run second = local.vidmeta("backfill", from, "--suffix", ".mp4,.mov", "--rate", "100/s");
 
         // THEN 50 executions and 50 records; the second run found every execution there
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("started 50");
-        assertThat(first.err()).contains("50 objects under s3://archive/old/", "progress: 50/50");
+        assertThat(first.err()).contains("50 objects under " + from, "progress: 50/50");
         assertThat(second.out()).contains("already started 50").doesNotContain("started 50,");
         assertThat(local.awaitSettled(50)).allSatisfy(e -> {
             assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(e.name()).matches("backfill-[0-9a-f]{32}-clip-\\d+_MP4");
         });
         assertThat(local.records()).isEqualTo(50);
+    }
+
+    @Test
+    void records_shouldListByStatusAndCodec_andRecordShouldPrintOne() throws Exception {
+        // GIVEN a video (COMPLETE, AVC) and a text file (SKIPPED)
+        local.upload("in/video.mp4", FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART));
+        local.upload("in/notes.mp4");
+        local.awaitSettled(2);
+
+        // WHEN queried through each index, and one record read
+        OperateRuntime.Run complete = local.vidmetaRecords("records", "--status", "COMPLETE");
+        OperateRuntime.Run skipped = local.vidmetaRecords("records", "--status", "SKIPPED", "--json");
+        OperateRuntime.Run avc = local.vidmetaRecords("records", "--codec", "AVC", "--container", "MPEG-4");
+        OperateRuntime.Run recent = local.vidmetaRecords("records");
+        OperateRuntime.Run one = local.vidmetaRecords("record", "s3://" + OperateRuntime.SOURCE + "/in/video.mp4");
+        OperateRuntime.Run none = local.vidmetaRecords("record", "s3://" + OperateRuntime.SOURCE + "/in/missing.mp4");
+
+        // THEN each lists what it should
+        assertThat(complete.exit()).as(complete.err()).isZero();
+        assertThat(complete.out().lines().skip(1).toList()).singleElement().asString()
+                .contains("COMPLETE", "MPEG-4", "AVC", "s3://vidmeta-uploads/in/video.mp4");
+        assertThat(JSON.readTree(skipped.out()).get("objectKey").asText()).isEqualTo("in/notes.mp4");
+        assertThat(avc.out()).contains("in/video.mp4").doesNotContain("in/notes.mp4");
+        assertThat(recent.out()).contains("in/video.mp4", "in/notes.mp4");
+        assertThat(JSON.readTree(one.out()).at("/technical").isObject()).isTrue();
+        assertThat(none.exit()).isEqualTo(RecordCommand.NO_RECORD);
+        assertThat(none.err()).contains("no record for s3://vidmeta-uploads/in/missing.mp4");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
