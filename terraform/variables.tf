@@ -169,6 +169,8 @@ variable "mediainfo_version" {
 variable "mediainfo_sha256" {
   description = "Expected SHA-256 (hex) of MediaInfo_DLL_<mediainfo_version>_Lambda_<architecture>.zip, per architecture. Change it together with mediainfo_version."
   type        = map(string)
+  # These pins come from a public list of MediaArea download checksums; they could not be checked against the
+  # zips from where vidmeta is developed (no internet). Check them once (sha256sum) before the first apply.
   default = {
     x86_64 = "2a4674dc79d24568838a582f8fb55bed48014cff7566685b1f3f19bb3f0a8714"
     arm64  = "fb5bb11ecbc73f69ef8f017bb05ff56a167b0a813a4fbf2f974d4f20f3eb9f93"
