@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 @Command(
         name = "backfill",
         mixinStandardHelpOptions = true,
-        description = "Starts an execution for each object already under s3://bucket/prefix, with a synthesized"
+        description = "Starts an execution for each object already stored under an S3 prefix, with a synthesized"
                 + " Object Created event and a deterministic name: a second run starts nothing new.")
 public final class BackfillCommand implements Callable<Integer> {
 
