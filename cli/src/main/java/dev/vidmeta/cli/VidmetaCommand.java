@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vidmeta 0.1.0-SNAPSHOT",
         description = "Video metadata pipeline for AWS: MediaInfo and Rekognition Video into one DynamoDB record.",
-        subcommands = {CommandLine.HelpCommand.class, ProbeCommand.class, LocalCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ProbeCommand.class, LocalCommand.class},
         footer = {"", "The launcher also runs the test suite: ./vidmeta test  (mvn verify with a JDK 21+)."})
 public final class VidmetaCommand implements Runnable {
 
