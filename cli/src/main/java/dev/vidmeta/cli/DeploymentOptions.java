@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -95,12 +95,9 @@ final class DeploymentOptions implements AutoCloseable {
         return s3;
     }
 
-    /**
-     * The class path holds two HTTP clients (the Lambda jar's and the local runtime's); naming one keeps the
-     * SDK from refusing to choose. Everything else comes from the default chains.
-     */
+    /** Apache's HTTP client, the one the Lambda jar uses; everything else comes from the default chains. */
     private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
-        return builder.httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        return builder.httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     private <T extends AutoCloseable> T track(T client) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "local",
         mixinStandardHelpOptions = true,
         description = "Run vidmeta's local AWS (S3, DynamoDB, Lambda, SNS, Rekognition, EventBridge, Step Functions).",
-        subcommands = {LocalUpCommand.class})
+        subcommands = {LocalUpCommand.class, LocalRunCommand.class})
 public final class LocalCommand implements Runnable {
 
     @CommandLine.Spec

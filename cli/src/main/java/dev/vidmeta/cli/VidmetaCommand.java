@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.exception.SdkException;
         mixinStandardHelpOptions = true,
         version = "vidmeta 0.1.0-SNAPSHOT",
         description = "Video metadata pipeline for AWS: MediaInfo and Rekognition Video into one DynamoDB record.",
-        subcommands = {CommandLine.HelpCommand.class, ProbeCommand.class, LocalCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ProbeCommand.class, LocalCommand.class,
             ExecutionsCommand.class, WatchCommand.class, HistoryCommand.class, ReplayCommand.class,
             BackfillCommand.class, RecordCommand.class, RecordsCommand.class},
         footer = {"", "The launcher also runs the test suite: ./vidmeta test  (mvn verify with a JDK 21+)."})

@@ -5,7 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -42,12 +42,16 @@ public final class LocalAws {
      * Builds an SDK client aimed at a local endpoint with the local identity, e.g.
      * {@code LocalAws.client(DynamoDbClient.builder(), endpoint)}. For S3 pass a builder with
      * {@code forcePathStyle(true)}: the local S3 has no per-bucket host names.
+     *
+     * <p>The Apache client, not the URL-connection one: HttpURLConnection reuses a kept-alive connection the
+     * server has already closed and fails a PutObject with "Unexpected end of file from server"; the SDK's
+     * retry then stores the object twice, which S3 reports as two Object Created events.
      */
     public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
         return builder.endpointOverride(endpoint)
                 .region(region())
                 .credentialsProvider(credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }
 }

@@ -1,0 +1,55 @@
+package dev.vidmeta.cli;
+
+import dev.vidmeta.local.LocalDeployment;
+import dev.vidmeta.local.LocalRuntime;
+import dev.vidmeta.local.PipelineDeployment;
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code local up}, {@code local run} and {@code demo} share: the pipeline's names and the emulated
+ * Rekognition job's length. Defaults come from {@link PipelineDeployment.Settings#defaults()} (which mirror
+ * Terraform's), so the console and the record printer read the table the pipeline writes.
+ */
+final class LocalPipelineOptions {
+
+    private static final PipelineDeployment.Settings DEFAULTS = PipelineDeployment.Settings.defaults();
+
+    @Option(names = "--source-bucket", description = "The watched bucket; uploads to it start the pipeline (default: ${DEFAULT-VALUE}).")
+    String sourceBucket = DEFAULTS.sourceBucket();
+
+    @Option(names = "--results-bucket", description = "Where the pipeline writes full results (default: ${DEFAULT-VALUE}).")
+    String resultsBucket = DEFAULTS.resultsBucket();
+
+    @Option(names = "--record-table", description = "The DynamoDB table of merged records (default: ${DEFAULT-VALUE}).")
+    String recordTable = DEFAULTS.recordTable();
+
+    @Option(names = "--rekognition-job-seconds", paramLabel = "SECONDS",
+            description = "How long an emulated Rekognition job runs before it reports (default: ${DEFAULT-VALUE}).")
+    int rekognitionJobSeconds = 2;
+
+    PipelineDeployment.Settings settings() {
+        return new PipelineDeployment.Settings(sourceBucket, resultsBucket, DEFAULTS.resultsPrefix(), recordTable,
+                DEFAULTS.taskTokenTable(), DEFAULTS.watchedPrefixes(), DEFAULTS.watchedSuffixes(),
+                DEFAULTS.analyses(), DEFAULTS.analysisTimeout(), DEFAULTS.subscribeCallback());
+    }
+
+    /** The pipeline with the checkout's own state machine definition. */
+    LocalDeployment deployment() {
+        return PipelineDeployment.create(settings(), PipelineDeployment.definitionTemplate(RepositoryFiles.root()));
+    }
+
+    /** Starts the local runtime with {@link #deployment()}. */
+    LocalRuntime start(LocalRuntime.Options options) {
+        LocalDeployment deployment = deployment();
+        // The runtime starts its Jetty servers side by side; were SLF4J first touched there, its provider would
+        // still be loading and it would print a warning per logger it had to stand in for.
+        LoggerFactory.getILoggerFactory();
+        return LocalRuntime.start(deployment, options);
+    }
+
+    Duration rekognitionJob() {
+        return Duration.ofSeconds(rekognitionJobSeconds);
+    }
+}

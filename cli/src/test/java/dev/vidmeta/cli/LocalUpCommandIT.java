@@ -1,0 +1,71 @@
+package dev.vidmeta.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.PipelineDeployment;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/** {@code vidmeta local up} deploys the whole pipeline: an upload runs the state machine and writes a record. */
+class LocalUpCommandIT {
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void localUp_shouldRunThePipeline_onAnUpload_andServeItsRecordInTheConsole() throws Exception {
+        // GIVEN local up as parsed from its command line, started as its run() starts it
+        var command = new LocalUpCommand();
+        new CommandLine(command).parseArgs("--work-dir", workDir.toString(), "--rekognition-job-seconds", "1");
+        try (LocalUpCommand.Running running = command.start();
+                S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), running.runtime().s3().endpoint());
+                SfnClient sfn = LocalAws.client(SfnClient.builder(), running.runtime().endpoints().get("SFN"))) {
+            // WHEN the sample is uploaded to the watched bucket, as the banner suggests
+            s3.putObject(b -> b.bucket("vidmeta-uploads").key("sample.mp4"),
+                    RequestBody.fromFile(RepositoryFiles.root().resolve(RepositoryFiles.SAMPLE)));
+
+            // THEN the project's state machine runs it to success
+            assertThat(running.runtime().stateMachineArn()).endsWith(":stateMachine:" + PipelineDeployment.STATE_MACHINE);
+            ExecutionListItem execution = awaitEnded(sfn, running.runtime().stateMachineArn());
+            assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            // AND the console reads its record from the table the pipeline wrote
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(running.console().endpoint()
+                    .resolve("api/record?arn=" + URLEncoder.encode(execution.executionArn(), StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            JsonNode record = new ObjectMapper().readTree(body);
+            assertThat(record.path("table").asText()).isEqualTo(PipelineDeployment.Settings.defaults().recordTable());
+            assertThat(record.path("pk").asText()).isEqualTo("vidmeta-uploads/sample.mp4");
+            assertThat(record.path("item").toString()).as(body).contains("COMPLETE");
+        }
+    }
+
+    private static ExecutionListItem awaitEnded(SfnClient sfn, String machine) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            List<ExecutionListItem> all = sfn.listExecutions(b -> b.stateMachineArn(machine)).executions();
+            if (!all.isEmpty() && all.getFirst().status() != ExecutionStatus.RUNNING) {
+                return all.getFirst();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no execution ended within 60 s");
+    }
+}
