@@ -1,0 +1,323 @@
+# Least privilege, one role per function: each function's policy allows exactly the AWS actions its code
+# calls, on exactly the resources it touches. TerraformMatchesCodeTest derives those actions from the SDK
+# calls in the compiled handlers and fails if a policy below allows more or less.
+#
+# Action reference for every statement: the Service Authorization Reference page linked above it.
+
+locals {
+  # Function name -> its code policy. Keys match local.functions.
+  function_policies = {
+    probe                = data.aws_iam_policy_document.probe.json
+    start_analysis       = data.aws_iam_policy_document.start_analysis.json
+    rekognition_callback = data.aws_iam_policy_document.rekognition_callback.json
+    merge_record         = data.aws_iam_policy_document.merge_record.json
+  }
+}
+
+data "aws_iam_policy_document" "lambda_assume" {
+  # Lambda execution role trust: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  for_each = local.functions
+
+  name               = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name   = "code"
+  role   = aws_iam_role.function[each.key].id
+  policy = local.function_policies[each.key]
+}
+
+# What the Lambda runtime itself needs, not the code: writing its own log group and X-Ray segments.
+data "aws_iam_policy_document" "function_logs" {
+  for_each = local.functions
+
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+  statement {
+    sid       = "OwnLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
+  }
+
+  # Active tracing: https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html#services-xray-permissions
+  # X-Ray's PutTraceSegments/PutTelemetryRecords take no resource-level permissions.
+  statement {
+    sid       = "Tracing"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "function_logs" {
+  for_each = local.functions
+
+  name   = "runtime"
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.function_logs[each.key].json
+}
+
+# --- Probe Media ----------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "probe" {
+  # Ranged reads of the uploaded version: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "ReadSourceObjects"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = local.source_object_arns
+  }
+
+  # The full MediaInfo JSON: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "WriteResults"
+    actions   = ["s3:PutObject"]
+    resources = [local.results_object_arn]
+  }
+}
+
+# --- Analyze With Rekognition (start) -------------------------------------------------------------
+
+data "aws_iam_policy_document" "start_analysis" {
+  # Start the configured stored-video analyses and, for a job already finished when its token is stored, read
+  # its results (no resource-level permissions for these):
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
+  statement {
+    sid = "RekognitionJobs"
+    actions = [
+      "rekognition:StartCelebrityRecognition",
+      "rekognition:StartContentModeration",
+      "rekognition:StartFaceDetection",
+      "rekognition:StartLabelDetection",
+      "rekognition:StartSegmentDetection",
+      "rekognition:StartTextDetection",
+      "rekognition:GetCelebrityRecognition",
+      "rekognition:GetContentModeration",
+      "rekognition:GetFaceDetection",
+      "rekognition:GetLabelDetection",
+      "rekognition:GetSegmentDetection",
+      "rekognition:GetTextDetection",
+    ]
+    resources = ["*"]
+  }
+
+  # Rekognition reads the exact video version with the caller's permissions:
+  # https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html
+  statement {
+    sid       = "RekognitionReadsSource"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = local.source_object_arns
+  }
+
+  # NotificationChannel.RoleArn is passed to Rekognition: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+  statement {
+    sid       = "PassSnsRoleToRekognition"
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.rekognition_sns.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["rekognition.amazonaws.com"]
+    }
+  }
+
+  # Store the task token under each JobId, and complete a job that finished first:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  statement {
+    sid       = "TaskTokens"
+    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.task_token.arn]
+  }
+
+  # Results of a job that finished before its token was stored:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "WriteResults"
+    actions   = ["s3:PutObject"]
+    resources = [local.results_object_arn]
+  }
+
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+  statement {
+    sid       = "CompleteTask"
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    resources = [aws_sfn_state_machine.pipeline.arn]
+  }
+}
+
+# --- SNS callback ---------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "rekognition_callback" {
+  # Page through each finished job's results (Get* has no resource-level permissions):
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
+  statement {
+    sid = "RekognitionResults"
+    actions = [
+      "rekognition:GetCelebrityRecognition",
+      "rekognition:GetContentModeration",
+      "rekognition:GetFaceDetection",
+      "rekognition:GetLabelDetection",
+      "rekognition:GetSegmentDetection",
+      "rekognition:GetTextDetection",
+    ]
+    resources = ["*"]
+  }
+
+  # Find the waiters of a JobId and record each job's result on them:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  statement {
+    sid       = "TaskTokens"
+    actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.task_token.arn]
+  }
+
+  # The full Rekognition JSON (Rekognition keeps it only 7 days):
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "WriteResults"
+    actions   = ["s3:PutObject"]
+    resources = [local.results_object_arn]
+  }
+
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+  statement {
+    sid       = "CompleteTask"
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    resources = [aws_sfn_state_machine.pipeline.arn]
+  }
+}
+
+# --- Merge Record ---------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "merge_record" {
+  # The conditional write of the one record: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  statement {
+    sid       = "WriteRecord"
+    actions   = ["dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.record.arn]
+  }
+
+  # Parts too large for a 400 KB item are offloaded: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "OffloadToResults"
+    actions   = ["s3:PutObject"]
+    resources = [local.results_object_arn]
+  }
+}
+
+# --- State machine --------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "states_assume" {
+  # https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  name               = "${var.name_prefix}-state-machine"
+  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+}
+
+data "aws_iam_policy_document" "state_machine" {
+  # lambda:invoke and lambda:invoke.waitForTaskToken of the aliases the definition names:
+  # https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html
+  statement {
+    sid       = "InvokeTasks"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [local.alias_arns.probe, local.alias_arns.start_analysis, local.alias_arns.merge_record]
+  }
+
+  # Execution logging via CloudWatch Logs log delivery (these actions take no resource ARNs):
+  # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+  statement {
+    sid = "LogDelivery"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ]
+    resources = ["*"]
+  }
+
+  # X-Ray tracing: https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+  statement {
+    sid       = "Tracing"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  name   = "definition"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine.json
+}
+
+# --- EventBridge target ---------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "events_assume" {
+  # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "events" {
+  name               = "${var.name_prefix}-events-start-execution"
+  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+}
+
+data "aws_iam_policy_document" "events" {
+  # The rule's target: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+  statement {
+    sid       = "StartExecution"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.pipeline.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "events" {
+  name   = "start-execution"
+  role   = aws_iam_role.events.id
+  policy = data.aws_iam_policy_document.events.json
+}
