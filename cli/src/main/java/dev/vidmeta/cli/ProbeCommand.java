@@ -55,8 +55,12 @@ public final class ProbeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProbeResult result;
+        // Only a local file does I/O while opening, and its location is a path. Once a reader exists, errors
+        // name it as it describes itself: the location may be a presigned URL, signature and all.
+        String where = location;
         try {
             ProbeSource source = ProbeSource.open(location);
+            where = source.reader().describe();
             try (RangedReader reader = source.reader()) {
                 result = MediaProbe.create().probe(reader, source.fileName());
             }
@@ -68,7 +72,7 @@ public final class ProbeCommand implements Callable<Integer> {
             err.println("vidmeta probe: " + e.kind() + ": " + e.getMessage());
             return e.kind() == SourceException.Kind.UNAVAILABLE ? 1 : SOURCE_FAILED;
         } catch (IOException e) {
-            err.println("vidmeta probe: cannot read " + location + ": " + e.getMessage());
+            err.println("vidmeta probe: cannot read " + where + ": " + e.getMessage());
             return 1;
         } catch (MediaInfoUnavailableException e) {
             err.println("vidmeta probe: " + e.getMessage());

@@ -95,6 +95,35 @@ class S3RangedReaderIT {
     }
 
     @Test
+    void forEtag_shouldFailChanged_onTheFirstRead_whenTheKeyWasOverwrittenAfterTheEvent() throws IOException {
+        // GIVEN an upload whose event carried its ETag (bare, as S3 events do), then an overwrite
+        put("plain", "announced.bin", 7);
+        String announced = client.headObject(h -> h.bucket("plain").key("announced.bin")).eTag().replace("\"", "");
+        put("plain", "announced.bin", 8);
+
+        // WHEN a reader pinned to the announced ETag reads
+        try (S3RangedReader reader = S3RangedReader.forEtag(client, "plain", "announced.bin", announced)) {
+            // THEN it never reads the overwrite as if it were the upload
+            assertKind(() -> reader.read(0, new byte[10], 0, 10), SourceException.Kind.CHANGED);
+        }
+    }
+
+    @Test
+    void forEtag_shouldRead_whenTheObjectIsStillTheAnnouncedOne() throws IOException {
+        // GIVEN an upload and the ETag its event carried
+        byte[] content = put("plain", "unchanged.bin", 9);
+        String announced = client.headObject(h -> h.bucket("plain").key("unchanged.bin")).eTag().replace("\"", "");
+
+        // WHEN a reader pinned to it reads
+        byte[] target = new byte[10];
+        try (S3RangedReader reader = S3RangedReader.forEtag(client, "plain", "unchanged.bin", announced)) {
+            // THEN it gets the bytes
+            assertThat(reader.read(0, target, 0, 10)).isEqualTo(10);
+        }
+        assertThat(target).isEqualTo(Arrays.copyOf(content, 10));
+    }
+
+    @Test
     void read_shouldKeepReadingTheFirstVersion_whenAVersionedKeyIsOverwritten() throws IOException {
         // GIVEN a versioned object, pinned to its version on the first read
         byte[] first = put("versioned", "video.bin", 6);

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Reads one S3 object version with bounded ranged GetObject calls.
  *
  * <p>The object is pinned so it cannot change under the probe: to the version id when the caller
- * names one or the first response carries one (versioned bucket), otherwise to the first ETag,
- * sent as {@code If-Match} so S3 answers 412 if the key was overwritten. The total length of every
+ * names one or the first response carries one (versioned bucket), otherwise to the ETag the caller
+ * names ({@link #forEtag}) or the first response's, sent as {@code If-Match} so S3 answers 412 if the key was overwritten. The total length of every
  * Content-Range is compared too. The size comes from the first response's Content-Range, or from
  * HeadObject when {@link #size()} is asked before any read.
  */
@@ -38,16 +38,17 @@ public final class S3RangedReader implements RangedReader {
     private String etag;
     private long size = -1;
 
-    private S3RangedReader(S3Client s3, String bucket, String key, String versionId) {
+    private S3RangedReader(S3Client s3, String bucket, String key, String versionId, String etag) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
         this.versionId = versionId;
+        this.etag = etag;
     }
 
     /** Reads the current version of {@code s3://bucket/key}, pinned on first contact. */
     public static S3RangedReader create(S3Client s3, String bucket, String key) {
-        return new S3RangedReader(s3, bucket, key, null);
+        return new S3RangedReader(s3, bucket, key, null, null);
     }
 
     /** Reads exactly this version of the object. */
@@ -55,7 +56,21 @@ public final class S3RangedReader implements RangedReader {
         if (versionId == null || versionId.isEmpty()) {
             throw new IllegalArgumentException("versionId must not be empty");
         }
-        return new S3RangedReader(s3, bucket, key, versionId);
+        return new S3RangedReader(s3, bucket, key, versionId, null);
+    }
+
+    /**
+     * Reads the object only while its ETag is this one (every request carries {@code If-Match}), for an
+     * unversioned bucket whose upload event named the ETag: an object overwritten after the event is
+     * then SOURCE_CHANGED from the first request on, instead of being read as if it were the upload.
+     * Quotes are optional: S3 events carry the ETag bare, S3 responses quoted.
+     */
+    public static S3RangedReader forEtag(S3Client s3, String bucket, String key, String etag) {
+        if (etag == null || etag.isEmpty()) {
+            throw new IllegalArgumentException("etag must not be empty");
+        }
+        String quoted = etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+        return new S3RangedReader(s3, bucket, key, null, quoted);
     }
 
     @Override

@@ -84,10 +84,16 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
 
     private Output probe(ObjectRef object) {
         ProbeResult result;
-        // The event names one version: read exactly that one, so a later overwrite cannot slip in.
-        RangedReader source = object.versioned()
-                ? S3RangedReader.forVersion(s3, object.bucket(), object.key(), object.versionId())
-                : S3RangedReader.create(s3, object.bucket(), object.key());
+        // Read exactly what the event announced, so a later overwrite cannot slip in: its version, or in an
+        // unversioned bucket its ETag (the first response's ETag may already be the overwrite's).
+        RangedReader source;
+        if (object.versioned()) {
+            source = S3RangedReader.forVersion(s3, object.bucket(), object.key(), object.versionId());
+        } else if (object.etag() != null && !object.etag().isEmpty()) {
+            source = S3RangedReader.forEtag(s3, object.bucket(), object.key(), object.etag());
+        } else {
+            source = S3RangedReader.create(s3, object.bucket(), object.key());
+        }
         try (RangedReader reader = PrefetchingReader.wrap(source)) {
             result = probe.probe(reader, fileName(object.key()));
         } catch (IOException e) {

@@ -36,10 +36,34 @@ import java.util.Set;
  *       for a name to tell a file from a buffer (File_Mk::Streams_Finish frees its per-stream state
  *       only with one), and the name fills @ref and FileExtension as the CLI does.</li>
  * </ul>
- * One thing differs on purpose: the ParseSpeed. The CLI's default (0.5) reads about ten seconds of
- * media; {@link ContainerSniffer} lowers it to 0 for ISO BMFF/QuickTime and MPEG-TS, where the JSON
- * stays identical, and keeps the default for Matroska/WebM, where ParseSpeed 0 loses FrameRate and
- * FrameCount (the "buffer mode loses FrameRate on MKV" trap is a ParseSpeed effect; see there).
+ * One thing differs on purpose: <b>a read may be short.</b> Reader_File reads a local file, so every
+ * chunk is as long as the parser asked. We feed what one {@link RangedReader#read} returns, which
+ * {@link PrefetchingReader} cuts at the end of the block it holds (a moof and its mdat header, say).
+ * A short chunk only means the parser has less in its buffer than it hoped: it waits for the rest of
+ * an element and asks again, and when it jumps it says
+ * so with a GoTo before the rest is read. Filling every 64 KiB chunk instead fetched 64 KiB per
+ * fragment of a fragmented MP4 that MediaInfo then skipped. MediaProbeCliEqualityIT checks the
+ * equality with reads cut short on every fixture.
+ *
+ * <h2>ParseSpeed: the CLI's, on every container</h2>
+ * MediaInfo's defaults (ParseSpeed 0.5) stay: they are the CLI's, so every parser takes the same
+ * decisions on the same bytes. Lower speeds read less but change what is reported, and not only on
+ * exotic files. Two cases measured on MediaInfoLib 23.04:
+ * <ul>
+ *   <li><b>GOP.</b> Below 0.3, File_Avc (and File_Mpegv) stop after 2 frames ({@code Frame_Count_Valid}),
+ *       so {@code Format_Settings_GOP} ("M=1, N=50") is missing on any clip with 5 GOPs or more: on
+ *       MP4, MOV, fragmented MP4, MPEG-TS and Matroska alike. At 0.5 the parser reads frames until
+ *       {@code GOP_Detect} sees 4 equal GOPs (up to 512 frames).</li>
+ *   <li><b>Matroska frame rate</b> (the issue's "buffer mode loses FrameRate on MKV" trap, which is a
+ *       ParseSpeed effect, not a buffer-API one). File_Mk decides between constant and variable frame
+ *       rate from the first block timestamps it collects; at ParseSpeed 0 it stops after 3 packets per
+ *       track. With B-frames the timestamps come in decode order, the few it has leave gaps, the track
+ *       is declared VFR, FrameRate is cleared and FrameCount disappears.</li>
+ * </ul>
+ * ParseSpeed 0.3 gives the CLI's JSON on every fixture and benchmark file we have and reads less on
+ * MPEG-TS and PCM audio, but between 0.3 and 0.5 the AAC and MPEG audio parsers look at 32 instead of
+ * 128 frames and the MPEG-TS, PSI and RIFF parsers change course, so equality there would rest on
+ * our samples rather than on MediaInfo's own logic.
  *
  * <p>A MediaInfo handle is not thread-safe: every call to {@link #probe} uses its own.
  */
@@ -126,31 +150,12 @@ public final class MediaProbe {
         long deadline = started + limits.timeout().toNanos();
         byte[] chunk = new byte[FIRST_READ_SIZE];
         try (Memory nativeChunk = new Memory(limits.maxReadSize())) {
-            // The first read happens before Open_Buffer_Init: its bytes pick the ParseSpeed, which
-            // the parser reads when it is initialized.
-            int firstLength = (int) Math.min(Math.min(FIRST_READ_SIZE, limits.maxReadSize()), size);
-            int first = readFully(reader, 0, chunk, firstLength, size);
-            mediaInfo.option("File_ParseSpeed", ContainerSniffer.parseSpeed(chunk, first));
             mediaInfo.openBufferInit(size, 0);
-            nativeChunk.write(0, chunk, 0, first);
-            int status = mediaInfo.openBufferContinue(nativeChunk, first);
-            long position = first;
-            long fed = first;
-            int reads = 1;
-            while ((status & MediaInfoHandle.FINALIZED) == 0) {
-                long goTo = mediaInfo.openBufferContinueGoToGet();
-                if (goTo != MediaInfoHandle.NO_SEEK) {
-                    if (Long.compareUnsigned(goTo, size) >= 0) {
-                        break;
-                    }
-                    if (!(goTo > position && goTo < position + NO_JUMP)) {
-                        position = goTo;
-                        mediaInfo.openBufferInit(-1, goTo);
-                    }
-                }
-                if (position >= size) {
-                    break;
-                }
+            int status = 0;
+            long position = 0;
+            long fed = 0;
+            int reads = 0;
+            while (position < size) {
                 long hint = mediaInfo.readSizeHint();
                 if (hint <= 0) {
                     break;
@@ -163,30 +168,33 @@ public final class MediaProbe {
                 if (chunk.length < length) {
                     chunk = new byte[Math.max(length, Math.min(chunk.length * 2, limits.maxReadSize()))];
                 }
-                int n = readFully(reader, position, chunk, length, size);
+                // What one read returns, not a filled chunk: see the class comment.
+                int n = reader.read(position, chunk, 0, length);
+                if (n <= 0) {
+                    throw new SourceException(SourceException.Kind.CHANGED, "the object ended at byte " + position
+                            + " although its size was " + size + " when the probe began");
+                }
                 reads++;
                 fed += n;
                 nativeChunk.write(0, chunk, 0, n);
                 status = mediaInfo.openBufferContinue(nativeChunk, n);
                 position += n;
+                if ((status & MediaInfoHandle.FINALIZED) != 0) {
+                    break;
+                }
+                long goTo = mediaInfo.openBufferContinueGoToGet();
+                if (goTo != MediaInfoHandle.NO_SEEK) {
+                    if (Long.compareUnsigned(goTo, size) >= 0) {
+                        break;
+                    }
+                    if (!(goTo > position && goTo < position + NO_JUMP)) {
+                        position = goTo;
+                        mediaInfo.openBufferInit(-1, goTo);
+                    }
+                }
             }
             return new Feed(status, null);
         }
-    }
-
-    /** Reads exactly {@code length} bytes: the size is known, so a short read means the object changed. */
-    private static int readFully(RangedReader reader, long position, byte[] chunk, int length, long size)
-            throws IOException {
-        int filled = 0;
-        while (filled < length) {
-            int n = reader.read(position + filled, chunk, filled, length - filled);
-            if (n <= 0) {
-                throw new SourceException(SourceException.Kind.CHANGED, "the object ended at byte "
-                        + (position + filled) + " although its size was " + size + " when the probe began");
-            }
-            filled += n;
-        }
-        return filled;
     }
 
     private String limitHit(long bytes, int reads, long deadline) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test media, made with ffmpeg on first use and cached (by default under {@code target/fixtures} of
- * the module that runs the tests). Small on purpose: 1-3 s, 320x240, fastest presets.
+ * the module that runs the tests). Small on purpose: 1-3 s, 320x240, fastest presets
+ * (the GOP files run 10 s, at 160x90).
  *
  * <p>Self-contained (JDK + ffmpeg only) so that other modules can reuse it. Files are written to a
  * temporary name and moved into place, so concurrent test JVMs never see half a file.
@@ -30,11 +31,18 @@ public final class Fixtures {
         /** The same fragments, indexed by sidx boxes after the moov instead of only the mfra at the end. */
         MP4_FRAGMENTED_SIDX("fragmented-sidx.mp4", true),
         MOV_PRORES("prores.mov", true),
-        /** H.264 with B-frames + Opus: the file on which ParseSpeed 0 loses FrameRate (see ContainerSniffer). */
+        /** H.264 with B-frames + Opus: the file on which ParseSpeed 0 loses FrameRate (see MediaProbe). */
         MKV_H264_OPUS("h264-opus.mkv", true),
         MKV_SUBTITLES("subtitles.mkv", true),
         WEBM_VP9_OPUS("vp9-opus.webm", true),
         MPEG_TS("h264-aac.ts", true),
+        /**
+         * 10 s with a keyframe every 50 frames: long enough (5 GOPs) for MediaInfo's GOP detection, which
+         * only runs from ParseSpeed 0.3 up, to report {@code Format_Settings_GOP}.
+         */
+        MP4_GOP_50("gop-50.mp4", true),
+        /** The same stream in MPEG-TS. */
+        MPEG_TS_GOP_50("gop-50.ts", true),
         MP4_HEVC_HDR10("hevc-hdr10.mp4", true),
         AUDIO_ONLY("audio-only.m4a", true),
         IMAGE_PNG("image.png", true),
@@ -133,6 +141,9 @@ public final class Fixtures {
             case WEBM_VP9_OPUS -> ffmpeg(out, "webm", args(VIDEO, TONE, "-t", "2", "-c:v", "libvpx-vp9",
                     "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k", "-c:a", "libopus", "-b:a", "32k"));
             case MPEG_TS -> ffmpeg(out, "mpegts", args(VIDEO, TONE, "-t", "2", H264, AAC));
+            case MP4_GOP_50 -> ffmpeg(out, "mp4", args("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25", TONE,
+                    "-t", "10", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p", AAC));
+            case MPEG_TS_GOP_50 -> ffmpeg(out, "mpegts", args("-i", path(Fixture.MP4_GOP_50).toString(), "-c", "copy"));
             case MP4_HEVC_HDR10 -> ffmpeg(out, "mp4", args(VIDEO, TONE, "-t", "1", "-c:v", "libx265", "-preset",
                     "ultrafast", "-pix_fmt", "yuv420p10le", "-tag:v", "hvc1", "-x265-params",
                     "log-level=error:hdr10=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc"

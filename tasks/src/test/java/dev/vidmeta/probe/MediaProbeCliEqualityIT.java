@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -25,19 +26,44 @@ class MediaProbeCliEqualityIT {
     @ParameterizedTest
     @MethodSource("fixturesMediaInfoReads")
     void probe_shouldPrintTheSameJsonAsTheCli(Fixture fixture) throws Exception {
-        // GIVEN a fixture and the CLI's report on it
+        // GIVEN a fixture read through ranged reads
         Path file = FIXTURES.path(fixture);
-        JsonNode expected = MediaInfoCli.withoutFileSystemFields(MediaInfoCli.report(file));
 
-        // WHEN the probe reads it through ranged reads
+        // WHEN it is probed, THEN its report is the CLI's, field for field
+        assertProbeMatchesTheCli(fixture, file, FileRangedReader.open(file));
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixturesMediaInfoReads")
+    void probe_shouldPrintTheSameJsonAsTheCli_whenReadsComeBackShort(Fixture fixture) throws Exception {
+        // GIVEN a fixture whose source ends every read at the next multiple of 4093 bytes (a prime: the
+        // cuts fall inside boxes, frames and packets), as a caching reader returns what its block holds
+        Path file = FIXTURES.path(fixture);
+
+        // WHEN it is probed, THEN its report is still the CLI's
+        assertProbeMatchesTheCli(fixture, file, shortReads(FileRangedReader.open(file), SHORT_READ_GRID));
+    }
+
+    private static void assertProbeMatchesTheCli(Fixture fixture, Path file, RangedReader source) throws Exception {
+        JsonNode expected = MediaInfoCli.withoutFileSystemFields(MediaInfoCli.report(file));
         ProbeResult result;
-        try (FileRangedReader reader = FileRangedReader.open(file)) {
+        try (RangedReader reader = source) {
             result = MediaProbe.create().probe(reader, file.toString());
         }
-
-        // THEN the reports are equal, field for field
         JsonNode actual = MediaInfoCli.withoutFileSystemFields(result.mediaInfo());
         assertThat(MediaInfoCli.differences(expected, actual)).as("differences from the CLI on %s", fixture)
                 .isEmpty();
+    }
+
+    private static final int SHORT_READ_GRID = 4093;
+
+    private static RangedReader shortReads(RangedReader source, int grid) {
+        return new ForwardingReader(source) {
+            @Override
+            public int read(long offset, byte[] target, int targetOffset, int length) throws IOException {
+                int toBoundary = (int) (grid - offset % grid);
+                return super.read(offset, target, targetOffset, Math.min(length, toBoundary));
+            }
+        };
     }
 }
