@@ -24,8 +24,9 @@ class DemoCommandIT {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("The local Rekognition recognizes no one")
                 .contains("sample.mp4.rekognition.json");
-        // AND it showed the states as they ran
-        assertThat(run.out()).containsPattern("\\n  Probe Media +RUNNING\\n")
+        // AND it showed the states as they ran: the analysis waits for the 1 s Rekognition job, long enough to
+        // be seen RUNNING (the probe of this small file may finish before its RUNNING line is drawn)
+        assertThat(run.out()).containsPattern("\\n  Analyze With Rekognition +RUNNING\\n")
                 .containsPattern("\\n  Probe Media +SUCCEEDED +\\d+\\.\\d\\d s\\n")
                 .containsPattern("\\n  Analyze With Rekognition +SUCCEEDED +\\d+\\.\\d\\d s\\n")
                 .containsPattern("\\n  Merge Record +SUCCEEDED +\\d+\\.\\d\\d s\\n")
