@@ -18,7 +18,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -96,26 +99,69 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * S3 (s3proxy: its own shaded Jetty, Jackson 3, logback) and DynamoDB (DynamoDB Local: Jetty, log4j, SDK v1)
+     * load most of the runtime's classes, which is most of the start-up time. Each gets its own thread while
+     * this one starts the light stand-ins and builds the Step Functions client. Not CompletableFuture's default
+     * pool: with 2 cores the common pool has one worker, and it ran the two starts one after the other.
+     */
     private void startServers(Options options) {
         var eventSink = new AtomicReference<LocalEventBridge>();
-        // The two Jetty-based servers take the longest to come up; start them side by side.
-        var s3Future = CompletableFuture.supplyAsync(() -> LocalS3.start(options.workDir(), event -> publish(eventSink, event)));
-        var dynamoFuture = CompletableFuture.supplyAsync(() -> options.persistentTables()
-                ? LocalDynamoDb.startPersistent(options.workDir()) : LocalDynamoDb.startInMemory());
-        eventBridge = track(LocalEventBridge.create());
-        eventSink.set(eventBridge);
-        lambda = track(LocalLambda.create());
-        sns = track(LocalSns.start(lambda, options.snsDelivery()));
-        stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
-        sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
-        try {
-            s3 = track(s3Future.join());
-        } finally {
-            dynamoDb = track(dynamoFuture.join());
+        RuntimeException failure = null;
+        try (ExecutorService starter = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().name("vidmeta-start-", 0).factory())) {
+            Future<LocalS3> s3Start = starter.submit(
+                    () -> LocalS3.start(options.workDir(), event -> publish(eventSink, event)));
+            Future<LocalDynamoDb> dynamoStart = starter.submit(() -> options.persistentTables()
+                    ? LocalDynamoDb.startPersistent(options.workDir()) : LocalDynamoDb.startInMemory());
+            try {
+                eventBridge = track(LocalEventBridge.create());
+                eventSink.set(eventBridge);
+                lambda = track(LocalLambda.create());
+                sns = track(LocalSns.start(lambda, options.snsDelivery()));
+                stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
+                sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            // Whatever happened here, wait for both starts so that close() stops whatever came up.
+            try {
+                s3 = track(await(s3Start));
+            } catch (RuntimeException e) {
+                failure = firstOf(failure, e);
+            }
+            try {
+                dynamoDb = track(await(dynamoStart));
+            } catch (RuntimeException e) {
+                failure = firstOf(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         s3Client = track(LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint()));
         rekognition = track(LocalRekognition.start(s3Client, (topic, message) -> sns.publish(topic, message, null, Map.of()),
                 options.rekognitionJobDuration()));
+    }
+
+    /** The task's result; its exception as thrown (a checked one wrapped). */
+    private static <T> T await(Future<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the local runtime started", e);
+        }
+    }
+
+    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     private static void publish(AtomicReference<LocalEventBridge> bus, ObjectCreated event) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * DynamoDB Local 2.6.1 in-process on 127.0.0.1 (random port), telemetry off.
@@ -16,17 +17,27 @@ import org.eclipse.jetty.server.ServerConnector;
  * whose only connector is bound to loopback. Telemetry: DynamoDB Local creates its telemetry client only
  * when {@code ServerRunner} calls {@code Telemetry.configureTelemetry(.., true)}; this class never goes
  * through ServerRunner, so no telemetry object exists and nothing is sent.
+ *
+ * <p>Stopping: DynamoDB Local runs background jobs (stream shard rollover, TTL deletion, index creation) on
+ * a pool of non-daemon threads that it creates while serving the first request. Its shutdown only flags
+ * them, and a job sees the flag after its sleep, up to 7.5 minutes later; meanwhile a JVM that closed this
+ * server cannot exit. Our Jetty's threads all belong to one thread group, so those pools' threads do too
+ * (a default thread factory takes the group of the thread creating it), and {@link #close()} interrupts
+ * the group, which ends the jobs' sleeps at once.
  */
 public final class LocalDynamoDb implements AutoCloseable {
 
     private final Server server;
     private final LocalDynamoDBRequestHandler requestHandler;
     private final ServerConnector connector;
+    private final ThreadGroup threads;
 
-    private LocalDynamoDb(Server server, ServerConnector connector, LocalDynamoDBRequestHandler requestHandler) {
+    private LocalDynamoDb(Server server, ServerConnector connector, LocalDynamoDBRequestHandler requestHandler,
+            ThreadGroup threads) {
         this.server = server;
         this.connector = connector;
         this.requestHandler = requestHandler;
+        this.threads = threads;
     }
 
     /** Tables live in memory and vanish on {@link #close()}. */
@@ -51,7 +62,11 @@ public final class LocalDynamoDb implements AutoCloseable {
             // sharedDb: one database whatever the credentials/region, as our clients all use LocalAws anyway.
             var requestHandler = new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false);
             var serverHandler = new LocalDynamoDBServerHandler(requestHandler, null);
-            var server = new Server();
+            var threads = new ThreadGroup("dynamodb-local");
+            // Jetty's defaults (200 threads at most, 8 kept, 60 s idle), in our group.
+            var pool = new QueuedThreadPool(200, 8, 60_000, -1, null, threads);
+            pool.setName("dynamodb-local");
+            var server = new Server(pool);
             var connector = new ServerConnector(server);
             connector.setHost("127.0.0.1");
             connector.setPort(0);
@@ -61,7 +76,7 @@ public final class LocalDynamoDb implements AutoCloseable {
             // No graceful drain: clients keep idle keep-alive connections that a graceful stop would wait out.
             server.setStopTimeout(0);
             server.start();
-            return new LocalDynamoDb(server, connector, requestHandler);
+            return new LocalDynamoDb(server, connector, requestHandler, threads);
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not start", e);
         }
@@ -79,6 +94,7 @@ public final class LocalDynamoDb implements AutoCloseable {
             throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
         } finally {
             requestHandler.shutdown();
+            threads.interrupt();
         }
     }
 }

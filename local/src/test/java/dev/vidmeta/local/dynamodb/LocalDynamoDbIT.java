@@ -7,6 +7,10 @@ import com.amazonaws.services.dynamodbv2.local.monitoring.Telemetry;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.s3.LocalS3;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +86,37 @@ class LocalDynamoDbIT {
             assertThat(dynamo.listTables().tableNames()).containsExactly("records");
             assertThat(org.eclipse.jetty.util.Jetty.VERSION).startsWith("12.1.");
         }
+    }
+
+    @Test
+    void close_shouldEndDynamoDbLocalsBackgroundJobs() throws InterruptedException {
+        // GIVEN a server that served a request, which starts DynamoDB Local's background jobs
+        List<Thread> before = backgroundJobThreads();
+        var db = LocalDynamoDb.startInMemory();
+        try (var client = LocalAws.client(DynamoDbClient.builder(), db.endpoint())) {
+            client.listTables();
+        }
+        assertThat(backgroundJobThreads()).as("jobs started by this server").isNotEqualTo(before);
+
+        // WHEN it stops
+        db.close();
+
+        // THEN their threads end (non-daemon threads that used to sleep on for up to 7.5 minutes, so that a
+        // JVM that had closed the server could not exit)
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (!before.containsAll(backgroundJobThreads()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(backgroundJobThreads()).isSubsetOf(before);
+    }
+
+    /** Live threads inside DynamoDB Local's job code. */
+    private static List<Thread> backgroundJobThreads() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> Arrays.stream(thread.getValue())
+                        .anyMatch(frame -> frame.getClassName().startsWith("com.amazonaws.services.dynamodbv2.local.shared.jobs.")))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private static void createTable(DynamoDbClient client) {

@@ -1,11 +1,16 @@
 package dev.vidmeta.local.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -211,5 +216,32 @@ class LocalS3IT {
         assertThatThrownBy(() -> LocalS3.start(workDir, e -> { }))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another local S3");
+    }
+
+    @Test
+    void close_shouldStopCleanly_whileAClientHoldsAnIdleKeepAliveConnection(@TempDir Path otherWorkDir) {
+        // GIVEN a local S3 that served a request: the JDK's connection pool under the SDK's URL-connection
+        // client keeps that connection open, idle, after the client is closed
+        var other = LocalS3.start(otherWorkDir, e -> { });
+        other.createBucket("kept-alive", false);
+        try (S3Client otherClient = LocalAws.client(S3Client.builder().forcePathStyle(true), other.endpoint())) {
+            otherClient.putObject(b -> b.bucket("kept-alive").key("k"), RequestBody.fromString("v"));
+        }
+        URI endpoint = other.endpoint();
+
+        // WHEN it stops
+        // THEN it stops without error and frees its port (it used to drain gracefully for up to 2 s, wait out
+        // the idle connection and, on a busy machine, fail with "local S3 did not stop cleanly")
+        assertThatCode(other::close).doesNotThrowAnyException();
+        assertThat(acceptsConnections(endpoint)).isFalse();
+    }
+
+    private static boolean acceptsConnections(URI endpoint) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 1_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 }
