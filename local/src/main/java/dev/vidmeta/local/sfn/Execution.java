@@ -60,16 +60,28 @@ final class Execution {
      * events chain to one another as in Step Functions' history rather than interleaving.
      */
     HistoryEvent record(Run run, Instant now, String type, String detailsKey, Map<String, Object> details) {
-        HistoryEvent event;
-        synchronized (this) {
-            long id = history.size() + 1;
-            long previous = run != null && run.lastEventId > 0 ? run.lastEventId : history.size();
-            event = new HistoryEvent(id, previous, now, type, detailsKey, details);
-            history.add(event);
-            if (run != null) {
-                run.lastEventId = id;
-            }
+        HistoryEvent event = append(run, now, type, detailsKey, details);
+        publish(event);
+        return event;
+    }
+
+    /**
+     * Appends an event without telling the listener: for a caller that holds this execution's lock, so that a
+     * status change and its event become visible together; it calls {@link #publish} after letting go.
+     */
+    synchronized HistoryEvent append(Run run, Instant now, String type, String detailsKey, Map<String, Object> details) {
+        long id = history.size() + 1;
+        long previous = run != null && run.lastEventId > 0 ? run.lastEventId : history.size();
+        HistoryEvent event = new HistoryEvent(id, previous, now, type, detailsKey, details);
+        history.add(event);
+        if (run != null) {
+            run.lastEventId = id;
         }
+        return event;
+    }
+
+    /** Tells the listener, if any, of an appended event; never under this execution's lock. */
+    void publish(HistoryEvent event) {
         if (listener != null) {
             try {
                 listener.onEvent(arn, event);
@@ -77,7 +89,6 @@ final class Execution {
                 // An observer must not break the execution it observes.
             }
         }
-        return event;
     }
 
     synchronized List<HistoryEvent> history() {

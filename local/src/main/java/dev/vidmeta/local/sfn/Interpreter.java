@@ -494,6 +494,9 @@ final class Interpreter {
         if (run.parent == null) {
             Execution ex = run.execution;
             String json = Json.write(output);
+            HistoryEvent succeeded;
+            // The status and its closing event change together: DescribeExecution must never show SUCCEEDED
+            // to a caller whose GetExecutionHistory then lacks ExecutionSucceeded.
             synchronized (ex) {
                 if (ex.generation() != gen || ex.status != Execution.Status.RUNNING) {
                     return;
@@ -502,9 +505,10 @@ final class Interpreter {
                 ex.outputJson = json;
                 ex.stopDate = now();
                 cancelTimeout(ex);
+                succeeded = ex.append(run, ex.stopDate, "ExecutionSucceeded", "executionSucceededEventDetails",
+                        Map.of("output", json, "outputDetails", Map.of("truncated", false)));
             }
-            ex.record(run, ex.stopDate, "ExecutionSucceeded", "executionSucceededEventDetails",
-                    Map.of("output", json, "outputDetails", Map.of("truncated", false)));
+            ex.publish(succeeded);
         }
         run.done.complete(output);
     }
@@ -516,6 +520,10 @@ final class Interpreter {
         run.status = Run.Status.FAILED;
         if (run.parent == null) {
             Execution ex = run.execution;
+            Map<String, Object> details = new LinkedHashMap<>();
+            putIfNotNull(details, "error", error.error());
+            putIfNotNull(details, "cause", error.cause());
+            HistoryEvent failed;
             synchronized (ex) {
                 if (ex.generation() != gen || ex.status != Execution.Status.RUNNING) {
                     return;
@@ -526,11 +534,9 @@ final class Interpreter {
                 ex.stopDate = now();
                 ex.nextGeneration();
                 cancelTimeout(ex);
+                failed = ex.append(run, ex.stopDate, "ExecutionFailed", "executionFailedEventDetails", details);
             }
-            Map<String, Object> details = new LinkedHashMap<>();
-            putIfNotNull(details, "error", error.error());
-            putIfNotNull(details, "cause", error.cause());
-            ex.record(run, ex.stopDate, "ExecutionFailed", "executionFailedEventDetails", details);
+            ex.publish(failed);
         }
         run.done.completeExceptionally(error);
     }
