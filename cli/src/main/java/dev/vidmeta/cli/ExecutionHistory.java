@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vidmeta.cli.console.ConsoleJson;
+import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.console.StateStatuses;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ record ExecutionHistory(List<ObjectNode> events) {
             String next = token;
             GetExecutionHistoryResponse page = sfn.getExecutionHistory(b -> b.executionArn(executionArn)
                     .maxResults(1000).nextToken(next));
-            page.events().forEach(e -> events.add(ConsoleJson.sdk(e)));
+            page.events().forEach(e -> events.add(SdkJson.toJson(e, SdkJson.Timestamps.ISO_8601)));
             token = page.nextToken();
         } while (token != null);
         return new ExecutionHistory(events);
@@ -53,7 +53,7 @@ record ExecutionHistory(List<ObjectNode> events) {
     static ExecutionHistory tail(SfnClient sfn, String executionArn, int count) {
         List<ObjectNode> events = new ArrayList<>();
         sfn.getExecutionHistory(b -> b.executionArn(executionArn).reverseOrder(true).maxResults(count))
-                .events().forEach(e -> events.add(ConsoleJson.sdk(e)));
+                .events().forEach(e -> events.add(SdkJson.toJson(e, SdkJson.Timestamps.ISO_8601)));
         return new ExecutionHistory(events.reversed());
     }
 

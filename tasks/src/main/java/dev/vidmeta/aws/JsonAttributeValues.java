@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,7 @@ public final class JsonAttributeValues {
                 v.ns().forEach(n -> a.add(new BigDecimal(n)));
                 yield a;
             }
+            case B -> f.textNode(Base64.getEncoder().encodeToString(v.b().asByteArray()));
             default -> throw new IllegalArgumentException("unsupported attribute type " + v.type());
         };
     }

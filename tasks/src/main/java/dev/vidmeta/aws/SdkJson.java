@@ -17,13 +17,26 @@ import software.amazon.awssdk.core.SdkPojo;
  * An SDK v2 model object as the JSON the service sent, using each member's wire name. This keeps the results
  * written to S3 and the summarizer's input in AWS's documented shape, without listing every field by hand.
  */
-final class SdkJson {
+public final class SdkJson {
+
+    /** How timestamps are written. */
+    public enum Timestamps {
+        /** Epoch seconds with milliseconds, as the AWS JSON protocols send them. */
+        EPOCH_SECONDS,
+        /** ISO-8601 text, as the AWS CLI prints them; for people and web pages. */
+        ISO_8601
+    }
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private SdkJson() {}
 
-    static ObjectNode toJson(SdkPojo pojo) {
+    /** With timestamps as the wire carries them. */
+    public static ObjectNode toJson(SdkPojo pojo) {
+        return toJson(pojo, Timestamps.EPOCH_SECONDS);
+    }
+
+    public static ObjectNode toJson(SdkPojo pojo, Timestamps timestamps) {
         ObjectNode out = F.objectNode();
         for (SdkField<?> field : pojo.sdkFields()) {
             Object value = field.getValueOrDefault(pojo);
@@ -31,23 +44,23 @@ final class SdkJson {
                 continue;
             }
             String name = field.locationName() != null ? field.locationName() : field.memberName();
-            out.set(name, value(value));
+            out.set(name, value(value, timestamps));
         }
         return out;
     }
 
-    private static JsonNode value(Object value) {
+    private static JsonNode value(Object value, Timestamps timestamps) {
         if (value instanceof SdkPojo p) {
-            return toJson(p);
+            return toJson(p, timestamps);
         }
         if (value instanceof List<?> list) {
             ArrayNode a = F.arrayNode();
-            list.forEach(v -> a.add(value(v)));
+            list.forEach(v -> a.add(value(v, timestamps)));
             return a;
         }
         if (value instanceof Map<?, ?> map) {
             ObjectNode o = F.objectNode();
-            map.forEach((k, v) -> o.set(String.valueOf(k), value(v)));
+            map.forEach((k, v) -> o.set(String.valueOf(k), value(v, timestamps)));
             return o;
         }
         if (value instanceof String s) {
@@ -69,7 +82,9 @@ final class SdkJson {
             return F.numberNode(d);
         }
         if (value instanceof Instant t) {
-            return F.numberNode(BigDecimal.valueOf(t.toEpochMilli()).movePointLeft(3));
+            return timestamps == Timestamps.ISO_8601
+                    ? F.textNode(t.toString())
+                    : F.numberNode(BigDecimal.valueOf(t.toEpochMilli()).movePointLeft(3));
         }
         if (value instanceof SdkBytes bytes) {
             return F.textNode(Base64.getEncoder().encodeToString(bytes.asByteArray()));

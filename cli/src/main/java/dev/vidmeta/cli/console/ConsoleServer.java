@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vidmeta.aws.JsonAttributeValues;
+import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.ExecutionReplayer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -188,7 +190,7 @@ public final class ConsoleServer implements AutoCloseable {
         out.put("stateMachineArn", config.stateMachineArn());
         ArrayNode list = out.putArray("executions");
         for (ExecutionListItem item : items) {
-            ObjectNode row = ConsoleJson.sdk(item);
+            ObjectNode row = SdkJson.toJson(item, SdkJson.Timestamps.ISO_8601);
             String object = objectOf.computeIfAbsent(item.executionArn(), arn -> objectUri(
                     config.sfn().describeExecution(b -> b.executionArn(arn)).input()));
             row.put("object", object);
@@ -203,7 +205,7 @@ public final class ConsoleServer implements AutoCloseable {
                 .definition();
         List<JsonNode> events = new ArrayList<>();
         for (HistoryEvent event : config.sfn().getExecutionHistoryPaginator(b -> b.executionArn(arn)).events()) {
-            events.add(ConsoleJson.sdk(event));
+            events.add(SdkJson.toJson(event, SdkJson.Timestamps.ISO_8601));
         }
         StateStatuses statuses = StateStatuses.of(events);
         for (JsonNode event : events) {
@@ -213,7 +215,7 @@ public final class ConsoleServer implements AutoCloseable {
             }
         }
         ObjectNode out = JSON.createObjectNode();
-        ObjectNode described = ConsoleJson.sdk(execution);
+        ObjectNode described = SdkJson.toJson(execution, SdkJson.Timestamps.ISO_8601);
         described.put("object", objectUri(execution.input()));
         out.set("execution", described);
         out.set("graph", JSON.valueToTree(StateGraph.of(JSON.readTree(definition))));
@@ -242,7 +244,7 @@ public final class ConsoleServer implements AutoCloseable {
             out.putNull("item");
             out.put("message", "no record for s3://" + pk + " in " + config.recordTable());
         } else {
-            out.set("item", ConsoleJson.item(item));
+            out.set("item", JsonAttributeValues.toJson(item));
         }
         return out;
     }
