@@ -57,7 +57,7 @@ public final class LocalUpCommand implements Runnable {
             stopped.countDown();
         }, "vidmeta-local-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        printBanner(System.out, running.runtime().endpoints(), running.console(),
+        printBanner(System.out, running.runtime().endpoints(), running.runtime().stateMachineArn(), running.console(),
                 Duration.ofNanos(System.nanoTime() - start));
         try {
             stopped.await();
@@ -90,7 +90,8 @@ public final class LocalUpCommand implements Runnable {
         }
     }
 
-    private void printBanner(PrintStream out, Map<String, URI> endpoints, ConsoleServer console, Duration startup) {
+    private void printBanner(PrintStream out, Map<String, URI> endpoints, String stateMachineArn, ConsoleServer console,
+            Duration startup) {
         out.printf("vidmeta local runtime is up in %.1f s (data in %s). Ctrl-C stops it.%n%n",
                 startup.toMillis() / 1000.0, workDir);
         endpoints.forEach((service, uri) -> out.printf("  %-12s %s%n", service, uri));
@@ -103,8 +104,11 @@ public final class LocalUpCommand implements Runnable {
         out.printf("  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s AWS_DEFAULT_REGION=%s%n",
                 LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY, LocalAws.REGION, LocalAws.REGION);
         endpoints.forEach((service, uri) -> out.printf("  export AWS_ENDPOINT_URL_%s=%s%n", service, uri));
+        out.printf("  export %s=%s %s=%s%n", DeploymentOptions.STATE_MACHINE_ENV, stateMachineArn,
+                DeploymentOptions.TABLE_ENV, pipeline.settings().recordTable());
         out.println();
         out.println("Then, for example:");
+        out.println("  ./vidmeta executions");
         out.printf("  aws s3 cp samples/sample.mp4 s3://%s/sample.mp4%n", pipeline.sourceBucket);
         out.printf("  aws --endpoint-url %s s3 ls s3://%s/   # older AWS CLIs: pass the endpoint per command%n",
                 endpoints.get("S3"), pipeline.sourceBucket);
