@@ -170,11 +170,7 @@ public final class LocalRekognition implements AutoCloseable {
                 }
                 return JSON.createObjectNode().put("JobId", earlier.id);
             }
-            long running = jobs.values().stream().filter(j -> j.status == Status.IN_PROGRESS).count();
-            if (running >= concurrentJobs) {
-                throw new RekognitionException("LimitExceededException",
-                        "The number of in-progress jobs exceeds the limit of " + concurrentJobs);
-            }
+            checkJobLimit();
         }
         Mp4Inspector.VideoFacts facts = inspect(request);
         Job job = new Job(api, fingerprint, request, facts);
@@ -182,6 +178,8 @@ public final class LocalRekognition implements AutoCloseable {
             if (token != null && byToken.containsKey(token)) {
                 return JSON.createObjectNode().put("JobId", byToken.get(token).id);
             }
+            // Again: other starts may have taken the last places while this one read the object.
+            checkJobLimit();
             jobs.put(job.id, job);
             if (token != null) {
                 byToken.put(token, job);
@@ -189,6 +187,15 @@ public final class LocalRekognition implements AutoCloseable {
         }
         clock.schedule(() -> complete(job), jobDuration.toMillis(), TimeUnit.MILLISECONDS);
         return JSON.createObjectNode().put("JobId", job.id);
+    }
+
+    /** Rekognition's limit on concurrent stored-video jobs; call holding this object's lock. */
+    private void checkJobLimit() {
+        long running = jobs.values().stream().filter(j -> j.status == Status.IN_PROGRESS).count();
+        if (running >= concurrentJobs) {
+            throw new RekognitionException("LimitExceededException",
+                    "The number of in-progress jobs exceeds the limit of " + concurrentJobs);
+        }
     }
 
     /** The synchronous checks: the object exists, is not too large or too long; facts for the job. */

@@ -72,9 +72,8 @@ public final class LocalS3 implements AutoCloseable {
                     .jettyMaxThreads(64)
                     // No graceful drain. Jetty's drain waits until every connection is closed, idle ones
                     // included, and closes idle ones only after 1 s (its shutdown idle timeout); clients
-                    // keep idle keep-alive connections (the JDK's HttpURLConnection pool outlives an SDK
-                    // client's close()), so a 2 s drain took about 2 s and, on a loaded machine, ran out and
-                    // failed the stop. Nothing is lost by cutting a request: s3proxy writes each object to a
+                    // keep idle keep-alive connections in their pools, so a 2 s drain took about 2 s and, on a
+                    // loaded machine, ran out and failed the stop. Nothing is lost by cutting a request: s3proxy writes each object to a
                     // temporary file and moves it into place, so an interrupted upload leaves no object.
                     .stopTimeout(0)
                     .build();

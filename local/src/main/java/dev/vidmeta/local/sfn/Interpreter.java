@@ -137,6 +137,10 @@ final class Interpreter {
 
     /** Ends a running execution as ABORTED (StopExecution) or TIMED_OUT; false if it was not running. */
     boolean stop(Execution ex, Execution.Status status, String error, String cause) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        putIfNotNull(details, "error", error);
+        putIfNotNull(details, "cause", cause);
+        HistoryEvent stopped;
         synchronized (ex) {
             if (ex.status != Execution.Status.RUNNING) {
                 return false;
@@ -146,19 +150,14 @@ final class Interpreter {
             ex.error = error;
             ex.cause = cause;
             ex.nextGeneration();
-            if (ex.timeoutTimer != null) {
-                ex.timeoutTimer.cancel(false);
-            }
+            cancelTimeout(ex);
+            // As for success and failure: the status and its closing event become visible together.
+            stopped = status == Execution.Status.TIMED_OUT
+                    ? ex.append(null, ex.stopDate, "ExecutionTimedOut", "executionTimedOutEventDetails", details)
+                    : ex.append(null, ex.stopDate, "ExecutionAborted", "executionAbortedEventDetails", details);
         }
         ex.root.abort();
-        Map<String, Object> details = new LinkedHashMap<>();
-        putIfNotNull(details, "error", error);
-        putIfNotNull(details, "cause", cause);
-        if (status == Execution.Status.TIMED_OUT) {
-            ex.record(null, ex.stopDate, "ExecutionTimedOut", "executionTimedOutEventDetails", details);
-        } else {
-            ex.record(null, ex.stopDate, "ExecutionAborted", "executionAbortedEventDetails", details);
-        }
+        ex.publish(stopped);
         return true;
     }
 
