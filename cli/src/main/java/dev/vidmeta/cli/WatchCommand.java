@@ -172,6 +172,7 @@ public final class WatchCommand implements Callable<Integer> {
         String machine = deployment.stateMachineArn();
         Instant from = Instant.now().minus(since);
         Map<String, String> keys = new HashMap<>();
+        Map<String, String> endings = new HashMap<>();
         Map<String, String> printed = new HashMap<>();
         if (!live) {
             out.println("watching every execution of " + machine + " (Ctrl-C to stop)");
@@ -191,13 +192,17 @@ public final class WatchCommand implements Callable<Integer> {
                     return k == null ? "-" : k;
                 });
                 String where;
-                ExecutionHistory tail = ExecutionHistory.tail(sfn, item.executionArn(), 50);
                 if (item.status() == ExecutionStatus.RUNNING) {
-                    where = tail.states(Map.of()).stream().filter(r -> r.status() == Status.IN_PROGRESS)
+                    where = ExecutionHistory.tail(sfn, item.executionArn(), 50).states(Map.of()).stream()
+                            .filter(r -> r.status() == Status.IN_PROGRESS)
                             .map(StateRun::name).collect(Collectors.joining(", "));
                 } else {
-                    ExecutionHistory.Failure failure = tail.failure();
-                    where = failure == null ? "" : failure.state() + ": " + failure.error();
+                    // A closed execution's history no longer changes: read it once, not on every tick
+                    // (one GetExecutionHistory per listed execution per second would be throttled on AWS).
+                    where = endings.computeIfAbsent(item.executionArn(), a -> {
+                        ExecutionHistory.Failure failure = ExecutionHistory.tail(sfn, a, 50).failure();
+                        return failure == null ? "" : failure.state() + ": " + failure.error();
+                    });
                 }
                 Instant end = item.stopDate() == null ? Instant.now() : item.stopDate();
                 String status = item.statusAsString();
