@@ -237,14 +237,6 @@ public final class LocalRuntime implements AutoCloseable {
         return s3;
     }
 
-    public LocalLambda lambda() {
-        return lambda;
-    }
-
-    public LocalSns sns() {
-        return sns;
-    }
-
     public LocalRekognition rekognition() {
         return rekognition;
     }

@@ -54,10 +54,11 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
                 rekognition, config.rekognitionSnsTopicArn(), config.rekognitionRoleArn());
         var tokens = new DynamoDbTaskTokenStore(dynamoDb, config.taskTokenTableName());
         var location = config.resultLocation();
+        var analyses = config.analyses();
+        var clock = Clock.systemUTC();
         var completion = new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn),
-                new S3ResultStore(s3, location.bucket()), location, config.analyses(), Clock.systemUTC());
-        this.starter = new AnalysisStarter(analyzer, tokens, completion, config.analyses(),
-                config.taskTokenTtlSeconds(), Clock.systemUTC());
+                new S3ResultStore(s3, location.bucket()), location, analyses, clock);
+        this.starter = new AnalysisStarter(analyzer, tokens, completion, analyses, config.taskTokenTtlSeconds(), clock);
     }
 
     /** The state's payload. */

@@ -355,8 +355,8 @@ public final class PrefetchingReader implements RangedReader {
 
     private Block fetchOnMiss(long offset, int length) throws IOException {
         // Sequential misses (TS, MKV, mdat data) double the block; a seek starts again small. The first
-        // miss after the head block does not count as sequential: with ParseSpeed 0 MediaInfo wants
-        // only a few hundred KB of MP4/MKV frames there.
+        // miss after the head block does not count as sequential: a parser that jumps there may want only
+        // a little of it.
         boolean sequential = offset == lastMissEnd;
         readAhead = sequential
                 ? (int) Math.min((long) readAhead * 2, limits.maxReadAheadBytes())

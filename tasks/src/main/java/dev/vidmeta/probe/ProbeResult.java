@@ -1,6 +1,5 @@
 package dev.vidmeta.probe;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -22,11 +21,6 @@ public record ProbeResult(
         JsonNode mediaInfo,
         TechnicalMetadata metadata,
         ProbeStats stats) {
-
-    @JsonIgnore
-    public boolean isOk() {
-        return status == ProbeStatus.OK;
-    }
 
     static ProbeResult failed(ProbeStatus status, String reason, String source, ProbeStats stats) {
         return new ProbeResult(status, reason, source, null, null, stats);

@@ -33,10 +33,6 @@ public record ResultLocation(String bucket, String prefix) {
         return prefix + object.bucket() + "/_sha256/" + sha256(object.key()) + "/" + version + "/" + name;
     }
 
-    public String uri(String key) {
-        return "s3://" + bucket + "/" + key;
-    }
-
     static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(

@@ -1,6 +1,5 @@
 package dev.vidmeta.record;
 
-import java.util.Comparator;
 import java.util.Locale;
 
 /**
@@ -16,17 +15,7 @@ public final class Sequencers {
     /** Wide enough for any sequencer S3 has produced (they are 16 to 18 digits today) with room to grow. */
     public static final int SORT_KEY_LENGTH = 64;
 
-    /** Orders two sequencers of the same key: negative when {@code a} happened before {@code b}. */
-    public static final Comparator<String> ORDER = Sequencers::compare;
-
     private Sequencers() {}
-
-    public static int compare(String a, String b) {
-        String x = normalize(a);
-        String y = normalize(b);
-        int width = Math.max(x.length(), y.length());
-        return pad(x, width).compareTo(pad(y, width));
-    }
 
     /** The fixed-width form stored in the record; a missing sequencer sorts before every real one. */
     public static String sortKey(String sequencer) {

@@ -114,8 +114,8 @@ class PrefetchingReaderTest {
 
     @Test
     void fragmented_shouldFetchChunkSizedFragments_whenTheParserFillsWholeChunks() throws IOException {
-        // GIVEN a parser that reads 8 KB chunks and fills each one (it never feeds a short read);
-        // MediaProbe does this with 64 KB chunks
+        // GIVEN a parser that reads 8 KB chunks and fills each one (it never feeds a short read), as any
+        // RangedReader caller may; MediaProbe itself feeds what each read returns
         Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
         List<Box> moofs = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).toList();
         int chunk = 8 << 10;

@@ -8,23 +8,14 @@ import org.junit.jupiter.api.Test;
 class SequencersTest {
 
     @Test
-    void compare_shouldPadTheShorterSequencer_whenLengthsDiffer() {
-        // GIVEN "FF" and "0100": padded to equal length, "00FF" comes before "0100"
-        assertThat(Sequencers.compare("FF", "0100")).isNegative();
-        assertThat(Sequencers.compare("0100", "FF")).isPositive();
-        // Plain string comparison would get this wrong: "FF" > "0100" lexically.
-        assertThat("FF".compareTo("0100")).isPositive();
+    void sortKey_shouldIgnoreCaseAndLeadingZeros_whenSequencersAreEqual() {
+        assertThat(Sequencers.sortKey("00617f08299329d189")).isEqualTo(Sequencers.sortKey("617F08299329D189"));
     }
 
     @Test
-    void compare_shouldIgnoreCase_andTreatEqualValuesAsEqual() {
-        assertThat(Sequencers.compare("00617f08299329d189", "00617F08299329D189")).isZero();
-        assertThat(Sequencers.compare("617F08299329D189", "00617F08299329D189")).isZero();
-    }
-
-    @Test
-    void compare_shouldOrderRealS3Sequencers() {
-        assertThat(Sequencers.compare("00617F08299329D189", "00617F0A5B2C8D7E11")).isNegative();
+    void sortKey_shouldOrderRealS3Sequencers() {
+        assertThat(Sequencers.sortKey("00617F08299329D189").compareTo(Sequencers.sortKey("00617F0A5B2C8D7E11")))
+                .isNegative();
     }
 
     @Test

@@ -263,9 +263,4 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         }
         return doc;
     }
-
-    /** The names of the deployed functions. */
-    public java.util.Set<String> functionNames() {
-        return java.util.Set.copyOf(functions.keySet());
-    }
 }

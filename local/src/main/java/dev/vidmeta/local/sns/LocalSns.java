@@ -376,9 +376,4 @@ public final class LocalSns implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** For callers outside HTTP (the local Rekognition): subscribers of a topic, to check a channel exists. */
-    public boolean topicExists(String topicArn) {
-        return topics.containsKey(topicArn);
-    }
 }

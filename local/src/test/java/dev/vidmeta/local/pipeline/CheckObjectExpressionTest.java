@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.testing.RepoFiles;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,7 +97,7 @@ class CheckObjectExpressionTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> check(String event, Map<String, Object> objectOverrides,
             Map<String, String> vars) throws IOException {
-        Map<String, Object> input = JSON.readValue(PipelineFiles.text("events/" + event),
+        Map<String, Object> input = JSON.readValue(RepoFiles.text("events/" + event),
                 new TypeReference<>() {});
         ((Map<String, Object>) ((Map<String, Object>) input.get("detail")).get("object")).putAll(objectOverrides);
         Map<String, Object> definition = JSON.readValue(render(vars), new TypeReference<>() {});
@@ -109,7 +110,7 @@ class CheckObjectExpressionTest {
     }
 
     private static String render(Map<String, String> vars) throws IOException {
-        String text = PipelineFiles.text("statemachine/video-metadata.asl.json");
+        String text = RepoFiles.text("statemachine/video-metadata.asl.json");
         for (Map.Entry<String, String> v : vars.entrySet()) {
             text = text.replace("${" + v.getKey() + "}", v.getValue());
         }

@@ -13,6 +13,7 @@ import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.RecordBuilder;
 import dev.vidmeta.record.RecordStore;
 import dev.vidmeta.record.VideoRecord;
+import dev.vidmeta.testing.RepoFiles;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,7 @@ class DynamoDbRecordStoreIT {
 
     @Test
     void put_shouldWriteTheItemAsBuilt() throws Exception {
-        VideoRecord record = RecordBuilder.build(JSON.treeToValue(PipelineFiles.event("merge-record-input.json"),
+        VideoRecord record = RecordBuilder.build(JSON.treeToValue(RepoFiles.event("merge-record-input.json"),
                 MergeInput.class), Instant.parse("2026-11-21T05:14:00Z"));
 
         assertThat(store.put(record)).isEqualTo(RecordStore.Outcome.WRITTEN);
@@ -114,7 +115,7 @@ class DynamoDbRecordStoreIT {
 
     @Test
     void indexes_shouldFindTheRecordByStatusAndByCodec() throws Exception {
-        VideoRecord record = RecordBuilder.build(JSON.treeToValue(PipelineFiles.event("merge-record-input.json"),
+        VideoRecord record = RecordBuilder.build(JSON.treeToValue(RepoFiles.event("merge-record-input.json"),
                 MergeInput.class), Instant.parse("2026-11-21T05:14:00Z"));
         store.put(record);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.local.TestVideos;
+import dev.vidmeta.testing.RepoFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,7 +227,7 @@ class PipelineEndToEndIT {
 
     /** The EventBridge event S3 sent for the version a record describes (events/s3-object-created.json). */
     private static String eventFor(ObjectNode record) {
-        ObjectNode event = (ObjectNode) PipelineFiles.event("s3-object-created.json");
+        ObjectNode event = (ObjectNode) RepoFiles.event("s3-object-created.json");
         event.withArray("resources").removeAll().add("arn:aws:s3:::" + record.get("bucket").asText());
         event.withObject("/detail/bucket").put("name", record.get("bucket").asText());
         ObjectNode object = event.withObject("/detail/object");
@@ -241,7 +242,7 @@ class PipelineEndToEndIT {
 
     private static String cannedCelebrities() {
         ObjectNode canned = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        canned.set("Celebrities", PipelineFiles.event("rekognition-get-celebrity-recognition.json").get("Celebrities"));
+        canned.set("Celebrities", RepoFiles.event("rekognition-get-celebrity-recognition.json").get("Celebrities"));
         return canned.toString();
     }
 }

@@ -7,6 +7,7 @@ import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.local.sns.LocalSns;
+import dev.vidmeta.testing.RepoFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ final class PipelineRuntime implements AutoCloseable {
         var options = new LocalRuntime.Options(workDir, false, rekognitionJob, LocalSns.DeliveryPolicy.fast(),
                 LocalRuntime.Options.stepFunctionsDefaults().withTimeScale(timeScale));
         this.runtime = LocalRuntime.start(PipelineDeployment.create(settings,
-                PipelineDeployment.definitionTemplate(PipelineFiles.root())), options);
+                PipelineDeployment.definitionTemplate(RepoFiles.root())), options);
         this.s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), runtime.s3().endpoint());
         this.dynamoDb = LocalAws.client(DynamoDbClient.builder(), runtime.endpoints().get("DYNAMODB"));
         this.sfn = LocalAws.client(SfnClient.builder(), runtime.endpoints().get("SFN"));

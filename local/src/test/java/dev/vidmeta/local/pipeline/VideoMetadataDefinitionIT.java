@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sfn.Templates;
+import dev.vidmeta.testing.RepoFiles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,7 +75,7 @@ class VideoMetadataDefinitionIT {
         sfn = SfnClient.builder().endpointOverride(engine.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
-        String definition = Templates.render(PipelineFiles.text("statemachine/video-metadata.asl.json"), Map.of(
+        String definition = Templates.render(RepoFiles.text("statemachine/video-metadata.asl.json"), Map.of(
                 "watched_prefixes", "uploads/",
                 "watched_suffixes", ".mp4,.mov",
                 "results_bucket", "vidmeta-results",
@@ -234,7 +235,7 @@ class VideoMetadataDefinitionIT {
     record Run(String arn, ExecutionStatus status, String error, List<String> entered) {}
 
     private Run run(String event) {
-        return runInput(PipelineFiles.text("events/" + event));
+        return runInput(RepoFiles.text("events/" + event));
     }
 
     private Run runInput(String input) {
