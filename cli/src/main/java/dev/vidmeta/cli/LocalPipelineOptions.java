@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What {@code local up}, {@code local run} and {@code demo} share: the pipeline's names and the emulated
- * Rekognition job's length. Defaults come from {@link PipelineDeployment.Settings#defaults()} (which mirror
- * Terraform's), so the console and the record printer read the table the pipeline writes.
+ * Rekognition job's length. Defaults come from {@link PipelineDeployment.Settings#defaults()} (its watched
+ * suffixes are Terraform's), so the console and the record printer read the table the pipeline writes.
  */
 final class LocalPipelineOptions {
 

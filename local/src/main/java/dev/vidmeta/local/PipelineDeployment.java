@@ -64,24 +64,15 @@ public final class PipelineDeployment {
             Duration analysisTimeout,
             boolean subscribeCallback) {
 
+        /** Terraform's default watched suffixes (variables.tf), so local and cloud analyse the same files. */
         public static Settings defaults() {
             return new Settings("vidmeta-uploads", "vidmeta-results", "", "vidmeta-records", "vidmeta-task-tokens",
-                    "", ".mp4,.mov,.m4v,.mkv,.webm,.ts,.mxf,.avi", "celebrities", Duration.ofHours(4), true);
+                    "", ".mp4,.mov,.m4v,.mkv,.webm,.avi,.mpg,.mpeg,.ts,.mxf", "celebrities", Duration.ofHours(4), true);
         }
 
         public Settings withAnalysisTimeout(Duration timeout) {
             return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
                     watchedPrefixes, watchedSuffixes, analyses, timeout, subscribeCallback);
-        }
-
-        public Settings withWatchedSuffixes(String suffixes) {
-            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
-                    watchedPrefixes, suffixes, analyses, analysisTimeout, subscribeCallback);
-        }
-
-        public Settings withAnalyses(String newAnalyses) {
-            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
-                    watchedPrefixes, watchedSuffixes, newAnalyses, analysisTimeout, subscribeCallback);
         }
 
         public Settings withoutCallbackSubscription() {
