@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.probe.SourceException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3RangedReader against the local S3 (s3proxy): ranges, pinning and error kinds as S3 answers them. */
@@ -51,6 +54,50 @@ class S3RangedReaderIT {
             assertThat(size).isEqualTo(100_000);
             assertThat(reader.requestCount()).isEqualTo(2);
             assertThat(reader.bytesRead()).isEqualTo(6000);
+        }
+    }
+
+    @Test
+    void stream_shouldBeOneGetObject_cutAtTheObjectsEnd() throws IOException {
+        byte[] content = put("plain", "stream.bin", 7);
+        try (S3RangedReader reader = S3RangedReader.create(client, "plain", "stream.bin")) {
+            byte[] got;
+            try (InputStream stream = reader.stream(40_000, 1_000_000)) {
+                got = stream.readAllBytes();
+            }
+
+            assertThat(got).isEqualTo(Arrays.copyOfRange(content, 40_000, 100_000));
+            assertThat(reader.requestCount()).isEqualTo(1);
+            assertThat(reader.bytesRead()).isEqualTo(60_000);
+        }
+    }
+
+    @Test
+    void stream_closedEarly_shouldCountWhatWasRead_andFreeItsConnection() throws IOException {
+        // GIVEN a 16 MB object and a client with a single connection: a stream that kept it would
+        // leave the next request waiting for the pool
+        byte[] content = new byte[16 << 20];
+        new Random(8).nextBytes(content);
+        client.putObject(p -> p.bucket("plain").key("big.bin"), RequestBody.fromBytes(content));
+        try (S3Client oneConnection = S3Client.builder()
+                        .endpointOverride(S3.server().endpoint())
+                        .region(LocalAws.region())
+                        .credentialsProvider(LocalAws.credentials())
+                        .forcePathStyle(true)
+                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(1)
+                                .connectionAcquisitionTimeout(Duration.ofSeconds(5)))
+                        .build();
+                S3RangedReader reader = S3RangedReader.create(oneConnection, "plain", "big.bin")) {
+            // WHEN a stream over the whole object is closed after 100 KB
+            try (InputStream stream = reader.stream(0, content.length)) {
+                assertThat(stream.readNBytes(100_000)).isEqualTo(Arrays.copyOf(content, 100_000));
+            }
+
+            // THEN only those bytes count, and the next request gets a connection
+            assertThat(reader.bytesRead()).isEqualTo(100_000);
+            byte[] tail = new byte[10];
+            assertThat(reader.read(content.length - 10, tail, 0, 10)).isEqualTo(10);
+            assertThat(tail).isEqualTo(Arrays.copyOfRange(content, content.length - 10, content.length));
         }
     }
 

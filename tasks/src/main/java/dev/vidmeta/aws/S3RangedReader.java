@@ -1,7 +1,8 @@
 package dev.vidmeta.aws;
 
 import dev.vidmeta.probe.ContentRange;
-import dev.vidmeta.probe.RangedReader;
+import dev.vidmeta.probe.RangeBody;
+import dev.vidmeta.probe.RangedGetReader;
 import dev.vidmeta.probe.SourceException;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Content-Range is compared too. The size comes from the first response's Content-Range, or from
  * HeadObject when {@link #size()} is asked before any read.
  */
-public final class S3RangedReader implements RangedReader {
+public final class S3RangedReader extends RangedGetReader {
 
     private final S3Client s3;
     private final String bucket;
@@ -102,10 +103,7 @@ public final class S3RangedReader implements RangedReader {
     }
 
     @Override
-    public int read(long offset, byte[] target, int targetOffset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
+    protected RangeBody open(long offset, long end) throws IOException {
         long known;
         GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(bucket).key(key);
         synchronized (pinLock) {
@@ -117,39 +115,36 @@ public final class S3RangedReader implements RangedReader {
             }
         }
         if (known >= 0 && offset >= known) {
-            return -1;
+            return null;
         }
-        long last = offset + length - 1;
+        long last = end - 1;
         if (known >= 0) {
             last = Math.min(last, known - 1);
         }
         get.range("bytes=" + offset + "-" + last);
         requests.incrementAndGet();
-        try (ResponseInputStream<GetObjectResponse> body = s3.getObject(get.build())) {
-            GetObjectResponse response = body.response();
-            long total = totalFromContentRange(response.contentRange());
-            pin(response.versionId(), response.eTag(), total);
-            int wanted = (int) Math.min(length, (total >= 0 ? total : Long.MAX_VALUE) - offset);
-            int n = body.readNBytes(target, targetOffset, wanted);
-            bytes.addAndGet(n);
-            if (n < wanted) {
-                throw new SourceException(SourceException.Kind.UNAVAILABLE,
-                        describe() + ": stream ended after " + n + " of " + wanted + " bytes at offset " + offset);
-            }
-            return n;
+        ResponseInputStream<GetObjectResponse> body;
+        try {
+            body = s3.getObject(get.build());
         } catch (S3Exception e) {
             if (e.statusCode() == 416) {
                 // InvalidRange: the offset is at or past the end (only possible before the size is known).
-                return -1;
+                return null;
             }
             throw translate(e, "GetObject");
         } catch (SdkException e) {
             throw translate(e, "GetObject");
+        }
+        try {
+            GetObjectResponse response = body.response();
+            long total = totalFromContentRange(response.contentRange());
+            pin(response.versionId(), response.eTag(), total);
+            long length = Math.min(end, total >= 0 ? total : Long.MAX_VALUE) - offset;
+            return RangeBody.of(body, offset, length, true, bytes, body::abort, describe());
         } catch (SourceException e) {
+            body.abort();
+            body.close();
             throw e;
-        } catch (IOException e) {
-            throw new SourceException(SourceException.Kind.UNAVAILABLE,
-                    describe() + ": reading at offset " + offset + " failed: " + e.getMessage(), e);
         }
     }
 

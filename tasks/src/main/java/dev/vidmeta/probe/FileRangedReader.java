@@ -1,6 +1,7 @@
 package dev.vidmeta.probe;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -8,7 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Reads a local file with positioned reads; each {@link #read} call counts as one request. */
+/**
+ * Reads a local file with positioned reads; each {@link #read} call, and each {@link #stream}, counts
+ * as one request.
+ */
 public final class FileRangedReader implements RangedReader {
 
     private final Path path;
@@ -40,6 +44,16 @@ public final class FileRangedReader implements RangedReader {
             return -1;
         }
         requests.incrementAndGet();
+        return fill(offset, target, targetOffset, length);
+    }
+
+    @Override
+    public InputStream stream(long offset, long end) throws IOException {
+        requests.incrementAndGet();
+        return new PositionedStream(this::fill, offset, Math.min(end, channel.size()));
+    }
+
+    private int fill(long offset, byte[] target, int targetOffset, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(target, targetOffset, length);
         long position = offset;
         while (buffer.hasRemaining()) {

@@ -2,7 +2,6 @@ package dev.vidmeta.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The URL's query string is never logged or put into a message: presigned URLs carry their
  * signature there.
  */
-public final class HttpRangedReader implements RangedReader {
+public final class HttpRangedReader extends RangedGetReader {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -106,15 +105,12 @@ public final class HttpRangedReader implements RangedReader {
     }
 
     @Override
-    public int read(long offset, byte[] target, int targetOffset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
+    protected RangeBody open(long offset, long end) throws IOException {
         long known = knownSize();
         if (known >= 0 && offset >= known) {
-            return -1;
+            return null;
         }
-        long last = offset + length - 1;
+        long last = end - 1;
         if (known >= 0) {
             last = Math.min(last, known - 1);
         }
@@ -136,11 +132,13 @@ public final class HttpRangedReader implements RangedReader {
         }
         requests.incrementAndGet();
         HttpResponse<InputStream> response = send(request.build());
-        try (InputStream body = response.body()) {
+        InputStream body = response.body();
+        try {
             int status = response.statusCode();
             if (status == 416) {
                 pin(response, contentRange(response).total());
-                return -1;
+                body.close();
+                return null;
             }
             failOnError(status);
             long total;
@@ -153,32 +151,21 @@ public final class HttpRangedReader implements RangedReader {
                             described + ": asked for offset " + offset + ", got " + start);
                 }
             } else if (status == 200 && offset == 0) {
-                // The server ignored Range and sends the whole object: take the bytes asked for
-                // and drop the connection rather than read the rest.
+                // The server ignored Range and sends the whole object: the body hands out the bytes
+                // asked for and drops the connection rather than read the rest.
                 total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             } else {
                 throw new SourceException(SourceException.Kind.UNAVAILABLE,
                         described + ": server does not honour Range requests (HTTP " + status + ")");
             }
             pin(response, total);
-            int wanted = (int) Math.min(length, (total >= 0 ? total : Long.MAX_VALUE) - offset);
-            int n = body.readNBytes(target, targetOffset, wanted);
-            bytes.addAndGet(n);
-            if (n < wanted) {
-                throw new SourceException(SourceException.Kind.UNAVAILABLE,
-                        described + ": connection closed after " + n + " of " + wanted + " bytes at offset " + offset);
-            }
-            if (status == 206) {
-                // Wait for the end of the body (it is exactly the range asked for): only a body read to
-                // its end hands the connection back to the pool for the next request.
-                body.transferTo(OutputStream.nullOutputStream());
-            }
-            return n;
-        } catch (SourceException e) {
-            throw e;
+            long length = Math.min(end, total >= 0 ? total : Long.MAX_VALUE) - offset;
+            // Closing the JDK client's body stream before its end cancels the exchange, which closes
+            // an HTTP/1.1 connection: there is nothing more to do to drop it.
+            return RangeBody.of(body, offset, length, status == 206, bytes, () -> { }, described);
         } catch (IOException e) {
-            throw new SourceException(SourceException.Kind.UNAVAILABLE,
-                    described + ": reading at offset " + offset + " failed: " + e.getMessage(), e);
+            body.close();
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vidmeta.probe;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,25 +28,33 @@ import java.util.concurrent.TimeoutException;
  *   <li>for fragmented MP4 it reads the fragment index (sidx in the first block, or the mfra at the
  *       end) to learn every moof's position up front, and fetches the moof headers with parallel
  *       bounded reads ahead of the parser, so wall time does not grow with the fragment count;
- *   <li>otherwise (TS, MKV, ...) it reads ahead, doubling the block size while reads stay sequential.
+ *   <li>serves every other read (media data, TS, MKV) from one {@linkplain RangedReader#stream
+ *       stream} per run of sequential reads: one request up to the next cached block (or at most
+ *       {@link Limits#maxStreamBytes()}), abandoned when the parser seeks elsewhere or finishes.
+ *       Nobody knows in advance where MediaInfo stops (after so many frames, or when it has seen
+ *       four equal GOPs), and a stream costs one request whatever that is, and only the bytes sent
+ *       before it is abandoned.
  * </ul>
  * A read returns what the block holding {@code offset} has (possibly fewer bytes than asked, as
  * {@link RangedReader#read} allows), so a prefetched moof header is not padded out to the
  * parser's chunk size.
  *
  * <p>Memory is bounded by {@link Limits#cacheBytes()} whatever the object's size: blocks are
- * evicted least recently used. Bytes fetched and time spent per object are bounded too, and going
+ * evicted least recently used. Bytes fetched and time spent per object are bounded too, as a
+ * backstop above {@link ProbeLimits} (whose own limit ends a probe with a partial report); going
  * past either is a {@link SourceException.Kind#LIMIT_EXCEEDED}. Request and byte counts are the
  * wrapped source's: they are what crossed the network.
  */
 public final class PrefetchingReader implements RangedReader {
 
+    /** A seek this far ahead of the open stream reads through it rather than start a new request. */
+    private static final long SKIP_THROUGH = 256 << 10;
+
     /**
      * The knobs, with the defaults in {@link #defaults()}.
      *
      * @param headBytes first block; holds ftyp+moov of most faststart files and the first frames
-     * @param readAheadBytes block fetched on a miss; doubles while reads stay sequential
-     * @param maxReadAheadBytes upper bound of that doubling
+     * @param maxStreamBytes the longest range one stream asks for; a parser reading on past it gets a new one
      * @param maxMoovBytes largest moov (or object tail after mdat) fetched in one request
      * @param prefetchAheadBytes moof headers fetched ahead of the parser at most
      * @param parallelism concurrent prefetch requests (the S3/HTTP client must allow as many connections)
@@ -55,8 +64,7 @@ public final class PrefetchingReader implements RangedReader {
      */
     public record Limits(
             int headBytes,
-            int readAheadBytes,
-            int maxReadAheadBytes,
+            long maxStreamBytes,
             int maxMoovBytes,
             int prefetchAheadBytes,
             int parallelism,
@@ -64,19 +72,25 @@ public final class PrefetchingReader implements RangedReader {
             long maxBytesPerObject,
             Duration maxTimePerObject) {
 
+        /**
+         * The byte and time budgets are twice {@link ProbeLimits#defaults()}'s: they only stop what
+         * the probe's own limits cannot (a prefetch running away), and the probe's are meant to trip
+         * first, with a partial report.
+         */
         public static Limits defaults() {
-            return new Limits(256 << 10, 512 << 10, 4 << 20, 12 << 20, 4 << 20, 64, 20L << 20, 512L << 20,
-                    Duration.ofMinutes(2));
+            ProbeLimits probe = ProbeLimits.defaults();
+            return new Limits(256 << 10, 256L << 20, 12 << 20, 4 << 20, 64, 20L << 20, probe.maxBytes() * 2,
+                    probe.timeout().multipliedBy(2));
         }
 
         public Limits withMaxBytesPerObject(long bytes) {
-            return new Limits(headBytes, readAheadBytes, maxReadAheadBytes, maxMoovBytes, prefetchAheadBytes,
-                    parallelism, cacheBytes, bytes, maxTimePerObject);
+            return new Limits(headBytes, maxStreamBytes, maxMoovBytes, prefetchAheadBytes, parallelism, cacheBytes,
+                    bytes, maxTimePerObject);
         }
 
         public Limits withMaxTimePerObject(Duration time) {
-            return new Limits(headBytes, readAheadBytes, maxReadAheadBytes, maxMoovBytes, prefetchAheadBytes,
-                    parallelism, cacheBytes, maxBytesPerObject, time);
+            return new Limits(headBytes, maxStreamBytes, maxMoovBytes, prefetchAheadBytes, parallelism, cacheBytes,
+                    maxBytesPerObject, time);
         }
     }
 
@@ -86,21 +100,19 @@ public final class PrefetchingReader implements RangedReader {
         final int length;
         final CompletableFuture<byte[]> data;
         final boolean planned;
-        final boolean streaming;
         long lastUse;
         boolean served;
 
-        Block(long start, int length, CompletableFuture<byte[]> data, boolean planned, boolean streaming) {
+        Block(long start, int length, CompletableFuture<byte[]> data, boolean planned) {
             this.start = start;
             this.length = length;
             this.data = data;
             this.planned = planned;
-            this.streaming = streaming;
         }
 
-        static Block fetched(long start, byte[] data, int length, boolean streaming) {
+        static Block fetched(long start, byte[] data, int length) {
             byte[] exact = length == data.length ? data : Arrays.copyOf(data, length);
-            return new Block(start, length, CompletableFuture.completedFuture(exact), false, streaming);
+            return new Block(start, length, CompletableFuture.completedFuture(exact), false);
         }
 
         long end() {
@@ -122,21 +134,18 @@ public final class PrefetchingReader implements RangedReader {
     private List<Long> plan = List.of();
     private int nextPlanned;
     private int fragmentWindow;
-    /** Until the parser has read the first planned fragment we do not know how much it takes at each. */
-    private boolean fragmentAppetiteKnown;
-    private long shortReadEnd = -1;
-    private int shortReadRest;
     private long unservedPlannedBytes;
     private ExecutorService prefetcher;
 
-    private long lastMissEnd = -1;
-    private int readAhead;
+    /** The open stream, if any, and the next offset it delivers: reads from there on continue it. */
+    private InputStream stream;
+    private long streamPosition;
+    private long streamEnd;
 
     private PrefetchingReader(RangedReader source, Limits limits) {
         this.source = source;
         this.limits = limits;
         this.deadlineNanos = System.nanoTime() + limits.maxTimePerObject().toNanos();
-        this.readAhead = limits.readAheadBytes();
     }
 
     public static PrefetchingReader wrap(RangedReader source) {
@@ -163,31 +172,16 @@ public final class PrefetchingReader implements RangedReader {
             return 0;
         }
         checkTime();
-        boolean fillsChunks = learnFragmentAppetite(offset, length);
         Block block = blockAt(offset);
         if (block == null) {
-            block = fillsChunks ? fetchNow(offset, length, false) : fetchOnMiss(offset, length);
+            block = readStream(offset, length);
         }
         byte[] data = await(block);
         int n = (int) Math.min(length, block.end() - offset);
-        if (block.planned && !fragmentAppetiteKnown) {
-            if (n < length) {
-                shortReadEnd = offset + n;
-                shortReadRest = length - n;
-            } else {
-                fragmentAppetiteKnown = true;
-            }
-        }
         System.arraycopy(data, (int) (offset - block.start), target, targetOffset, n);
         block.lastUse = ++clock;
-        if (!block.served) {
-            if (block.planned) {
-                unservedPlannedBytes -= block.length;
-            }
-            if (block.streaming) {
-                // The parser is streaming through: have the next block in flight while it parses this one.
-                readAheadAfter(block);
-            }
+        if (!block.served && block.planned) {
+            unservedPlannedBytes -= block.length;
         }
         block.served = true;
         schedulePlanned();
@@ -206,7 +200,7 @@ public final class PrefetchingReader implements RangedReader {
         if (headLength <= 0) {
             return;
         }
-        Block first = Block.fetched(0, head, headLength, false);
+        Block first = Block.fetched(0, head, headLength);
         put(first);
         byte[] exact = first.data.join();
         Mp4Layout layout = Mp4Layout.read(exact, headLength, size);
@@ -246,25 +240,6 @@ public final class PrefetchingReader implements RangedReader {
         schedulePlanned();
     }
 
-    /**
-     * Learns, on the first planned fragment, whether the parser takes a short read (then a moof-sized
-     * window is all it gets) or fills its chunk (then it asks at once for the rest of the chunk,
-     * and every later fragment is fetched chunk-sized instead of costing two requests).
-     *
-     * @return true when this read is such a "rest of the chunk" request
-     */
-    private boolean learnFragmentAppetite(long offset, int length) {
-        if (fragmentAppetiteKnown || shortReadEnd < 0) {
-            return false;
-        }
-        fragmentAppetiteKnown = true;
-        boolean fills = offset == shortReadEnd && length == shortReadRest && blockAt(offset) == null;
-        if (fills) {
-            fragmentWindow = (int) Math.min((long) fragmentWindow + length, limits.maxReadAheadBytes());
-        }
-        return fills;
-    }
-
     /** The mfra at the end: its mfro (last 16 bytes) gives its size; a tail as big as the head usually holds it all. */
     private List<Long> mfraMoofOffsets() throws IOException {
         long tailStart = Math.max(0, size - limits.headBytes());
@@ -295,38 +270,22 @@ public final class PrefetchingReader implements RangedReader {
         if (length <= 0 || length > limits.maxMoovBytes()) {
             return null;
         }
-        return fetchNow(start, (int) length, false);
+        return fetchNow(start, (int) length);
     }
 
-    /**
-     * Starts planned fetches while fewer than prefetchAheadBytes of them are waiting to be read; only
-     * the first one until the parser's appetite per fragment is known.
-     */
+    /** Starts planned fetches while fewer than prefetchAheadBytes of them are waiting to be read. */
     private void schedulePlanned() throws IOException {
-        while (nextPlanned < plan.size() && unservedPlannedBytes < limits.prefetchAheadBytes()
-                && (fragmentAppetiteKnown || nextPlanned == 0)) {
+        while (nextPlanned < plan.size() && unservedPlannedBytes < limits.prefetchAheadBytes()) {
             long start = plan.get(nextPlanned++);
             if (blockAt(start) == null) {
-                Block block = startAsync(start, (int) Math.min(fragmentWindow, size - start), true, false);
+                Block block = startAsync(start, (int) Math.min(fragmentWindow, size - start));
                 unservedPlannedBytes += block.length;
             }
         }
     }
 
-    /** Fetches the block after a streamed one in the background, twice as big (up to the bound). */
-    private void readAheadAfter(Block block) throws IOException {
-        long start = block.end();
-        if (start >= size || blockAt(start) != null) {
-            return;
-        }
-        long length = Math.min(Math.min((long) block.length * 2, limits.maxReadAheadBytes()), size - start);
-        Block next = startAsync(start, (int) length, false, true);
-        lastMissEnd = next.end();
-        readAhead = next.length;
-    }
-
-    private Block startAsync(long start, int wanted, boolean planned, boolean streaming) throws IOException {
-        int length = clipToNextBlock(start, wanted);
+    private Block startAsync(long start, int wanted) throws IOException {
+        int length = (int) clipToNextBlock(start, wanted);
         reserve(length);
         CompletableFuture<byte[]> data = CompletableFuture.supplyAsync(() -> {
             try {
@@ -337,7 +296,7 @@ public final class PrefetchingReader implements RangedReader {
                 throw new CompletionException(e);
             }
         }, executor());
-        Block block = new Block(start, length, data, planned, streaming);
+        Block block = new Block(start, length, data, true);
         put(block);
         return block;
     }
@@ -353,23 +312,57 @@ public final class PrefetchingReader implements RangedReader {
         return prefetcher;
     }
 
-    private Block fetchOnMiss(long offset, int length) throws IOException {
-        // Sequential misses (TS, MKV, mdat data) double the block; a seek starts again small. The first
-        // miss after the head block does not count as sequential: a parser that jumps there may want only
-        // a little of it.
-        boolean sequential = offset == lastMissEnd;
-        readAhead = sequential
-                ? (int) Math.min((long) readAhead * 2, limits.maxReadAheadBytes())
-                : limits.readAheadBytes();
-        // A second block in a row means the parser streams (TS, MKV): from now on read ahead of it.
-        Block block = fetchNow(offset, Math.max(readAhead, length), sequential);
-        lastMissEnd = block.end();
-        return block;
+    /**
+     * Serves a read no block holds from the open stream when it continues it (a short gap is read
+     * through: the bytes are likely in flight already), else from a new stream opened here, which
+     * ends where the next cached block starts.
+     */
+    private Block readStream(long offset, int length) throws IOException {
+        if (stream != null && (offset < streamPosition || offset >= streamEnd || offset - streamPosition > SKIP_THROUGH)) {
+            closeStream();
+        }
+        if (stream == null) {
+            long end = offset + clipToNextBlock(offset, Math.min(size - offset, limits.maxStreamBytes()));
+            stream = source.stream(offset, end);
+            streamPosition = offset;
+            streamEnd = end;
+        }
+        try {
+            if (offset > streamPosition) {
+                reserve(offset - streamPosition);
+                stream.skipNBytes(offset - streamPosition);
+            }
+            int want = (int) clipToNextBlock(offset, Math.min(length, streamEnd - offset));
+            reserve(want);
+            byte[] data = stream.readNBytes(want);
+            if (data.length < want) {
+                throw new SourceException(SourceException.Kind.CHANGED,
+                        source.describe() + ": ended at " + (offset + data.length) + ", before its size " + size);
+            }
+            streamPosition = offset + want;
+            if (streamPosition >= streamEnd) {
+                closeStream();
+            }
+            Block block = Block.fetched(offset, data, want);
+            put(block);
+            return block;
+        } catch (IOException e) {
+            closeStream();
+            throw e;
+        }
+    }
+
+    private void closeStream() throws IOException {
+        if (stream != null) {
+            InputStream open = stream;
+            stream = null;
+            open.close();
+        }
     }
 
     /** Fetches up to {@code length} bytes at {@code offset} now, stopping at the next cached block. */
-    private Block fetchNow(long offset, int length, boolean streaming) throws IOException {
-        int want = clipToNextBlock(offset, (int) Math.min(length, size - offset));
+    private Block fetchNow(long offset, int length) throws IOException {
+        int want = (int) clipToNextBlock(offset, Math.min(length, size - offset));
         reserve(want);
         byte[] data = new byte[want];
         int n = readFully(offset, data, want);
@@ -377,16 +370,16 @@ public final class PrefetchingReader implements RangedReader {
             throw new SourceException(SourceException.Kind.CHANGED,
                     source.describe() + ": ended at " + offset + ", before its size " + size);
         }
-        Block block = Block.fetched(offset, data, n, streaming);
+        Block block = Block.fetched(offset, data, n);
         put(block);
         return block;
     }
 
     /** Shortens a fetch so it stops where an already cached or in-flight block starts. */
-    private int clipToNextBlock(long offset, int length) {
+    private long clipToNextBlock(long offset, long length) {
         Map.Entry<Long, Block> next = blocks.higherEntry(offset);
         if (next != null && next.getKey() < offset + length) {
-            return (int) (next.getKey() - offset);
+            return next.getKey() - offset;
         }
         return length;
     }
@@ -518,6 +511,10 @@ public final class PrefetchingReader implements RangedReader {
         }
         blocks.clear();
         cachedBytes = 0;
-        source.close();
+        try {
+            closeStream();
+        } finally {
+            source.close();
+        }
     }
 }

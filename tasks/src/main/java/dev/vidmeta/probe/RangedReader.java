@@ -1,6 +1,7 @@
 package dev.vidmeta.probe;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Bytes addressed by offset: a local file, an HTTP(S) URL or one S3 object version.
@@ -28,7 +29,24 @@ public interface RangedReader extends AutoCloseable {
      */
     int read(long offset, byte[] target, int targetOffset, int length) throws IOException;
 
-    /** Requests made so far (one per ranged GET, or per positioned read of a file). */
+    /**
+     * Opens the bytes {@code [offset, end)} as one stream, for a caller that reads on sequentially
+     * but cannot know how far: a parser streaming through media data. Bytes count as they are read.
+     * Closing the stream before {@code end} abandons the rest of the range (a source that makes
+     * requests drops the connection rather than read it out), so a parser that stops after 5 MB of
+     * a 30 MB range costs about 5 MB, not 30.
+     *
+     * <p>This default serves the stream with {@link #read} calls; the sources that make requests
+     * override it to make one request.
+     *
+     * @throws SourceException when the object is gone, changed, or cannot be read; reading the
+     *     stream throws it too
+     */
+    default InputStream stream(long offset, long end) throws IOException {
+        return new PositionedStream(this::read, offset, end);
+    }
+
+    /** Requests made so far (one per ranged GET or stream, or per positioned read or stream of a file). */
     long requestCount();
 
     /** Bytes received so far. */

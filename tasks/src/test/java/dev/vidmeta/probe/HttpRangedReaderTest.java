@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Random;
@@ -52,6 +53,68 @@ class HttpRangedReaderTest {
             assertThat(reader.requestCount()).isEqualTo(2);
             assertThat(reader.bytesRead()).isEqualTo(6000);
             assertThat(reader.size()).isEqualTo(100_000);
+        }
+    }
+
+    @Test
+    void stream_readToItsEnd_shouldBeOneRequest_andKeepTheConnection() throws IOException {
+        try (HttpRangedReader reader = HttpRangedReader.open(uri(""))) {
+            byte[] got;
+            try (InputStream stream = reader.stream(10_000, 60_000)) {
+                got = stream.readAllBytes();
+            }
+            reader.read(0, new byte[10], 0, 10);
+
+            assertThat(got).isEqualTo(Arrays.copyOfRange(content, 10_000, 60_000));
+            assertThat(server.ranges()).containsExactly("bytes=10000-59999", "bytes=0-9");
+            assertThat(server.clientPorts()).hasSize(1);
+            assertThat(reader.bytesRead()).isEqualTo(50_010);
+        }
+    }
+
+    @Test
+    void stream_closedEarly_shouldDropTheConnection_ratherThanReadOutTheRest() throws Exception {
+        // GIVEN a 64 MB object
+        server.replace(randomBytes(64 << 20, 2), "\"big\"");
+        try (HttpRangedReader reader = HttpRangedReader.open(uri(""))) {
+            // WHEN a stream over all of it is closed after 100 KB
+            try (InputStream stream = reader.stream(0, 64 << 20)) {
+                stream.readNBytes(100_000);
+            }
+
+            // THEN the server could not send the rest: the connection was dropped, not drained
+            for (int i = 0; i < 100 && server.bodiesCut() == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(server.bodiesCut()).isEqualTo(1);
+            assertThat(server.bodyBytesSent()).isLessThan(32 << 20);
+            assertThat(reader.bytesRead()).isEqualTo(100_000);
+
+            // AND the reader goes on with a new connection
+            byte[] tail = new byte[10];
+            assertThat(reader.read((64 << 20) - 10, tail, 0, 10)).isEqualTo(10);
+            assertThat(server.clientPorts()).hasSize(2);
+        }
+    }
+
+    @Test
+    void stream_shouldEndAtTheObjectsEnd_whenTheRangeRunsPastIt() throws IOException {
+        try (HttpRangedReader reader = HttpRangedReader.open(uri(""));
+                InputStream stream = reader.stream(99_000, 200_000)) {
+            assertThat(stream.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 99_000, 100_000));
+        }
+    }
+
+    @Test
+    void stream_shouldFailUnavailable_whenTheBodyEndsBeforeItsRange() throws IOException {
+        // GIVEN a server that promises the range but sends only 1000 bytes of it
+        server.cutBodiesAfter(1000);
+        try (HttpRangedReader reader = HttpRangedReader.open(uri(""));
+                InputStream stream = reader.stream(0, 50_000)) {
+            // WHEN the stream is read to the end THEN the short body is an error, not an early end
+            assertThatThrownBy(stream::readAllBytes)
+                    .isInstanceOfSatisfying(SourceException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SourceException.Kind.UNAVAILABLE));
         }
     }
 

@@ -22,15 +22,20 @@ class PrefetchingReaderTest {
     private static final Fixtures FIXTURES = Fixtures.inTarget();
 
     /**
-     * Blocks scaled down with the fixtures (80-350 KB instead of 30 MB-2 GB): a 4 KB first block, so
-     * the moov and the fragments lie beyond it, and read-ahead from 8 KB doubling to 32 KB.
+     * Scaled down with the fixtures (80-350 KB instead of 30 MB-2 GB): a 4 KB first block, so the
+     * moov and the fragments lie beyond it.
      */
     private static final int HEAD = 4 << 10;
 
     private static PrefetchingReader.Limits limits() {
+        return limits(HEAD, PrefetchingReader.Limits.defaults().maxStreamBytes(),
+                PrefetchingReader.Limits.defaults().cacheBytes());
+    }
+
+    private static PrefetchingReader.Limits limits(int head, long maxStreamBytes, long cacheBytes) {
         PrefetchingReader.Limits d = PrefetchingReader.Limits.defaults();
-        return new PrefetchingReader.Limits(HEAD, 8 << 10, 32 << 10, d.maxMoovBytes(),
-                d.prefetchAheadBytes(), 4, d.cacheBytes(), d.maxBytesPerObject(), d.maxTimePerObject());
+        return new PrefetchingReader.Limits(head, maxStreamBytes, d.maxMoovBytes(), d.prefetchAheadBytes(), 4,
+                cacheBytes, d.maxBytesPerObject(), d.maxTimePerObject());
     }
 
     /** A top-level box as the file really has it. */
@@ -58,11 +63,8 @@ class PrefetchingReaderTest {
         // GIVEN a faststart MP4 and a first block smaller than its moov
         Path file = FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART);
         Box moov = only(boxes(file), "moov");
-        PrefetchingReader.Limits d = limits();
         int head = (int) (moov.offset() + moov.size() / 2);
-        PrefetchingReader.Limits small = new PrefetchingReader.Limits(head, d.readAheadBytes(),
-                d.maxReadAheadBytes(), d.maxMoovBytes(), d.prefetchAheadBytes(), 4, d.cacheBytes(),
-                d.maxBytesPerObject(), d.maxTimePerObject());
+        PrefetchingReader.Limits small = limits(head, limits().maxStreamBytes(), limits().cacheBytes());
 
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), small)) {
             walkBoxes(reader, file);
@@ -113,26 +115,6 @@ class PrefetchingReaderTest {
     }
 
     @Test
-    void fragmented_shouldFetchChunkSizedFragments_whenTheParserFillsWholeChunks() throws IOException {
-        // GIVEN a parser that reads 8 KB chunks and fills each one (it never feeds a short read), as any
-        // RangedReader caller may; MediaProbe itself feeds what each read returns
-        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
-        List<Box> moofs = boxes(file).stream().filter(b -> b.type().equals("moof") && b.offset() >= HEAD).toList();
-        int chunk = 8 << 10;
-
-        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
-            // WHEN it reads a chunk at every moof
-            for (Box moof : moofs) {
-                readExactly(reader, moof.offset(), (int) Math.min(chunk, Files.size(file) - moof.offset()));
-            }
-
-            // THEN only the first fragment cost a second request (for the rest of its chunk): the
-            // prefetcher learnt the chunk size there and fetched every later fragment chunk-sized
-            assertThat(reader.requestCount()).isEqualTo(2 + moofs.size() + 1);
-        }
-    }
-
-    @Test
     void fragmentedWithSidx_shouldPrefetchEveryMoofWithoutReadingTheTail() throws IOException {
         Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED_SIDX);
         List<Box> boxes = boxes(file);
@@ -150,27 +132,79 @@ class PrefetchingReaderTest {
     }
 
     @Test
-    void sequentialReads_shouldGrowTheBlock_andReturnTheFileExactly() throws IOException {
+    void sequentialReads_shouldTakeOneStream_andReturnTheFileExactly() throws IOException {
         // GIVEN an MPEG-TS, read front to back in 2 KB chunks
         Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
         byte[] expected = Files.readAllBytes(file);
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
             byte[] got = readAll(reader, 2 << 10);
 
-            // THEN the bytes are the file's, read once, in blocks of 4K, 8K, 16K, 32K... not 2 KB each
+            // THEN the bytes are the file's, read once: the first block, then one stream for the rest
             assertThat(got).isEqualTo(expected);
             assertThat(reader.bytesRead()).isEqualTo(expected.length);
-            assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(expected.length));
+            assertThat(reader.requestCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sequentialReads_shouldOpenAnotherStream_whenOneReachesItsLongestRange() throws IOException {
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
+        long size = Files.size(file);
+        long longest = 16 << 10;
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file),
+                limits(HEAD, longest, limits().cacheBytes()))) {
+            byte[] got = readAll(reader, 2 << 10);
+
+            assertThat(got).isEqualTo(Files.readAllBytes(file));
+            assertThat(reader.requestCount()).isEqualTo(1 + (size - HEAD + longest - 1) / longest);
+        }
+    }
+
+    @Test
+    void parserStoppingEarly_shouldCostOnlyWhatItRead() throws IOException {
+        // GIVEN a source that counts the bytes streamed, as a remote one charges them
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            // WHEN the parser reads 40 KB past the first block and stops
+            readExactly(reader, 0, HEAD + (40 << 10));
+
+            // THEN that cost one stream, and only its bytes, although the stream's range ran to the end
+            assertThat(reader.requestCount()).isEqualTo(2);
+            assertThat(reader.bytesRead()).isEqualTo(HEAD + (40 << 10));
+        }
+    }
+
+    @Test
+    void seek_shouldReadThroughAShortGap_butOpenANewStreamForAFarOne() throws IOException {
+        // GIVEN a file long enough for a seek past the read-through distance (256 KB)
+        Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS_GOP_50);
+        byte[] expected = Files.readAllBytes(file);
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), limits())) {
+            readExactly(reader, 0, HEAD + 1000);
+
+            // WHEN the parser skips 10 KB: the open stream reads through the gap, no new request
+            int near = HEAD + 1000 + (10 << 10);
+            assertThat(readExactly(reader, near, 100)).isEqualTo(Arrays.copyOfRange(expected, near, near + 100));
+            assertThat(reader.requestCount()).isEqualTo(2);
+
+            // WHEN it goes back to bytes it has read: they come from the cache
+            assertThat(readExactly(reader, HEAD + 500, 100))
+                    .isEqualTo(Arrays.copyOfRange(expected, HEAD + 500, HEAD + 600));
+            assertThat(reader.requestCount()).isEqualTo(2);
+
+            // WHEN it seeks 300 KB ahead: a new stream starts there
+            int far = near + 100 + (300 << 10);
+            assertThat(readExactly(reader, far, 100)).isEqualTo(Arrays.copyOfRange(expected, far, far + 100));
+            assertThat(reader.requestCount()).isEqualTo(3);
+            assertThat(reader.bytesRead()).isEqualTo(near + 100 + 100);
         }
     }
 
     @Test
     void cache_shouldStayWithinItsBound_whateverTheFileSize() throws IOException {
         Path file = FIXTURES.path(Fixtures.Fixture.MPEG_TS);
-        PrefetchingReader.Limits d = limits();
         long bound = 32 << 10;
-        PrefetchingReader.Limits tight = new PrefetchingReader.Limits(HEAD, 8 << 10, 16 << 10, d.maxMoovBytes(),
-                d.prefetchAheadBytes(), 4, bound, d.maxBytesPerObject(), d.maxTimePerObject());
+        PrefetchingReader.Limits tight = limits(HEAD, limits().maxStreamBytes(), bound);
         try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), tight)) {
             long most = 0;
             byte[] chunk = new byte[2 << 10];
@@ -220,22 +254,8 @@ class PrefetchingReaderTest {
             byte[] got = readAll(reader, 2 << 10);
 
             assertThat(got).isEqualTo(bytes.array());
-            assertThat(reader.requestCount()).isEqualTo(expectedDoublingRequests(100_000));
+            assertThat(reader.requestCount()).isEqualTo(2);
         }
-    }
-
-    /** Head block, then misses of 8 KB, 16 KB, 32 KB, 32 KB... */
-    private static long expectedDoublingRequests(long size) {
-        PrefetchingReader.Limits l = limits();
-        long requests = 1;
-        long pos = Math.min(size, l.headBytes());
-        long block = l.readAheadBytes();
-        while (pos < size) {
-            pos += block;
-            block = Math.min(block * 2, l.maxReadAheadBytes());
-            requests++;
-        }
-        return requests;
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +29,12 @@ public final class RangeServer implements AutoCloseable {
     private volatile String etag = "\"v1\"";
     private volatile int forcedStatus;
     private volatile boolean honourIfMatch = true;
+    private volatile int cutBodiesAfter = -1;
     private final List<String> ranges = new CopyOnWriteArrayList<>();
     private final List<String> ifMatches = new CopyOnWriteArrayList<>();
     private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    private final AtomicLong bodyBytesSent = new AtomicLong();
+    private final AtomicInteger bodiesCut = new AtomicInteger();
 
     private RangeServer(HttpServer server, byte[] content) {
         this.server = server;
@@ -59,6 +64,11 @@ public final class RangeServer implements AutoCloseable {
         forcedStatus = status;
     }
 
+    /** Ends every body after this many bytes, though its headers promised the whole range. */
+    public void cutBodiesAfter(int bytes) {
+        cutBodiesAfter = bytes;
+    }
+
     public void ignoreIfMatch() {
         honourIfMatch = false;
     }
@@ -73,6 +83,16 @@ public final class RangeServer implements AutoCloseable {
 
     public Set<Integer> clientPorts() {
         return clientPorts;
+    }
+
+    /** Response body bytes the server managed to write (into the socket, not necessarily read). */
+    public long bodyBytesSent() {
+        return bodyBytesSent.get();
+    }
+
+    /** Responses whose body could not be written to the end: the client hung up mid-body. */
+    public int bodiesCut() {
+        return bodiesCut.get();
     }
 
     private void serve(HttpExchange exchange) throws IOException {
@@ -105,7 +125,17 @@ public final class RangeServer implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + body.length);
         exchange.sendResponseHeaders(206, last - first + 1);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body, first, last - first + 1);
+            int stop = cutBodiesAfter < 0 ? last : Math.min(last, first + cutBodiesAfter - 1);
+            for (int at = first; at <= stop; at += 8192) {
+                int n = Math.min(8192, stop - at + 1);
+                out.write(body, at, n);
+                bodyBytesSent.addAndGet(n);
+            }
+            // A cut body reaches the client before the server gives up on the exchange.
+            out.flush();
+        } catch (IOException e) {
+            bodiesCut.incrementAndGet();
+            throw e;
         }
     }
 
