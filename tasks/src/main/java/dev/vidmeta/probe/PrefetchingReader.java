@@ -318,7 +318,8 @@ public final class PrefetchingReader implements RangedReader {
      * ends where the next cached block starts.
      */
     private Block readStream(long offset, int length) throws IOException {
-        if (stream != null && (offset < streamPosition || offset >= streamEnd || offset - streamPosition > SKIP_THROUGH)) {
+        boolean continues = offset >= streamPosition && offset < streamEnd && offset - streamPosition <= SKIP_THROUGH;
+        if (stream != null && !continues) {
             closeStream();
         }
         if (stream == null) {
@@ -347,7 +348,11 @@ public final class PrefetchingReader implements RangedReader {
             put(block);
             return block;
         } catch (IOException e) {
-            closeStream();
+            try {
+                closeStream();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
