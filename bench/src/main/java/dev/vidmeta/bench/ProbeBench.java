@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -138,13 +137,11 @@ public final class ProbeBench {
 
     /** The client a Lambda would build: enough pooled connections for the prefetcher's parallel reads. */
     static S3Client probeClient(URI endpoint) {
-        return S3Client.builder()
+        return S3RangedReader.clientBuilder()
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .region(LocalAws.region())
                 .credentialsProvider(LocalAws.credentials())
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(PrefetchingReader.Limits.defaults().parallelism()))
                 .build();
     }
 

@@ -11,7 +11,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -60,10 +59,7 @@ record ProbeSource(RangedReader reader, String fileName) {
         }
         String bucket = rest.substring(0, slash);
         String key = rest.substring(slash + 1);
-        // Enough pooled connections for the prefetcher's parallel fragment reads.
-        S3Client s3 = S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(PrefetchingReader.Limits.defaults().parallelism()))
-                .build();
+        S3Client s3 = S3RangedReader.clientBuilder().build();
         S3RangedReader reader = versionId == null
                 ? S3RangedReader.create(s3, bucket, key)
                 : S3RangedReader.forVersion(s3, bucket, key, versionId);

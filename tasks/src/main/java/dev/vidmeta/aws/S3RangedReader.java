@@ -1,6 +1,7 @@
 package dev.vidmeta.aws;
 
 import dev.vidmeta.probe.ContentRange;
+import dev.vidmeta.probe.PrefetchingReader;
 import dev.vidmeta.probe.RangeBody;
 import dev.vidmeta.probe.RangedGetReader;
 import dev.vidmeta.probe.SourceException;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -45,6 +48,15 @@ public final class S3RangedReader extends RangedGetReader {
         this.key = key;
         this.versionId = versionId;
         this.etag = etag;
+    }
+
+    /**
+     * An S3 client builder for probing: its connection pool is as large as the prefetcher's parallel
+     * reads of a fragmented MP4 (Apache's default of 50 would make the rest wait for a connection).
+     */
+    public static S3ClientBuilder clientBuilder() {
+        return S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(PrefetchingReader.Limits.defaults().parallelism()));
     }
 
     /** Reads the current version of {@code s3://bucket/key}, pinned on first contact. */

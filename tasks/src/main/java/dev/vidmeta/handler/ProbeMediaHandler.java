@@ -49,7 +49,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
     private final EmfMetrics metrics;
 
     public ProbeMediaHandler() {
-        this(TaskConfig.fromEnvironment(), S3Client.create(), MediaProbe.create());
+        this(TaskConfig.fromEnvironment(), S3RangedReader.clientBuilder().build(), MediaProbe.create());
     }
 
     public ProbeMediaHandler(TaskConfig config, S3Client s3, MediaProbe probe) {
