@@ -22,15 +22,16 @@ import java.util.concurrent.TimeoutException;
  * <p>MediaInfo reads a container in small chunks and seeks ({@code GoTo}) to the boxes it wants.
  * Passed straight to S3, each seek is a request with its full latency. This reader instead:
  * <ul>
- *   <li>fetches a first block and sniffs it. For ISO BMFF (MP4, MOV) it walks the top-level boxes
- *       and fetches the whole moov in one request wherever it is: a moov after mdat is the tail of
- *       the object, a moov larger than the first block is its remainder;
+ *   <li>opens a stream at the start of the object and sniffs its first block. For ISO BMFF (MP4,
+ *       MOV) it walks the top-level boxes; a moov after mdat is the tail of the object, fetched whole
+ *       in one request, while a moov at the start (however large) comes with the stream;
  *   <li>for fragmented MP4 it reads the fragment index (sidx in the first block, or the mfra at the
  *       end) to learn every moof's position up front, and fetches the moof headers with parallel
  *       bounded reads ahead of the parser, so wall time does not grow with the fragment count;
  *   <li>serves every other read (media data, TS, MKV) from one {@linkplain RangedReader#stream
- *       stream} per run of sequential reads: one request up to the next cached block (or at most
- *       {@link Limits#maxStreamBytes()}), abandoned when the parser seeks elsewhere or finishes.
+ *       stream} per run of sequential reads, the first one included: one request up to the next
+ *       cached block (or at most {@link Limits#maxStreamBytes()}), abandoned when the parser seeks
+ *       elsewhere or finishes.
  *       Nobody knows in advance where MediaInfo stops (after so many frames, or when it has seen
  *       four equal GOPs), and a stream costs one request whatever that is, and only the bytes sent
  *       before it is abandoned.
@@ -53,7 +54,7 @@ public final class PrefetchingReader implements RangedReader {
     /**
      * The knobs, with the defaults in {@link #defaults()}.
      *
-     * @param headBytes first block; holds ftyp+moov of most faststart files and the first frames
+     * @param headBytes the block sniffed at the start of the object (and kept)
      * @param maxStreamBytes the longest range one stream asks for; a parser reading on past it gets a new one
      * @param maxMoovBytes largest moov (or object tail after mdat) fetched in one request
      * @param prefetchAheadBytes moof headers fetched ahead of the parser at most
@@ -193,29 +194,35 @@ public final class PrefetchingReader implements RangedReader {
             return;
         }
         initialised = true;
-        // The first read tells a remote source the object's size (Content-Range): no separate HEAD.
-        byte[] head = new byte[limits.headBytes()];
-        int headLength = readFully(0, head, head.length);
-        size = source.size();
-        if (headLength <= 0) {
+        // One stream from the start: its first block is sniffed, and a parser that reads on (a faststart
+        // moov, the first frames, a TS or Matroska file) continues it. Its response tells a remote source
+        // the object's size (Content-Range): no separate HEAD.
+        InputStream first = source.stream(0, limits.maxStreamBytes());
+        byte[] head;
+        try {
+            head = first.readNBytes(limits.headBytes());
+            size = source.size();
+        } catch (IOException e) {
+            first.close();
+            throw e;
+        }
+        streamEnd = Math.min(size, limits.maxStreamBytes());
+        if (head.length == 0 || head.length >= streamEnd) {
+            first.close();
+        } else {
+            stream = first;
+            streamPosition = head.length;
+        }
+        if (head.length == 0) {
             return;
         }
-        Block first = Block.fetched(0, head, headLength);
-        put(first);
-        byte[] exact = first.data.join();
-        Mp4Layout layout = Mp4Layout.read(exact, headLength, size);
-        if (layout != null) {
-            planMp4(layout, headLength);
+        put(Block.fetched(0, head, head.length));
+        Mp4Layout layout = Mp4Layout.read(head, head.length, size);
+        if (layout == null) {
+            return;
         }
-    }
-
-    private void planMp4(Mp4Layout layout, long headEnd) throws IOException {
         if (layout.fragmented()) {
-            planFragments(layout, headEnd);
-        } else if (layout.moovOffset() >= 0 && layout.moovOffset() + layout.moovSize() > headEnd) {
-            // Faststart with a moov larger than the first block: the rest of it, plus the first frames.
-            long end = Math.min(size, layout.moovOffset() + layout.moovSize() + limits.headBytes());
-            fetchWhole(headEnd, end);
+            planFragments(layout, head.length);
         } else if (layout.moovOffset() < 0 && layout.nextUnknown() < size) {
             // No moov before mdat's end: it is in the tail, which is usually nothing but the moov.
             fetchWhole(layout.nextUnknown(), size);
