@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.cli.console.StateStatuses;
+import dev.vidmeta.events.ObjectCreatedEvent;
 import dev.vidmeta.local.sfn.ExecutionListener;
 import dev.vidmeta.local.sfn.HistoryEvent;
-import java.io.IOException;
+import dev.vidmeta.record.ObjectRef;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,14 +69,14 @@ final class ExecutionProgress implements ExecutionListener {
     String executionOf(String bucket, String key, String versionId) {
         for (var entry : histories.entrySet()) {
             List<HistoryEvent> events = events(entry.getKey());
-            if (events.isEmpty() || !events.getFirst().type().equals("ExecutionStarted")) {
+            if (events.isEmpty() || !events.getFirst().type().equals("ExecutionStarted")
+                    || events.getFirst().details() == null) {
                 continue;
             }
-            JsonNode input = parse(String.valueOf(events.getFirst().details().get("input")));
-            JsonNode object = input.path("detail").path("object");
-            if (input.path("detail").path("bucket").path("name").asText().equals(bucket)
-                    && object.path("key").asText().equals(key)
-                    && (versionId == null || object.path("version-id").asText().equals(versionId))) {
+            Object input = events.getFirst().details().get("input");
+            ObjectRef object = ObjectCreatedEvent.objectOf(input == null ? null : input.toString());
+            if (object != null && object.bucket().equals(bucket) && object.key().equals(key)
+                    && (versionId == null || versionId.equals(object.versionId()))) {
                 return entry.getKey();
             }
         }
@@ -159,14 +160,6 @@ final class ExecutionProgress implements ExecutionListener {
 
     private static String text(Object value) {
         return value == null ? null : value.toString();
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            return JSON.missingNode();
-        }
     }
 
     static String seconds(Duration d) {

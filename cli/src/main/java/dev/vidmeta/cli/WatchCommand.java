@@ -2,6 +2,8 @@ package dev.vidmeta.cli;
 
 import dev.vidmeta.cli.ExecutionHistory.StateRun;
 import dev.vidmeta.cli.console.StateStatuses.Status;
+import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.record.ObjectRef;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,10 +124,11 @@ public final class WatchCommand implements Callable<Integer> {
         DescribeExecutionResponse first = sfn.describeExecution(b -> b.executionArn(arn));
         Map<String, Integer> order = ExecutionHistory.definitionStates(
                 sfn.describeStateMachine(b -> b.stateMachineArn(first.stateMachineArn())).definition());
-        String key = Executions.objectKey(first);
+        ObjectRef object = ObjectCreatedEvent.objectOf(first.input());
+        String key = object == null ? null : object.key();
         Map<String, Status> printed = new HashMap<>();
         if (!live) {
-            out.println("watching " + first.name() + (key == null ? "" : "  s3://" + bucketOf(first) + "/" + key));
+            out.println("watching " + first.name() + (object == null ? "" : "  " + object.uri()));
         }
         while (true) {
             DescribeExecutionResponse now = sfn.describeExecution(b -> b.executionArn(arn));
@@ -254,10 +257,6 @@ public final class WatchCommand implements Callable<Integer> {
         }
         Instant end = run.exited() != null ? run.exited() : Instant.now();
         return Durations.format(Duration.between(run.entered(), end));
-    }
-
-    private static String bucketOf(DescribeExecutionResponse execution) {
-        return Executions.input(execution).at("/detail/bucket/name").asText("?");
     }
 
     private static String shorten(String s, int max) {
