@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.console.StateStatuses;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +17,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 
 /**
- * An execution's event history, read through GetExecutionHistory, with the two readings the operate commands
- * need: where and why it failed, and each state's status and duration. Which state an event belongs to and each
+ * An execution's event history, read through GetExecutionHistory (or recorded by the local engine, see
+ * {@link ExecutionProgress}), with the readings the operate commands and the local runs' progress need: where
+ * and why it failed, its status and elapsed time, and each state's status and duration. Which state an event belongs to and each
  * state's status come from {@link StateStatuses}, the rules the local console colours its graph by.
  *
  * <p>Events are handled as JSON named as on the wire ({@code type}, {@code id}, {@code previousEventId}, one
@@ -33,6 +35,11 @@ record ExecutionHistory(List<ObjectNode> events) {
 
     /** One state's latest run; {@code status} null when it has not run. */
     record StateRun(String name, int depth, StateStatuses.Status status, Instant entered, Instant exited, String error) {
+
+        /** Entry to exit, or to {@code now} while it runs; null when it has not run. */
+        Duration duration(Instant now) {
+            return entered == null ? null : Duration.between(entered, exited == null ? now : exited);
+        }
     }
 
     /** The whole history, oldest first. */
@@ -131,6 +138,34 @@ record ExecutionHistory(List<ObjectNode> events) {
             }
         }
         return null;
+    }
+
+    /**
+     * The execution's status as its history tells it: RUNNING until an Execution{Succeeded,Failed,TimedOut,
+     * Aborted} event, and again after an ExecutionRedriven. The local runs read it here; the operate commands
+     * ask DescribeExecution, which says the same.
+     */
+    String status() {
+        for (ObjectNode event : events.reversed()) {
+            switch (type(event)) {
+                case "ExecutionSucceeded" -> { return "SUCCEEDED"; }
+                case "ExecutionFailed" -> { return "FAILED"; }
+                case "ExecutionTimedOut" -> { return "TIMED_OUT"; }
+                case "ExecutionAborted" -> { return "ABORTED"; }
+                case "ExecutionRedriven", "ExecutionStarted" -> { return "RUNNING"; }
+                default -> { }
+            }
+        }
+        return "RUNNING";
+    }
+
+    /** From ExecutionStarted to the last event when the execution has ended, else to {@code now}. */
+    Duration elapsed(Instant now) {
+        if (events.isEmpty() || !type(events.getFirst()).equals("ExecutionStarted")) {
+            return Duration.ZERO;
+        }
+        Instant end = status().equals("RUNNING") ? now : timestamp(events.getLast());
+        return Duration.between(timestamp(events.getFirst()), end);
     }
 
     /** The newest event's id, which is the number of events when this is a tail of the history. */

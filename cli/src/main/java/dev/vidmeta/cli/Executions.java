@@ -1,7 +1,7 @@
 package dev.vidmeta.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.record.ObjectRef;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +14,6 @@ import software.amazon.awssdk.services.sfn.model.ListExecutionsResponse;
 
 /** Finding executions of the pipeline and reading what they were about. */
 final class Executions {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Executions() {
     }
@@ -52,20 +50,9 @@ final class Executions {
         return found.size() > max ? found.subList(0, max) : found;
     }
 
-    /** detail.object.key of an execution's input (the S3 event), or null when the input is not one. */
+    /** The object key an execution's input names, or null when the input is not an S3 Object Created event. */
     static String objectKey(DescribeExecutionResponse execution) {
-        JsonNode key = input(execution).at("/detail/object/key");
-        return key.isTextual() ? key.asText() : null;
-    }
-
-    static JsonNode input(DescribeExecutionResponse execution) {
-        if (execution.input() == null) {
-            return JSON.missingNode();
-        }
-        try {
-            return JSON.readTree(execution.input());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return JSON.missingNode();
-        }
+        ObjectRef object = ObjectCreatedEvent.objectOf(execution.input());
+        return object == null ? null : object.key();
     }
 }

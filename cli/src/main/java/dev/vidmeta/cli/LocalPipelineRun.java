@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * One run of the whole pipeline on local files, for {@code vidmeta demo} and {@code vidmeta local run}: starts
@@ -112,8 +113,9 @@ final class LocalPipelineRun {
         try (LocalRuntime runtime = options.start(runtimeOptions);
                 S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), runtime.s3().endpoint());
                 DynamoDbClient dynamoDb = LocalAws.client(DynamoDbClient.builder(),
-                        runtime.endpoints().get("DYNAMODB"))) {
-            out.printf("Up in %s; state machine %s.%n", ExecutionProgress.seconds(Duration.between(begin, Instant.now())),
+                        runtime.endpoints().get("DYNAMODB"));
+                SfnClient sfn = LocalAws.client(SfnClient.builder(), runtime.endpoints().get("SFN"))) {
+            out.printf("Up in %s; state machine %s.%n", Durations.format(Duration.between(begin, Instant.now())),
                     runtime.stateMachineArn());
             List<String> versions = new ArrayList<>();
             for (Upload upload : uploads) {
@@ -131,11 +133,15 @@ final class LocalPipelineRun {
             out.flush();
             Instant deadline = Instant.now().plus(timeout);
             int status = COMPLETE;
-            var view = new ExecutionProgress.View(out, live);
+            var view = new StatesView(out, live);
+            // The states in definition order, nested ones indented, as watch shows them.
+            Map<String, Integer> order = ExecutionHistory.definitionStates(sfn.describeStateMachine(
+                    b -> b.stateMachineArn(runtime.stateMachineArn())).definition());
             for (int i = 0; i < uploads.size(); i++) {
                 String key = uploads.get(i).key();
                 out.println();
-                boolean ended = follow(progress, view, settings.sourceBucket(), key, versions.get(i), deadline, out);
+                boolean ended = follow(progress, view, order, settings.sourceBucket(), key, versions.get(i), deadline,
+                        out);
                 ObjectNode record = record(dynamoDb, settings.recordTable(), settings.sourceBucket(), key);
                 if (record == null) {
                     out.printf("%s: no record in %s%s%n", key, settings.recordTable(),
@@ -160,8 +166,8 @@ final class LocalPipelineRun {
     }
 
     /** Shows the execution of this upload until it ends; false when the deadline came first. */
-    private boolean follow(ExecutionProgress progress, ExecutionProgress.View view, String bucket, String key,
-            String version, Instant deadline, PrintWriter out) {
+    private boolean follow(ExecutionProgress progress, StatesView view, Map<String, Integer> order, String bucket,
+            String key, String version, Instant deadline, PrintWriter out) {
         String arn = progress.executionOf(bucket, key, version);
         while (arn == null) {
             if (Instant.now().isAfter(deadline)) {
@@ -173,10 +179,16 @@ final class LocalPipelineRun {
         }
         out.printf("%s: execution %s%n", key, arn.substring(arn.lastIndexOf(':') + 1));
         while (true) {
-            ExecutionProgress.Snapshot snapshot = progress.snapshot(arn);
-            view.show(key, snapshot, Instant.now());
-            if (snapshot.done()) {
-                view.finish(key, snapshot);
+            ExecutionHistory history = progress.history(arn);
+            Instant now = Instant.now();
+            String status = history.status();
+            view.show(key, status, history.elapsed(now), history.states(order), now);
+            if (!status.equals("RUNNING")) {
+                ExecutionHistory.Failure failure = history.failure();
+                out.println(key + ": " + StatesView.ending(status, history.elapsed(now)) + (failure == null ? ""
+                        : "  " + failure.error() + (failure.cause() == null ? "" : ": " + failure.cause())));
+                out.flush();
+                view.reset();
                 return true;
             }
             if (Instant.now().isAfter(deadline)) {

@@ -92,8 +92,8 @@ public final class LocalUpCommand implements Runnable {
 
     private void printBanner(PrintStream out, Map<String, URI> endpoints, String stateMachineArn, ConsoleServer console,
             Duration startup) {
-        out.printf("vidmeta local runtime is up in %.1f s (data in %s). Ctrl-C stops it.%n%n",
-                startup.toMillis() / 1000.0, workDir);
+        out.printf("vidmeta local runtime is up in %s (data in %s). Ctrl-C stops it.%n%n",
+                Durations.format(startup), workDir);
         endpoints.forEach((service, uri) -> out.printf("  %-12s %s%n", service, uri));
         out.printf("  %-12s %s%n", "CONSOLE", console.endpoint());
         out.printf("%n  buckets: %s (versioned, watched), %s%n", pipeline.sourceBucket, pipeline.resultsBucket);

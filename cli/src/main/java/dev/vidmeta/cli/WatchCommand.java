@@ -2,11 +2,11 @@ package dev.vidmeta.cli;
 
 import dev.vidmeta.cli.ExecutionHistory.StateRun;
 import dev.vidmeta.cli.console.StateStatuses.Status;
+import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.record.ObjectRef;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +39,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
                 + " ends (exit 0 if it succeeded, 1 if not). With --all, every execution as it runs, until Ctrl-C.")
 public final class WatchCommand implements Callable<Integer> {
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     /** Exit status after Ctrl-C, as shells report SIGINT. */
     static final int INTERRUPTED = 130;
 
@@ -71,7 +70,6 @@ public final class WatchCommand implements Callable<Integer> {
     boolean ansi;
 
     private PrintWriter out;
-    private int drawnLines;
 
     @Override
     public Integer call() {
@@ -122,42 +120,21 @@ public final class WatchCommand implements Callable<Integer> {
         DescribeExecutionResponse first = sfn.describeExecution(b -> b.executionArn(arn));
         Map<String, Integer> order = ExecutionHistory.definitionStates(
                 sfn.describeStateMachine(b -> b.stateMachineArn(first.stateMachineArn())).definition());
-        String key = Executions.objectKey(first);
-        Map<String, Status> printed = new HashMap<>();
+        ObjectRef object = ObjectCreatedEvent.objectOf(first.input());
+        StatesView view = new StatesView(out, live);
         if (!live) {
-            out.println("watching " + first.name() + (key == null ? "" : "  s3://" + bucketOf(first) + "/" + key));
+            out.println("watching " + first.name() + (object == null ? "" : "  " + object.uri()));
         }
         while (true) {
             DescribeExecutionResponse now = sfn.describeExecution(b -> b.executionArn(arn));
             String status = now.statusAsString();
             List<StateRun> runs = ExecutionHistory.fetch(sfn, arn).states(order);
-            Instant end = now.stopDate() == null ? Instant.now() : now.stopDate();
-            String elapsed = Durations.format(Duration.between(now.startDate(), end));
-            if (live) {
-                List<String> lines = new ArrayList<>();
-                lines.add(now.name() + (key == null ? "" : "  " + key) + "  " + Terminal.colour(status, status)
-                        + "  " + elapsed);
-                for (StateRun run : runs) {
-                    lines.add(String.format("%s%-" + (32 - 2 * run.depth()) + "s %s %8s  %s", "  ".repeat(run.depth() + 1),
-                            run.name(), Terminal.colour(run.status() == null ? "-" : run.status().name(),
-                                    String.format("%-12s", label(run.status()))),
-                            duration(run), run.error() == null ? "" : run.error()).stripTrailing());
-                }
-                redraw(lines);
-            } else {
-                for (StateRun run : runs) {
-                    if (run.status() != null && printed.get(run.name()) != run.status()) {
-                        printed.put(run.name(), run.status());
-                        out.println(String.format("%s  %-32s %-12s %8s  %s", CLOCK.format(Instant.now()), run.name(),
-                                label(run.status()), run.status() == Status.IN_PROGRESS ? "" : duration(run),
-                                run.error() == null ? "" : run.error()).stripTrailing());
-                    }
-                }
-                out.flush();
-            }
+            Instant at = Instant.now();
+            Duration elapsed = Duration.between(now.startDate(), now.stopDate() == null ? at : now.stopDate());
+            view.show(now.name() + (object == null ? "" : "  " + object.key()), status, elapsed, runs, at);
             if (now.status() != ExecutionStatus.RUNNING) {
                 if (!live) {
-                    out.println("execution " + status + " in " + elapsed);
+                    out.println(StatesView.ending(status, elapsed));
                 }
                 out.flush();
                 return now.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
@@ -174,6 +151,7 @@ public final class WatchCommand implements Callable<Integer> {
         Map<String, String> keys = new HashMap<>();
         Map<String, String> endings = new HashMap<>();
         Map<String, String> printed = new HashMap<>();
+        StatesView view = new StatesView(out, live);
         if (!live) {
             out.println("watching every execution of " + machine + " (Ctrl-C to stop)");
             out.flush();
@@ -185,7 +163,7 @@ public final class WatchCommand implements Callable<Integer> {
                     .forEach(e -> rows.putIfAbsent(e.executionArn(), e));
             List<String> lines = new ArrayList<>();
             lines.add(String.format("%d running, %d seen since %s", rows.values().stream()
-                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), rows.size(), CLOCK.format(from)));
+                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), rows.size(), StatesView.CLOCK.format(from)));
             for (ExecutionListItem item : rows.values()) {
                 String key = keys.computeIfAbsent(item.executionArn(), a -> {
                     String k = Executions.objectKey(sfn.describeExecution(b -> b.executionArn(a)));
@@ -212,52 +190,17 @@ public final class WatchCommand implements Callable<Integer> {
                             Durations.format(Duration.between(item.startDate(), end)), where).stripTrailing());
                 } else if (!(status + where).equals(printed.get(item.executionArn()))) {
                     printed.put(item.executionArn(), status + where);
-                    out.println(String.format("%s  %-40s %-10s %s", CLOCK.format(Instant.now()), key, status,
+                    out.println(String.format("%s  %-40s %-10s %s", StatesView.CLOCK.format(Instant.now()), key, status,
                             where).stripTrailing());
                 }
             }
             if (live) {
-                redraw(lines);
+                view.redraw(lines);
             } else {
                 out.flush();
             }
             Thread.sleep(interval.toMillis());
         }
-    }
-
-    /** Redraws the previous frame in place: back to its first line, each line cleared, leftovers cleared. */
-    private void redraw(List<String> lines) {
-        StringBuilder frame = new StringBuilder(Terminal.up(drawnLines)).append('\r');
-        for (String line : lines) {
-            frame.append(Terminal.CLEAR_LINE).append(line).append('\n');
-        }
-        for (int i = lines.size(); i < drawnLines; i++) {
-            frame.append(Terminal.CLEAR_LINE).append('\n');
-        }
-        drawnLines = Math.max(lines.size(), drawnLines);
-        out.print(frame);
-        out.flush();
-    }
-
-    /** The status words of the Step Functions console; "-" for a state that has not run. */
-    private static String label(Status status) {
-        return status == null ? "-" : switch (status) {
-            case IN_PROGRESS -> "IN PROGRESS";
-            case CAUGHT_ERROR -> "CAUGHT ERROR";
-            default -> status.name();
-        };
-    }
-
-    private static String duration(StateRun run) {
-        if (run.entered() == null) {
-            return "";
-        }
-        Instant end = run.exited() != null ? run.exited() : Instant.now();
-        return Durations.format(Duration.between(run.entered(), end));
-    }
-
-    private static String bucketOf(DescribeExecutionResponse execution) {
-        return Executions.input(execution).at("/detail/bucket/name").asText("?");
     }
 
     private static String shorten(String s, int max) {

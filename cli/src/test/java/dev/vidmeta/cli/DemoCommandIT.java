@@ -24,12 +24,15 @@ class DemoCommandIT {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("The local Rekognition recognizes no one")
                 .contains("sample.mp4.rekognition.json");
-        // AND it showed the states as they ran: the analysis waits for the 1 s Rekognition job, long enough to
-        // be seen RUNNING (the probe of this small file may finish before its RUNNING line is drawn)
-        assertThat(run.out()).containsPattern("\\n  Analyze With Rekognition +RUNNING\\n")
-                .containsPattern("\\n  Probe Media +SUCCEEDED +\\d+\\.\\d\\d s\\n")
-                .containsPattern("\\n  Analyze With Rekognition +SUCCEEDED +\\d+\\.\\d\\d s\\n")
-                .containsPattern("\\n  Merge Record +SUCCEEDED +\\d+\\.\\d\\d s\\n")
+        // AND it showed the states as they ran, in watch's words and durations: the analysis waits for the 1 s
+        // Rekognition job, long enough to be seen IN PROGRESS (the probe of this small file may finish before
+        // its IN PROGRESS line is drawn)
+        String at = "\\n\\d\\d:\\d\\d:\\d\\d  ";
+        String took = " +(\\d+ms|\\d+\\.\\ds)\\n";
+        assertThat(run.out()).containsPattern(at + "Analyze With Rekognition +IN PROGRESS\\n")
+                .containsPattern(at + "Probe Media +SUCCEEDED" + took)
+                .containsPattern(at + "Analyze With Rekognition +SUCCEEDED" + took)
+                .containsPattern(at + "Merge Record +SUCCEEDED" + took)
                 .contains("sample.mp4: execution SUCCEEDED in ");
         // AND the record, read back from DynamoDB, has the probe's facts and the canned celebrity
         JsonNode record = run.record("vidmeta-uploads", "sample.mp4");

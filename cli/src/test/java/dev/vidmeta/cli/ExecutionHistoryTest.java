@@ -122,4 +122,27 @@ class ExecutionHistoryTest {
                 .extracting(StateRun::status).isEqualTo(Status.CAUGHT_ERROR);
         assertThat(history.lastEventId()).isEqualTo(6);
     }
+
+    @Test
+    void status_shouldFollowTheClosingEvent_andReopen_whenRedriven() {
+        // GIVEN a branch failure that ended the execution 10 s after it started
+        ExecutionHistory failed = parallelBranchFailure(true);
+        java.time.Instant later = java.time.Instant.parse("2026-11-21T07:00:00Z");
+
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.elapsed(later)).isEqualTo(java.time.Duration.ofSeconds(10));
+
+        // WHEN it is redriven, it runs again: until now
+        add(events.size(), "ExecutionRedriven", "executionRedrivenEventDetails", Map.of("redriveCount", 1));
+        ExecutionHistory redriven = new ExecutionHistory(events);
+
+        assertThat(redriven.status()).isEqualTo("RUNNING");
+        assertThat(redriven.elapsed(later)).isEqualTo(java.time.Duration.ofHours(1));
+    }
+
+    @Test
+    void status_shouldBeRunning_untilAClosingEvent() {
+        assertThat(parallelBranchFailure(false).status()).isEqualTo("RUNNING");
+        assertThat(new ExecutionHistory(List.of()).elapsed(java.time.Instant.EPOCH)).isZero();
+    }
 }

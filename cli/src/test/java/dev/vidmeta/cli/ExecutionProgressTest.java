@@ -3,11 +3,13 @@ package dev.vidmeta.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.vidmeta.cli.ExecutionHistory.StateRun;
+import dev.vidmeta.cli.console.StateStatuses.Status;
 import dev.vidmeta.local.sfn.HistoryEvent;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +23,9 @@ class ExecutionProgressTest {
 
     @Test
     void executionOf_shouldFindTheExecution_whoseInputNamesTheObjectVersion() {
-        // GIVEN two executions, for two versions of one raw key
+        // GIVEN two executions, for two versions of one raw key, and one started by hand with other input
         String key = "Été 2026 + friends.mp4";
+        progress.onEvent("arn:by-hand", startedWith("{\"detail\": \"not an S3 event\""));
         progress.onEvent(ARN, started(key, "v1"));
         progress.onEvent("arn:other", started(key, "v2"));
 
@@ -34,7 +37,7 @@ class ExecutionProgressTest {
     }
 
     @Test
-    void snapshot_shouldGiveEachStatesStatusAndDuration_evenWhenEventsArriveOutOfOrder() {
+    void history_shouldGiveEachStatesStatusAndDuration_evenWhenEventsArriveOutOfOrder() {
         // GIVEN a history whose parallel branches were delivered out of id order
         HistoryEvent start = started("a.mp4", "v1");
         HistoryEvent checkIn = event(1, "PassStateEntered", "Check Object", 10);
@@ -50,68 +53,41 @@ class ExecutionProgressTest {
         progress.onEvent(ARN, probeFailed);
 
         // WHEN
-        ExecutionProgress.Snapshot snapshot = progress.snapshot(ARN);
+        ExecutionHistory history = progress.history(ARN);
 
         // THEN the failure before the exit marks the state's error as caught; durations are entry to exit
-        assertThat(snapshot.status()).isEqualTo("RUNNING");
-        assertThat(snapshot.done()).isFalse();
-        assertThat(snapshot.states()).extracting(ExecutionProgress.StateRun::name, ExecutionProgress.StateRun::status)
-                .containsExactly(tuple("Check Object", "SUCCEEDED"),
-                        tuple("Probe Media", "CAUGHT ERROR"));
-        assertThat(snapshot.states().get(1).duration(T0.plusSeconds(60)).toMillis()).isEqualTo(80);
+        assertThat(history.status()).isEqualTo("RUNNING");
+        assertThat(history.elapsed(T0.plusSeconds(60))).isEqualTo(Duration.ofSeconds(60));
+        List<StateRun> states = history.states(Map.of());
+        assertThat(states).extracting(StateRun::name, StateRun::status)
+                .containsExactly(tuple("Check Object", Status.SUCCEEDED), tuple("Probe Media", Status.CAUGHT_ERROR));
+        assertThat(states.get(1).duration(T0.plusSeconds(60))).isEqualTo(Duration.ofMillis(80));
+        assertThat(states.get(1).error()).isEqualTo("Lambda.Unknown");
     }
 
     @Test
-    void snapshot_shouldEnd_withTheExecutionsErrorAndCause() {
+    void history_shouldEnd_withTheExecutionsStatusErrorAndCause() {
         progress.onEvent(ARN, started("a.mp4", "v1"));
         progress.onEvent(ARN, new HistoryEvent(nextId++, 1, T0.plusMillis(500), "ExecutionFailed",
                 "executionFailedEventDetails", Map.of("error", "vidmeta.RecordNotWritten", "cause", "table missing")));
 
-        ExecutionProgress.Snapshot snapshot = progress.snapshot(ARN);
+        ExecutionHistory history = progress.history(ARN);
 
-        assertThat(snapshot.done()).isTrue();
-        assertThat(snapshot.status()).isEqualTo("FAILED");
-        assertThat(snapshot.error()).isEqualTo("vidmeta.RecordNotWritten");
-        assertThat(snapshot.cause()).isEqualTo("table missing");
-    }
-
-    @Test
-    void plainView_shouldPrintALinePerStatusChange_andNoDurationWhileRunning() {
-        // GIVEN a plain view shown twice while a state runs, then once after it ended
-        StringWriter text = new StringWriter();
-        var view = new ExecutionProgress.View(new PrintWriter(text), false);
-        progress.onEvent(ARN, started("a.mp4", "v1"));
-        progress.onEvent(ARN, event(1, "TaskStateEntered", "Probe Media", 0));
-        view.show("a.mp4", progress.snapshot(ARN), T0.plusSeconds(1));
-        view.show("a.mp4", progress.snapshot(ARN), T0.plusSeconds(2));
-        progress.onEvent(ARN, event(2, "TaskStateExited", "Probe Media", 1250));
-        view.show("a.mp4", progress.snapshot(ARN), T0.plusSeconds(3));
-
-        // THEN one line for RUNNING, one for SUCCEEDED with its duration; no terminal escapes
-        assertThat(text.toString().lines().toList()).containsExactly(
-                "  Probe Media                  RUNNING",
-                "  Probe Media                  SUCCEEDED       1.25 s");
-        assertThat(text.toString()).doesNotContain("\u001b");
-    }
-
-    @Test
-    void liveView_shouldRedrawTheBlockInPlace() {
-        StringWriter text = new StringWriter();
-        var view = new ExecutionProgress.View(new PrintWriter(text), true);
-        progress.onEvent(ARN, started("a.mp4", "v1"));
-        progress.onEvent(ARN, event(1, "TaskStateEntered", "Probe Media", 0));
-        view.show("a.mp4", progress.snapshot(ARN), T0.plusSeconds(1));
-        view.show("a.mp4", progress.snapshot(ARN), T0.plusSeconds(2));
-
-        // THEN the second frame moves the cursor up over the first frame's two lines
-        assertThat(text.toString()).contains("\u001b[2A").contains("Probe Media");
+        assertThat(history.status()).isEqualTo("FAILED");
+        assertThat(history.elapsed(T0.plusSeconds(60))).isEqualTo(Duration.ofMillis(500));
+        assertThat(history.failure().error()).isEqualTo("vidmeta.RecordNotWritten");
+        assertThat(history.failure().cause()).isEqualTo("table missing");
     }
 
     private HistoryEvent started(String key, String version) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("input", """
+        return startedWith("""
                 {"detail":{"bucket":{"name":"uploads"},"object":{"key":"%s","version-id":"%s"}}}"""
                 .formatted(key, version));
+    }
+
+    private HistoryEvent startedWith(String input) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("input", input);
         return new HistoryEvent(nextId++, 0, T0, "ExecutionStarted", "executionStartedEventDetails", details);
     }
 

@@ -1,7 +1,10 @@
 package dev.vidmeta.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.record.ObjectRef;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -12,7 +15,7 @@ import java.time.temporal.ChronoUnit;
  * objects already stored, so both build it here.
  *
  * <p>The key is raw (EventBridge delivers it unencoded, unlike S3's own notifications), the ETag unquoted,
- * {@code time} in whole seconds.
+ * {@code time} in whole seconds. {@link #objectOf} reads the object back out of an execution's input.
  *
  * @param versionId null when the bucket is not versioned (S3 then omits {@code version-id})
  * @param sequencer null when unknown (a backfill: only S3 assigns sequencers); the field is then omitted
@@ -67,5 +70,37 @@ public record ObjectCreatedEvent(
         }
         detail.put("reason", reason);
         return event.toString();
+    }
+
+    /**
+     * The object an execution's input names, read as the state machine's "Check Object" state reads it; null
+     * when the input is not an Object Created event (not JSON, or no {@code detail.bucket.name} or
+     * {@code detail.object.key} string), since anyone may start an execution with any input. Never throws.
+     */
+    public static ObjectRef objectOf(String input) {
+        if (input == null) {
+            return null;
+        }
+        JsonNode event;
+        try {
+            event = JSON.readTree(input);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+        JsonNode detail = event.path("detail");
+        JsonNode object = detail.path("object");
+        String bucket = text(detail.path("bucket").path("name"));
+        String key = text(object.path("key"));
+        if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
+            return null;
+        }
+        JsonNode size = object.path("size");
+        return new ObjectRef(bucket, key, text(object.path("version-id")), text(object.path("etag")),
+                size.isIntegralNumber() ? size.asLong() : null, text(object.path("sequencer")),
+                text(event.path("time")), text(event.path("id")), text(detail.path("reason")));
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
     }
 }

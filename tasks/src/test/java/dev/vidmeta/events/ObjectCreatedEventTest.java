@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.testing.RepoFiles;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,44 @@ class ObjectCreatedEventTest {
         assertThat(json.get("detail").has("source-ip-address")).isFalse();
         assertThat(json.at("/detail/object/key").asText()).isEqualTo("uploads/Été 2026/100% fun + friends.mp4");
         assertThat(json.get("time").asText()).isEqualTo("2026-11-21T05:12:45Z");
+    }
+
+    @Test
+    void objectOf_shouldReadTheObject_asCheckObjectDoes() {
+        // GIVEN the sample upload, as an execution's input
+        String input = RepoFiles.text("events/s3-object-created.json");
+
+        // WHEN
+        ObjectRef object = ObjectCreatedEvent.objectOf(input);
+
+        // THEN every field Check Object maps, from the sample's own values
+        assertThat(object).isEqualTo(new ObjectRef("vidmeta-uploads-111122223333", "uploads/2026/keynote.mp4",
+                "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e", "b1946ac92492d2347c6235b4d2611184", 31457280L,
+                "00617F08299329D189", "2026-11-21T05:12:45Z", "17793124-05d4-b198-2fde-7ededc63b103", "PutObject"));
+    }
+
+    @Test
+    void objectOf_shouldKeepTheKeyRaw_andHaveNoVersion_forAnUnversionedBucket() {
+        var event = new ObjectCreatedEvent("id", "111122223333", "eu-west-1", Instant.parse("2026-11-21T05:12:45Z"),
+                "b", "uploads/Été 2026/100% fun + friends.mp4", 10, "etag-2", null, null, "REQ", "111122223333", null,
+                "PutObject");
+
+        ObjectRef object = ObjectCreatedEvent.objectOf(event.toJson());
+
+        assertThat(object.uri()).isEqualTo("s3://b/uploads/Été 2026/100% fun + friends.mp4");
+        assertThat(object.versionId()).isNull();
+        assertThat(object.sequencer()).isNull();
+    }
+
+    @Test
+    void objectOf_shouldBeNull_whenTheInputIsNotAnObjectCreatedEvent() {
+        // Executions can be started by hand with any input; none of these names an object
+        for (String input : new String[] {null, "", "not json", "[1]", "{}", "\"text\"",
+                "{\"detail\":{\"object\":{\"key\":\"k\"}}}",
+                "{\"detail\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"\"}}}",
+                "{\"detail\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":7}}}",
+                "{\"detail\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\"}}"}) {
+            assertThat(ObjectCreatedEvent.objectOf(input)).as(String.valueOf(input)).isNull();
+        }
     }
 }

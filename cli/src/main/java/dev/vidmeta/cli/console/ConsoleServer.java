@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vidmeta.aws.JsonAttributeValues;
+import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.ExecutionReplayer;
+import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -224,25 +227,22 @@ public final class ConsoleServer implements AutoCloseable {
         return out;
     }
 
-    private JsonNode record(String arn) throws IOException {
-        JsonNode input = JSON.readTree(config.sfn().describeExecution(b -> b.executionArn(arn)).input());
+    private JsonNode record(String arn) {
+        ObjectRef object = ObjectCreatedEvent.objectOf(config.sfn().describeExecution(b -> b.executionArn(arn)).input());
         ObjectNode out = JSON.createObjectNode();
         out.put("table", config.recordTable());
-        String bucket = input.at("/detail/bucket/name").asText("");
-        String key = input.at("/detail/object/key").asText("");
-        if (bucket.isEmpty() || key.isEmpty()) {
+        if (object == null) {
             out.putNull("pk");
             out.putNull("item");
             out.put("message", "the execution's input is not an S3 Object Created event; it has no record");
             return out;
         }
-        String pk = bucket + "/" + key;
-        out.put("pk", pk);
+        out.put("pk", object.recordId());
         Map<String, AttributeValue> item = config.dynamoDb().getItem(b -> b.tableName(config.recordTable())
-                .key(Map.of("pk", AttributeValue.fromS(pk))).consistentRead(true)).item();
+                .key(Map.of(RecordTable.PARTITION_KEY, AttributeValue.fromS(object.recordId()))).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             out.putNull("item");
-            out.put("message", "no record for s3://" + pk + " in " + config.recordTable());
+            out.put("message", "no record for " + object.uri() + " in " + config.recordTable());
         } else {
             out.set("item", JsonAttributeValues.toJson(item));
         }
@@ -251,14 +251,8 @@ public final class ConsoleServer implements AutoCloseable {
 
     /** s3://bucket/key of an Object Created event; empty for any other input. */
     private static String objectUri(String input) {
-        try {
-            JsonNode event = JSON.readTree(input == null ? "{}" : input);
-            String bucket = event.at("/detail/bucket/name").asText("");
-            String key = event.at("/detail/object/key").asText("");
-            return bucket.isEmpty() || key.isEmpty() ? "" : "s3://" + bucket + "/" + key;
-        } catch (IOException e) {
-            return "";
-        }
+        ObjectRef object = ObjectCreatedEvent.objectOf(input);
+        return object == null ? "" : object.uri();
     }
 
     private static String required(Map<String, String> query, String name) {
