@@ -2,6 +2,7 @@ package dev.vidmeta.local.pipeline;
 
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.local.TestVideos;
+import dev.vidmeta.testing.SfnExecutions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +46,7 @@ public final class PipelineBenchmark {
                         .max((a, b) -> a.startDate().compareTo(b.startDate())).orElseThrow();
                 long millis = Duration.between(e.startDate(), e.stopDate()).toMillis();
                 overheads.add(millis - job.toMillis());
-                transitions = (int) p.sfn.getExecutionHistory(b -> b.executionArn(e.executionArn()).maxResults(1000))
-                        .events().stream().filter(h -> h.typeAsString().endsWith("StateEntered")).count();
+                transitions = SfnExecutions.enteredStates(p.sfn, e.executionArn()).size();
             }
             overheads.sort(Long::compare);
             System.out.printf("transitions per video (happy path, 1 analysis): %d%n", transitions);
