@@ -9,6 +9,8 @@ import dev.vidmeta.local.events.LocalEventBridge;
 import dev.vidmeta.local.lambda.LocalFunction;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.sns.LocalSns;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
 import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.SfnExecutions;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /** The runtime as a whole: servers up on loopback, the deployment in place, and the wiring between them. */
 class LocalRuntimeIT {
+
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,7 +81,8 @@ class LocalRuntimeIT {
             assertThat(s3.getBucketVersioning(b -> b.bucket("uploads")).statusAsString()).isEqualTo("Enabled");
 
             // WHEN a video lands in the watched bucket, and one in the results bucket
-            s3.putObject(b -> b.bucket("uploads").key("in/clip.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
+            s3.putObject(b -> b.bucket("uploads").key("in/clip.mp4"),
+                    RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
             s3.putObject(b -> b.bucket("results").key("out.json"), RequestBody.fromString("{}"));
 
             // THEN only the watched bucket's event reaches the rule

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
-import dev.vidmeta.local.TestVideos;
 import dev.vidmeta.local.s3.LocalS3;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
 import dev.vidmeta.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class LocalRekognitionIT {
 
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUCKET = "videos";
 
@@ -55,8 +58,8 @@ class LocalRekognitionIT {
         s3 = LocalS3.start(workDir, e -> { });
         s3.createBucket(BUCKET, true);
         s3Client = LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint());
-        s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
-        s3Client.putObject(b -> b.bucket(BUCKET).key("old-codec.mp4"), RequestBody.fromFile(TestVideos.mpeg4Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("old-codec.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MPEG4_PART2)));
         s3Client.putObject(b -> b.bucket(BUCKET).key("notes.txt"), RequestBody.fromString("not a video at all"));
         rekognition = LocalRekognition.start(s3Client, (topic, message) -> published.add(new String[] {topic, message}),
                 Duration.ofMillis(200));
@@ -90,8 +93,8 @@ class LocalRekognitionIT {
         assertThat(done.jobTag()).isEqualTo("celebrities-1");
         assertThat(done.videoMetadata().codec()).isEqualTo("h264");
         assertThat(done.videoMetadata().durationMillis()).isBetween(1900L, 2100L);
-        assertThat(done.videoMetadata().frameWidth()).isEqualTo(160);
-        assertThat(done.videoMetadata().frameHeight()).isEqualTo(90);
+        assertThat(done.videoMetadata().frameWidth()).isEqualTo(320);
+        assertThat(done.videoMetadata().frameHeight()).isEqualTo(240);
         assertThat(done.videoMetadata().frameRate()).isEqualTo(25f);
         awaitPublished();
         assertThat(published.getFirst()[0]).isEqualTo("arn:aws:sns:us-east-1:000000000000:rk");
@@ -179,7 +182,7 @@ class LocalRekognitionIT {
     @Test
     void cannedDetections_shouldBePagedAndSorted_asRequested() throws Exception {
         // GIVEN a sidecar with three detections, out of order
-        s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
         s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4.rekognition.json"), RequestBody.fromString("""
                 {"Celebrities": [
                   {"Timestamp": 900, "Celebrity": {"Id": "b", "Name": "Bea", "Confidence": 99.0}},
