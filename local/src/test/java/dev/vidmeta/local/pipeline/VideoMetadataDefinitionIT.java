@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sfn.Templates;
@@ -20,9 +21,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -71,9 +69,7 @@ class VideoMetadataDefinitionIT {
             }
         };
         engine = LocalStepFunctions.start(invoker, LocalStepFunctions.Options.defaults().withTimeScale(TIME_SCALE));
-        sfn = SfnClient.builder().endpointOverride(engine.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        sfn = LocalAws.client(SfnClient.builder(), engine.endpoint());
         String definition = Templates.render(RepoFiles.text("statemachine/video-metadata.asl.json"), Map.of(
                 "watched_prefixes", "uploads/",
                 "watched_suffixes", ".mp4,.mov",

@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.SfnExecutions;
@@ -9,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -43,11 +41,7 @@ final class SfnHarness implements AutoCloseable {
      */
     SfnHarness(LambdaInvoker invoker, LocalStepFunctions.Options options, Timers timers) {
         sfn = LocalStepFunctions.start(invoker == null ? functions : invoker, options, timers);
-        client = SfnClient.builder()
-                .endpointOverride(sfn.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        client = LocalAws.client(SfnClient.builder(), sfn.endpoint());
     }
 
     static String resource(String name) {
