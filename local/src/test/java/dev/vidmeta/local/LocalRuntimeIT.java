@@ -9,13 +9,16 @@ import dev.vidmeta.local.events.LocalEventBridge;
 import dev.vidmeta.local.lambda.LocalFunction;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.sns.LocalSns;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.SfnExecutions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -33,6 +36,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /** The runtime as a whole: servers up on loopback, the deployment in place, and the wiring between them. */
 class LocalRuntimeIT {
+
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,11 +81,12 @@ class LocalRuntimeIT {
             assertThat(s3.getBucketVersioning(b -> b.bucket("uploads")).statusAsString()).isEqualTo("Enabled");
 
             // WHEN a video lands in the watched bucket, and one in the results bucket
-            s3.putObject(b -> b.bucket("uploads").key("in/clip.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
+            s3.putObject(b -> b.bucket("uploads").key("in/clip.mp4"),
+                    RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
             s3.putObject(b -> b.bucket("results").key("out.json"), RequestBody.fromString("{}"));
 
             // THEN only the watched bucket's event reaches the rule
-            await(() -> busEvents.size() == 1);
+            Await.until("the watched bucket's event on the bus", () -> busEvents.size() == 1);
             assertThat(JSON.readTree(busEvents.getFirst()).at("/detail/object/key").asText()).isEqualTo("in/clip.mp4");
 
             // WHEN Rekognition is asked to notify the deployed topic
@@ -91,7 +97,7 @@ class LocalRuntimeIT {
                     .jobTag("celebrities")).jobId();
 
             // THEN the callback function receives the SNS envelope around Rekognition's message
-            await(() -> callbackPayloads.size() == 1);
+            Await.until("the callback function's invocation", () -> callbackPayloads.size() == 1);
             JsonNode message = JSON.readTree(JSON.readTree(callbackPayloads.getFirst()).at("/Records/0/Sns/Message").asText());
             assertThat(message.get("JobId").asText()).isEqualTo(jobId);
             assertThat(message.get("Status").asText()).isEqualTo("SUCCEEDED");
@@ -133,9 +139,9 @@ class LocalRuntimeIT {
             s3.putObject(b -> b.bucket("uploads").key("in/My Clip+1.mp4"), RequestBody.fromString("bytes"));
 
             // THEN one execution runs, its input is the S3 event itself, and the function saw the raw key
-            await(() -> sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn())).executions().stream()
-                    .anyMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
-            var execution = sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn())).executions();
+            var execution = Await.until("the upload's execution to succeed",
+                    () -> SfnExecutions.executions(sfn, runtime.stateMachineArn()),
+                    all -> all.stream().anyMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
             assertThat(execution).hasSize(1);
             var described = sfn.describeExecution(b -> b.executionArn(execution.getFirst().executionArn()));
             JsonNode input = JSON.readTree(described.input());
@@ -145,13 +151,5 @@ class LocalRuntimeIT {
                     .isEqualTo(JSON.readTree("{\"bucket\":\"uploads\",\"key\":\"in/My Clip+1.mp4\"}"));
             assertThat(invocations).hasSize(1);
         }
-    }
-
-    private static void await(Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.get() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(condition.get()).as("condition reached within 15 s").isTrue();
     }
 }

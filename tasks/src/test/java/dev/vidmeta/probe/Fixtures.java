@@ -44,6 +44,8 @@ public final class Fixtures {
         /** The same stream in MPEG-TS. */
         MPEG_TS_GOP_50("gop-50.ts", true),
         MP4_HEVC_HDR10("hevc-hdr10.mp4", true),
+        /** MPEG-4 Part 2 video in MP4: a container Rekognition takes, a codec it does not. */
+        MP4_MPEG4_PART2("mpeg4-part2.mp4", true),
         AUDIO_ONLY("audio-only.m4a", true),
         IMAGE_PNG("image.png", true),
         EMPTY("empty.mp4", false),
@@ -150,6 +152,7 @@ public final class Fixtures {
                             + ":master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)"
                             + "L(10000000,1):max-cll=1000,400",
                     AAC));
+            case MP4_MPEG4_PART2 -> ffmpeg(out, "mp4", args(VIDEO, TONE, "-t", "2", "-c:v", "mpeg4", AAC));
             case AUDIO_ONLY -> ffmpeg(out, "ipod", args(TONE, "-t", "2", AAC));
             case IMAGE_PNG -> ffmpeg(out, "image2", args("-f", "lavfi", "-i", "testsrc2=size=64x48",
                     "-frames:v", "1", "-c:v", "png"));

@@ -18,6 +18,7 @@ import dev.vidmeta.local.sfn.Definition.Task;
 import dev.vidmeta.local.sfn.Definition.Wait;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -32,14 +33,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs executions of JSONata state machines. Every step of a branch is a task on {@link #executor}; waits,
- * retry back-off, timeouts and heartbeats are timers on {@link #scheduler}, so no thread is held while an
+ * retry back-off, timeouts and heartbeats are {@link #timers}, so no thread is held while an
  * execution waits. Lambda invocations run on the executor's (virtual) threads.
  *
  * <p>Semantics follow the Amazon States Language and the JSONata pages of the Step Functions guide; where a
@@ -55,7 +54,7 @@ final class Interpreter {
 
     private final LambdaInvoker invoker;
     private final ExecutorService executor;
-    private final ScheduledExecutorService scheduler;
+    private final Timers timers;
     private final Clock clock;
     private final double timeScale;
     private final String region;
@@ -65,11 +64,11 @@ final class Interpreter {
      */
     private final Map<String, TaskAttempt> tokens = new ConcurrentHashMap<>();
 
-    Interpreter(LambdaInvoker invoker, ExecutorService executor, ScheduledExecutorService scheduler, Clock clock,
-            double timeScale, String region) {
+    Interpreter(LambdaInvoker invoker, ExecutorService executor, Timers timers, Clock clock, double timeScale,
+            String region) {
         this.invoker = invoker;
         this.executor = executor;
-        this.scheduler = scheduler;
+        this.timers = timers;
         this.clock = clock;
         this.timeScale = timeScale;
         this.region = region;
@@ -1021,7 +1020,7 @@ final class Interpreter {
     /** Schedules {@code action} after {@code seconds} of workflow time, scaled by the engine's time scale. */
     private java.util.concurrent.Future<?> schedule(double seconds, Runnable action) {
         long nanos = (long) (seconds * timeScale * 1_000_000_000L);
-        return scheduler.schedule(() -> executor.execute(action), Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        return timers.schedule(Duration.ofNanos(Math.max(0, nanos)), action);
     }
 
     private static void putIfNotNull(Map<String, Object> map, String key, Object value) {

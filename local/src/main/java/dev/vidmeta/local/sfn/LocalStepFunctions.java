@@ -71,23 +71,33 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final SfnHttpServer server;
 
-    private LocalStepFunctions(LambdaInvoker invoker, Options options) throws IOException {
+    private LocalStepFunctions(LambdaInvoker invoker, Options options, Timers timers) throws IOException {
         this.options = options;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sfn-", 0).factory());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sfn-timer")
                 .factory());
-        Interpreter interpreter = new Interpreter(invoker, executor, scheduler, options.clock(),
-                options.timeScale(), options.region());
+        if (timers == null) {
+            // The timer thread only hands the action over, so that one slow action never delays the others.
+            timers = (delay, action) -> scheduler.schedule(() -> executor.execute(action), delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        Interpreter interpreter = new Interpreter(invoker, executor, timers, options.clock(), options.timeScale(),
+                options.region());
         SfnService service = new SfnService(interpreter, options.region(), options.accountId(), options.listener());
         this.server = new SfnHttpServer(service, executor);
     }
 
     /** Starts the engine and its HTTP endpoint. */
     public static LocalStepFunctions start(LambdaInvoker invoker, Options options) {
+        return start(invoker, options, null);
+    }
+
+    /** Starts the engine with {@code timers} instead of real-time ones (tests); null for real time. */
+    static LocalStepFunctions start(LambdaInvoker invoker, Options options, Timers timers) {
         Objects.requireNonNull(invoker, "invoker");
         Objects.requireNonNull(options, "options");
         try {
-            return new LocalStepFunctions(invoker, options);
+            return new LocalStepFunctions(invoker, options, timers);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local Step Functions endpoint", e);
         }

@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.dynamodbv2.local.monitoring.Telemetry;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.s3.LocalS3;
+import dev.vidmeta.testing.Await;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +88,7 @@ class LocalDynamoDbIT {
     }
 
     @Test
-    void close_shouldEndDynamoDbLocalsBackgroundJobs() throws InterruptedException {
+    void close_shouldEndDynamoDbLocalsBackgroundJobs() {
         // GIVEN a server that served a request, which starts DynamoDB Local's background jobs
         List<Thread> before = backgroundJobThreads();
         var db = LocalDynamoDb.startInMemory();
@@ -103,11 +102,8 @@ class LocalDynamoDbIT {
 
         // THEN their threads end (non-daemon threads that used to sleep on for up to 7.5 minutes, so that a
         // JVM that had closed the server could not exit)
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!before.containsAll(backgroundJobThreads()) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertThat(backgroundJobThreads()).isSubsetOf(before);
+        Await.until("the server's background job threads to end", LocalDynamoDbIT::backgroundJobThreads,
+                before::containsAll);
     }
 
     /** Live threads inside DynamoDB Local's job code. */

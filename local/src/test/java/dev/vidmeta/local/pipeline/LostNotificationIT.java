@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.PipelineDeployment;
-import dev.vidmeta.local.TestVideos;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A Rekognition notification that never arrives: the wait times out and the record says so. */
 class LostNotificationIT {
+
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
 
     @TempDir
     Path workDir;
@@ -23,7 +26,7 @@ class LostNotificationIT {
                 .withAnalysisTimeout(Duration.ofSeconds(20));
         try (var p = new PipelineRuntime(workDir, settings, Duration.ofMillis(200))) {
             // WHEN
-            p.upload("lost/clip.mp4", TestVideos.h264Mp4());
+            p.upload("lost/clip.mp4", FIXTURES.path(Fixture.MP4_MOOV_AT_END));
             p.awaitExecutions(1, Duration.ofMinutes(2));
 
             // THEN

@@ -1,7 +1,9 @@
 package dev.vidmeta.local.pipeline;
 
 import dev.vidmeta.local.PipelineDeployment;
-import dev.vidmeta.local.TestVideos;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.testing.SfnExecutions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +28,15 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
  */
 public final class PipelineBenchmark {
 
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
+
     private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int burst = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Duration job = Duration.ofMillis(1000);
         Path work = Files.createTempDirectory("vidmeta-bench");
-        Path video = TestVideos.h264Mp4();
+        Path video = FIXTURES.path(Fixture.MP4_MOOV_AT_END);
         try (var p = new PipelineRuntime(work, PipelineDeployment.Settings.defaults(), job, 1.0)) {
             // 1 + 2: one video at a time
             List<Long> overheads = new ArrayList<>();
@@ -45,8 +49,7 @@ public final class PipelineBenchmark {
                         .max((a, b) -> a.startDate().compareTo(b.startDate())).orElseThrow();
                 long millis = Duration.between(e.startDate(), e.stopDate()).toMillis();
                 overheads.add(millis - job.toMillis());
-                transitions = (int) p.sfn.getExecutionHistory(b -> b.executionArn(e.executionArn()).maxResults(1000))
-                        .events().stream().filter(h -> h.typeAsString().endsWith("StateEntered")).count();
+                transitions = SfnExecutions.enteredStates(p.sfn, e.executionArn()).size();
             }
             overheads.sort(Long::compare);
             System.out.printf("transitions per video (happy path, 1 analysis): %d%n", transitions);

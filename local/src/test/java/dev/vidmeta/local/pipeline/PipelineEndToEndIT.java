@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.PipelineDeployment;
-import dev.vidmeta.local.TestVideos;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
 import dev.vidmeta.testing.RepoFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * canned detections for the object.
  */
 class PipelineEndToEndIT {
+
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
 
     private static final Duration WAIT = Duration.ofMinutes(3);
 
@@ -57,7 +60,7 @@ class PipelineEndToEndIT {
         int before = p.executions().size();
 
         // WHEN
-        String version = p.upload(key, TestVideos.h264Mp4());
+        String version = p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
         List<ExecutionListItem> executions = p.awaitExecutions(before + 1, WAIT);
 
         // THEN
@@ -85,7 +88,7 @@ class PipelineEndToEndIT {
         String key = "codec/mpeg4-part2.mp4";
         int before = p.executions().size();
 
-        p.upload(key, TestVideos.mpeg4Mp4());
+        p.upload(key, FIXTURES.path(Fixture.MP4_MPEG4_PART2));
         p.awaitExecutions(before + 1, WAIT);
 
         ObjectNode record = p.record(key);
@@ -121,7 +124,7 @@ class PipelineEndToEndIT {
         int before = p.executions().size();
         p.upload(key + ".rekognition.json", broken);
 
-        p.upload(key, TestVideos.h264Mp4());
+        p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
         p.awaitExecutions(before + 2, WAIT);
 
         ObjectNode record = p.record(key);
@@ -139,7 +142,7 @@ class PipelineEndToEndIT {
         String key = "odd/Été 2026/100% fun + friends (café) 🎬.mp4";
         int before = p.executions().size();
 
-        p.upload(key, TestVideos.h264Mp4());
+        p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
         p.awaitExecutions(before + 1, WAIT);
 
         ObjectNode record = p.record(key);
@@ -153,7 +156,7 @@ class PipelineEndToEndIT {
     void duplicatedEvent_shouldLeaveOneRecord_fromOneRekognitionJob() {
         String key = "dup/clip.mp4";
         int before = p.executions().size();
-        p.upload(key, TestVideos.h264Mp4());
+        p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
         p.awaitExecutions(before + 1, WAIT);
         ObjectNode first = p.record(key);
 
@@ -176,10 +179,10 @@ class PipelineEndToEndIT {
     void olderVersionArrivingLast_shouldNotReplaceTheNewerRecord() {
         String key = "versions/clip.mp4";
         int before = p.executions().size();
-        String v1 = p.upload(key, TestVideos.h264Mp4());
+        String v1 = p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
         p.awaitExecutions(before + 1, WAIT);
         String olderEvent = eventFor(p.record(key));
-        String v2 = p.upload(key, TestVideos.mpeg4Mp4());
+        String v2 = p.upload(key, FIXTURES.path(Fixture.MP4_MPEG4_PART2));
         p.awaitExecutions(before + 2, WAIT);
         assertThat(p.record(key).get("versionId").asText()).isEqualTo(v2);
 
@@ -207,7 +210,7 @@ class PipelineEndToEndIT {
             List<Future<String>> uploads = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 String key = "burst/clip-" + i + ".mp4";
-                uploads.add(pool.submit(() -> p.upload(key, TestVideos.h264Mp4())));
+                uploads.add(pool.submit(() -> p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END))));
             }
             for (Future<String> f : uploads) {
                 f.get();

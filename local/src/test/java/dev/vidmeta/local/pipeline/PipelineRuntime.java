@@ -7,11 +7,11 @@ import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.local.sns.LocalSns;
+import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.RepoFiles;
+import dev.vidmeta.testing.SfnExecutions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -56,30 +56,12 @@ final class PipelineRuntime implements AutoCloseable {
 
     /** Waits until no execution runs any more and at least {@code expected} have ended. */
     List<ExecutionListItem> awaitExecutions(int expected, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            List<ExecutionListItem> all = executions();
-            boolean running = all.stream().anyMatch(e -> e.status() == ExecutionStatus.RUNNING);
-            if (!running && all.size() >= expected) {
-                return all;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("executions still running or missing after " + timeout + ": " + all);
-            }
-            sleep(100);
-        }
+        return Await.until(expected + " executions to end and none to run", timeout, this::executions,
+                all -> all.size() >= expected && all.stream().noneMatch(e -> e.status() == ExecutionStatus.RUNNING));
     }
 
     List<ExecutionListItem> executions() {
-        List<ExecutionListItem> all = new ArrayList<>();
-        String next = null;
-        do {
-            String token = next;
-            var page = sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn()).nextToken(token));
-            all.addAll(page.executions());
-            next = page.nextToken();
-        } while (next != null);
-        return all;
+        return SfnExecutions.executions(sfn, runtime.stateMachineArn());
     }
 
     /** The record of {@code key} in the source bucket, as JSON; null when there is none. */
@@ -99,15 +81,6 @@ final class PipelineRuntime implements AutoCloseable {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sfn.Templates;
 import dev.vidmeta.testing.RepoFiles;
+import dev.vidmeta.testing.SfnExecutions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,13 +21,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * The project's real definition in the local Step Functions engine, with scripted functions at the Lambda
@@ -72,9 +69,7 @@ class VideoMetadataDefinitionIT {
             }
         };
         engine = LocalStepFunctions.start(invoker, LocalStepFunctions.Options.defaults().withTimeScale(TIME_SCALE));
-        sfn = SfnClient.builder().endpointOverride(engine.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        sfn = LocalAws.client(SfnClient.builder(), engine.endpoint());
         String definition = Templates.render(RepoFiles.text("statemachine/video-metadata.asl.json"), Map.of(
                 "watched_prefixes", "uploads/",
                 "watched_suffixes", ".mp4,.mov",
@@ -241,18 +236,9 @@ class VideoMetadataDefinitionIT {
     private Run runInput(String input) {
         String arn = sfn.startExecution(b -> b.stateMachineArn(machineArn).name(UUID.randomUUID().toString())
                 .input(input)).executionArn();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
-        while (d.status() == ExecutionStatus.RUNNING && Instant.now().isBefore(deadline)) {
-            PipelineRuntime.sleep(20);
-            d = sfn.describeExecution(b -> b.executionArn(arn));
-        }
-        List<String> entered = sfn.getExecutionHistory(b -> b.executionArn(arn).maxResults(1000)).events().stream()
-                .filter(e -> e.typeAsString().endsWith("StateEntered"))
-                .map(HistoryEvent::stateEnteredEventDetails)
-                .map(s -> s.name())
-                .toList();
-        return new Run(arn, d.status(), d.error(), entered);
+        // A missed deadline fails here, naming the execution: a run still RUNNING is no result to assert on.
+        DescribeExecutionResponse d = SfnExecutions.awaitClosed(sfn, arn, Duration.ofSeconds(30));
+        return new Run(arn, d.status(), d.error(), SfnExecutions.enteredStates(sfn, arn));
     }
 
 }

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
-import dev.vidmeta.local.TestVideos;
 import dev.vidmeta.local.s3.LocalS3;
+import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class LocalRekognitionIT {
 
+    private static final Fixtures FIXTURES = Fixtures.inTarget();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUCKET = "videos";
 
@@ -51,11 +58,11 @@ class LocalRekognitionIT {
         s3 = LocalS3.start(workDir, e -> { });
         s3.createBucket(BUCKET, true);
         s3Client = LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint());
-        s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
-        s3Client.putObject(b -> b.bucket(BUCKET).key("old-codec.mp4"), RequestBody.fromFile(TestVideos.mpeg4Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("old-codec.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MPEG4_PART2)));
         s3Client.putObject(b -> b.bucket(BUCKET).key("notes.txt"), RequestBody.fromString("not a video at all"));
         rekognition = LocalRekognition.start(s3Client, (topic, message) -> published.add(new String[] {topic, message}),
-                Duration.ofMillis(200), 3);
+                Duration.ofMillis(200));
         client = LocalAws.client(RekognitionClient.builder(), rekognition.endpoint());
     }
 
@@ -79,7 +86,6 @@ class LocalRekognitionIT {
                 .notificationChannel(n -> n.snsTopicArn("arn:aws:sns:us-east-1:000000000000:rk").roleArn("arn:aws:iam::000000000000:role/rk")))
                 .jobId();
 
-        assertThat(client.getCelebrityRecognition(b -> b.jobId(jobId)).jobStatus()).isEqualTo(VideoJobStatus.IN_PROGRESS);
         GetCelebrityRecognitionResponse done = awaitCelebrities(jobId);
 
         assertThat(done.jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
@@ -87,8 +93,8 @@ class LocalRekognitionIT {
         assertThat(done.jobTag()).isEqualTo("celebrities-1");
         assertThat(done.videoMetadata().codec()).isEqualTo("h264");
         assertThat(done.videoMetadata().durationMillis()).isBetween(1900L, 2100L);
-        assertThat(done.videoMetadata().frameWidth()).isEqualTo(160);
-        assertThat(done.videoMetadata().frameHeight()).isEqualTo(90);
+        assertThat(done.videoMetadata().frameWidth()).isEqualTo(320);
+        assertThat(done.videoMetadata().frameHeight()).isEqualTo(240);
         assertThat(done.videoMetadata().frameRate()).isEqualTo(25f);
         awaitPublished();
         assertThat(published.getFirst()[0]).isEqualTo("arn:aws:sns:us-east-1:000000000000:rk");
@@ -127,8 +133,8 @@ class LocalRekognitionIT {
         String codecJob = client.startTextDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("old-codec.mp4")))).jobId();
         String textJob = client.startTextDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("notes.txt")))).jobId();
 
-        var codec = await(() -> client.getTextDetection(b -> b.jobId(codecJob)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
-        var text = await(() -> client.getTextDetection(b -> b.jobId(textJob)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+        var codec = awaitEnd(codecJob, () -> client.getTextDetection(b -> b.jobId(codecJob)), r -> r.jobStatus());
+        var text = awaitEnd(textJob, () -> client.getTextDetection(b -> b.jobId(textJob)), r -> r.jobStatus());
 
         assertThat(codec.jobStatus()).isEqualTo(VideoJobStatus.FAILED);
         assertThat(codec.statusMessage()).isEqualTo(LocalRekognition.UNSUPPORTED);
@@ -138,21 +144,45 @@ class LocalRekognitionIT {
     }
 
     @Test
-    void start_shouldFailWithLimitExceeded_beyondTheConcurrentJobLimit() throws Exception {
-        // this instance allows 3 concurrent jobs (AWS: 20); the jobs last 200 ms
-        Thread.sleep(400);
-        for (int i = 0; i < 3; i++) {
-            client.startContentModeration(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4"))));
+    void start_shouldFailWithLimitExceeded_beyondTheConcurrentJobLimit() {
+        // GIVEN an instance allowing 3 concurrent jobs (AWS: 20) whose jobs last an hour: none can end while
+        // the test runs, however slowly the machine runs it
+        try (LocalRekognition limited = LocalRekognition.start(s3Client, (topic, message) -> { }, Duration.ofHours(1), 3);
+                RekognitionClient limitedClient = LocalAws.client(RekognitionClient.builder(), limited.endpoint())) {
+            List<String> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                running.add(limitedClient.startContentModeration(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))).jobId());
+            }
+
+            // WHEN / THEN a fourth is refused, and the three go on
+            assertThatThrownBy(() -> limitedClient.startContentModeration(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))))
+                    .isInstanceOf(LimitExceededException.class);
+            assertThat(running).allSatisfy(jobId -> assertThat(limitedClient.getContentModeration(b -> b.jobId(jobId))
+                    .jobStatus()).isEqualTo(VideoJobStatus.IN_PROGRESS));
         }
-        assertThatThrownBy(() -> client.startContentModeration(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))))
-                .isInstanceOf(LimitExceededException.class);
-        Thread.sleep(400);
+    }
+
+    @Test
+    void endedJob_shouldFreeItsPlace_underTheConcurrentJobLimit() {
+        // GIVEN an instance allowing one job at a time, and a job it reports as ended
+        try (LocalRekognition single = LocalRekognition.start(s3Client, (topic, message) -> { }, Duration.ofMillis(50), 1);
+                RekognitionClient singleClient = LocalAws.client(RekognitionClient.builder(), single.endpoint())) {
+            String first = singleClient.startLabelDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))).jobId();
+            Await.until("job " + first + " to end", () -> singleClient.getLabelDetection(b -> b.jobId(first)).jobStatus(),
+                    status -> status != VideoJobStatus.IN_PROGRESS);
+
+            // WHEN another job starts
+            String second = singleClient.startLabelDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))).jobId();
+
+            // THEN it is accepted as a new job
+            assertThat(second).isNotEqualTo(first);
+        }
     }
 
     @Test
     void cannedDetections_shouldBePagedAndSorted_asRequested() throws Exception {
         // GIVEN a sidecar with three detections, out of order
-        s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4"), RequestBody.fromFile(TestVideos.h264Mp4()));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
         s3Client.putObject(b -> b.bucket(BUCKET).key("talk.mp4.rekognition.json"), RequestBody.fromString("""
                 {"Celebrities": [
                   {"Timestamp": 900, "Celebrity": {"Id": "b", "Name": "Bea", "Confidence": 99.0}},
@@ -180,7 +210,7 @@ class LocalRekognitionIT {
         String jobId = client.startSegmentDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
                 .segmentTypes(SegmentType.SHOT)).jobId();
 
-        var done = await(() -> client.getSegmentDetection(b -> b.jobId(jobId)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+        var done = awaitEnd(jobId, () -> client.getSegmentDetection(b -> b.jobId(jobId)), r -> r.jobStatus());
 
         assertThat(done.jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
         assertThat(done.videoMetadata()).singleElement().satisfies(m -> assertThat(m.codec()).isEqualTo("h264"));
@@ -188,25 +218,15 @@ class LocalRekognitionIT {
     }
 
     private static GetCelebrityRecognitionResponse awaitCelebrities(String jobId) {
-        return await(() -> client.getCelebrityRecognition(b -> b.jobId(jobId)), r -> r.jobStatus() != VideoJobStatus.IN_PROGRESS);
+        return awaitEnd(jobId, () -> client.getCelebrityRecognition(b -> b.jobId(jobId)),
+                GetCelebrityRecognitionResponse::jobStatus);
     }
 
-    private static <T> T await(java.util.function.Supplier<T> call, java.util.function.Predicate<T> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        T result = call.get();
-        while (!done.test(result) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            result = call.get();
-        }
-        return result;
+    private static <T> T awaitEnd(String jobId, Supplier<T> get, Function<T, VideoJobStatus> status) {
+        return Await.until("job " + jobId + " to end", get, r -> status.apply(r) != VideoJobStatus.IN_PROGRESS);
     }
 
     private static void awaitPublished() {
-        await(() -> published.size(), n -> n > 0);
+        Await.until("a completion message", () -> !published.isEmpty());
     }
 }

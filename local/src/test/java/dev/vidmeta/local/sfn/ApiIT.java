@@ -3,6 +3,7 @@ package dev.vidmeta.local.sfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vidmeta.testing.SfnExecutions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -150,13 +151,17 @@ class ApiIT extends SfnITBase {
         AtomicInteger steadyCalls = new AtomicInteger();
         AtomicBoolean broken = new AtomicBoolean(true);
         h.functions.define("steady", payload -> Map.of("steady", steadyCalls.incrementAndGet()));
+        String machine = h.create("redrive-parallel.asl.json");
         h.functions.define("fragile", payload -> {
             if (broken.get()) {
+                // Fail only once the other branch's Task has exited: a branch still running when the Parallel
+                // fails is rightly re-run by a redrive, so which branch ended first must not be left to a race.
+                String arn = SfnExecutions.executions(h.client, machine).getFirst().executionArn();
+                h.awaitEvent(arn, "TaskStateExited");
                 throw new TestFunctions.FunctionError("Vidmeta.Outage", "down");
             }
             return Map.of("fragile", payload);
         });
-        String machine = h.create("redrive-parallel.asl.json");
         DescribeExecutionResponse failed = h.run(machine, "{}");
         assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(failed.error()).isEqualTo("Vidmeta.Outage");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -105,21 +106,37 @@ class CallbackIT extends SfnITBase {
     }
 
     @Test
-    void heartbeats_shouldKeepTaskAlive_beyondHeartbeatSeconds() throws Exception {
-        // GIVEN an execution waiting for its token, HeartbeatSeconds 20 (200 ms)
-        String arn = startWaiting("d.mp4", 1000, 20);
-        String token = nextToken();
+    void heartbeats_shouldKeepTaskAlive_beyondHeartbeatSeconds_andItsLastOneStartsTheLastPeriod() throws Exception {
+        // GIVEN a waiting task with HeartbeatSeconds 20, in an engine whose time moves only when the test moves it
+        // (real-time heartbeats against a short period pass or fail with the machine's load)
+        ManualTimers time = new ManualTimers();
+        try (SfnHarness manual = new SfnHarness(null, LocalStepFunctions.Options.defaults(), time)) {
+            manual.functions.define("start-job", payload -> {
+                tokens.add((String) ((Map<?, ?>) payload).get("token"));
+                return Map.of();
+            });
+            String arn = manual.start(manual.create("callback.asl.json"),
+                    "{\"key\":\"d.mp4\",\"timeout\":1000,\"heartbeat\":20}");
+            String token = nextToken();
 
-        // WHEN heartbeats arrive every 30 ms for twice the heartbeat period
-        for (int i = 0; i < 14; i++) {
-            SfnHarness.sleep(30);
-            h.client.sendTaskHeartbeat(b -> b.taskToken(token));
+            // WHEN a heartbeat arrives every 15 s for 45 s: more than twice HeartbeatSeconds since the task began
+            for (int i = 0; i < 3; i++) {
+                time.advance(Duration.ofSeconds(15));
+                manual.client.sendTaskHeartbeat(b -> b.taskToken(token));
+            }
+
+            // THEN the task is still waiting
+            assertThat(manual.types(arn)).doesNotContain("TaskTimedOut");
+            assertThat(manual.client.describeExecution(b -> b.executionArn(arn)).status())
+                    .isEqualTo(ExecutionStatus.RUNNING);
+            // AND it times out 20 s after the last heartbeat, not before
+            time.advance(Duration.ofSeconds(19));
+            assertThat(manual.types(arn)).doesNotContain("TaskTimedOut");
+            time.advance(Duration.ofSeconds(1));
+            assertThat(manual.types(arn)).contains("TaskTimedOut");
+            DescribeExecutionResponse done = manual.await(arn);
+            assertThat(SfnHarness.jsonObject(done.output())).containsEntry("Error", "States.HeartbeatTimeout");
         }
-
-        // THEN the task is still waiting, and a success completes it
-        assertThat(h.client.describeExecution(b -> b.executionArn(arn)).status()).isEqualTo(ExecutionStatus.RUNNING);
-        h.client.sendTaskSuccess(b -> b.taskToken(token).output("{\"ok\":1}"));
-        assertThat(h.await(arn).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     }
 
     @Test

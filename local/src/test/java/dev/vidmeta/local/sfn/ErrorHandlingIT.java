@@ -2,6 +2,7 @@ package dev.vidmeta.local.sfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vidmeta.local.lambda.LambdaInvoker;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,29 +99,17 @@ class ErrorHandlingIT extends SfnITBase {
     @Test
     void functionError_withoutErrorType_shouldBeLambdaUnknown() {
         // GIVEN an invoker answering a function error whose payload has no errorType (a crashed runtime)
-        try (SfnHarness crashing = new SfnHarness()) {
-            LocalStepFunctions sfn = LocalStepFunctions.start((function, payload) ->
-                    new dev.vidmeta.local.lambda.LambdaInvoker.Invocation(200,
-                            "{\"errorMessage\":\"Runtime exited with error: signal: killed\"}", "Unhandled"),
-                    LocalStepFunctions.Options.defaults().withTimeScale(SfnHarness.TIME_SCALE));
-            try (sfn; var client = software.amazon.awssdk.services.sfn.SfnClient.builder()
-                    .endpointOverride(sfn.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                    .credentialsProvider(crashing.client.serviceClientConfiguration().credentialsProvider())
-                    .build()) {
-                String machine = client.createStateMachine(b -> b.name("crash").roleArn(SfnHarness.ROLE)
-                        .definition(SfnHarness.resource("catch-all.asl.json"))).stateMachineArn();
-                String arn = client.startExecution(b -> b.stateMachineArn(machine).input("{\"function\":\"f\"}"))
-                        .executionArn();
-                DescribeExecutionResponse done;
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                do {
-                    SfnHarness.sleep(5);
-                    done = client.describeExecution(b -> b.executionArn(arn));
-                } while (done.status() == ExecutionStatus.RUNNING && System.nanoTime() < deadline);
+        LambdaInvoker crashed = (function, payload) -> new LambdaInvoker.Invocation(200,
+                "{\"errorMessage\":\"Runtime exited with error: signal: killed\"}", "Unhandled");
+        try (SfnHarness crashing = new SfnHarness(crashed,
+                LocalStepFunctions.Options.defaults().withTimeScale(SfnHarness.TIME_SCALE), null)) {
+            String machine = crashing.create("catch-all.asl.json");
 
-                // THEN Step Functions names it Lambda.Unknown
-                assertThat(SfnHarness.jsonObject(done.output())).containsEntry("Error", "Lambda.Unknown");
-            }
+            // WHEN a task invokes it
+            DescribeExecutionResponse done = crashing.run(machine, "{\"function\":\"f\"}");
+
+            // THEN Step Functions names it Lambda.Unknown
+            assertThat(SfnHarness.jsonObject(done.output())).containsEntry("Error", "Lambda.Unknown");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import dev.vidmeta.testing.SfnExecutions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class SfnBenchmark {
             // Rounds 1-2 warm up the JIT and the expression cache; the last one is reported.
             String arn = client.startExecution(b -> b.stateMachineArn(machine)
                     .input("{\"n\":0,\"limit\":" + limit + "}")).executionArn();
-            DescribeExecutionResponse d = await(client, arn, Duration.ofMinutes(2));
+            DescribeExecutionResponse d = SfnExecutions.awaitClosed(client, arn, Duration.ofMinutes(2));
             long transitions = 2L * limit + 1;
             double ms = Duration.between(d.startDate(), d.stopDate()).toNanos() / 1e6;
             System.out.printf("round %d: %s, %d transitions in %.0f ms = %.3f ms per transition%n", round + 1,
@@ -78,7 +79,7 @@ public final class SfnBenchmark {
         int succeeded = 0;
         int other = 0;
         for (String arn : arns) {
-            DescribeExecutionResponse d = await(client, arn, Duration.ofMinutes(5));
+            DescribeExecutionResponse d = SfnExecutions.awaitClosed(client, arn, Duration.ofMinutes(5));
             if (d.status() == ExecutionStatus.SUCCEEDED) {
                 succeeded++;
             } else {
@@ -95,19 +96,5 @@ public final class SfnBenchmark {
     private static String create(SfnClient client, String name, String resource) {
         return client.createStateMachine(b -> b.name("bench-" + name).roleArn("arn:aws:iam::123456789012:role/b")
                 .definition(SfnHarness.resource(resource))).stateMachineArn();
-    }
-
-    private static DescribeExecutionResponse await(SfnClient client, String arn, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            DescribeExecutionResponse d = client.describeExecution(b -> b.executionArn(arn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                return d;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("execution still running after " + limit + ": " + arn);
-            }
-            SfnHarness.sleep(20);
-        }
     }
 }

@@ -1,22 +1,17 @@
 package dev.vidmeta.local.sfn;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.lambda.LambdaInvoker;
+import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.SfnExecutions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -37,12 +32,16 @@ final class SfnHarness implements AutoCloseable {
     }
 
     SfnHarness(LocalStepFunctions.Options options) {
-        sfn = LocalStepFunctions.start(functions, options);
-        client = SfnClient.builder()
-                .endpointOverride(sfn.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        this(null, options, null);
+    }
+
+    /**
+     * @param invoker what runs the tasks' functions; null for {@link #functions}
+     * @param timers the engine's timers; null for real time
+     */
+    SfnHarness(LambdaInvoker invoker, LocalStepFunctions.Options options, Timers timers) {
+        sfn = LocalStepFunctions.start(invoker == null ? functions : invoker, options, timers);
+        client = LocalAws.client(SfnClient.builder(), sfn.endpoint());
     }
 
     static String resource(String name) {
@@ -75,50 +74,19 @@ final class SfnHarness implements AutoCloseable {
         return await(start(machineArn, input));
     }
 
+    /** Waits (bounded) until the execution is not RUNNING. */
     DescribeExecutionResponse await(String executionArn) {
-        return awaitStatus(executionArn, null);
+        return SfnExecutions.awaitClosed(client, executionArn, Await.DEFAULT_TIMEOUT);
     }
 
-    /** Polls (bounded: 10 s) until the execution is not RUNNING, or has {@code status} if given. */
-    DescribeExecutionResponse awaitStatus(String executionArn, ExecutionStatus status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            DescribeExecutionResponse d = client.describeExecution(b -> b.executionArn(executionArn));
-            boolean reached = status == null ? d.status() != ExecutionStatus.RUNNING : d.status() == status;
-            if (reached) {
-                return d;
-            }
-            assertThat(System.nanoTime()).as("execution %s still %s", executionArn, d.status()).isLessThan(deadline);
-            sleep(5);
-        }
-    }
-
-    /** Polls (bounded) until the history holds an event of {@code type}; returns that event. */
+    /** Waits (bounded) until the history holds an event of {@code type}; returns that event. */
     HistoryEvent awaitEvent(String executionArn, String type) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            for (HistoryEvent e : history(executionArn)) {
-                if (e.typeAsString().equals(type)) {
-                    return e;
-                }
-            }
-            assertThat(System.nanoTime()).as("no %s event in %s", type, executionArn).isLessThan(deadline);
-            sleep(5);
-        }
+        return SfnExecutions.awaitEvent(client, executionArn, type, Await.DEFAULT_TIMEOUT);
     }
 
     /** The whole history, read page by page. */
     List<HistoryEvent> history(String executionArn) {
-        List<HistoryEvent> all = new ArrayList<>();
-        String token = null;
-        do {
-            String next = token;
-            GetExecutionHistoryResponse page = client.getExecutionHistory(b -> b.executionArn(executionArn)
-                    .nextToken(next).maxResults(50));
-            all.addAll(page.events());
-            token = page.nextToken();
-        } while (token != null);
-        return all;
+        return SfnExecutions.history(client, executionArn);
     }
 
     List<String> types(String executionArn) {

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LocalLambda;
+import dev.vidmeta.testing.Await;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,15 +137,6 @@ class LocalSnsIT {
     }
 
     private static void awaitSize(java.util.function.Supplier<List<?>> list, int size) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (list.get().size() < size && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertThat(list.get()).hasSizeGreaterThanOrEqualTo(size);
+        Await.until("at least " + size + " entries", list, l -> l.size() >= size);
     }
 }
