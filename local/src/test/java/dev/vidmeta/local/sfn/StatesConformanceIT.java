@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -18,6 +21,9 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html .
  */
 class StatesConformanceIT extends SfnITBase {
+
+    /** How long the first two Map iterations wait for a third that must not start before one of them ends. */
+    private static final long SETTLE_MILLIS = 200;
 
     @Test
     void passAndChoice_shouldRouteOnAssignedVariable_andApplyRuleOutput() {
@@ -137,17 +143,37 @@ class StatesConformanceIT extends SfnITBase {
 
     @Test
     void map_shouldRunItemSelectorPerItem_withinMaxConcurrency() {
-        // GIVEN a function that tracks how many invocations overlap
+        // GIVEN a function whose first two iterations (the two MaxConcurrency 2 lets start at once) wait for each
+        // other, then stay in flight until a third iteration starts or a settle window passes. Overlap is thus
+        // structural, not a matter of timing; a third that started alongside them (MaxConcurrency ignored) is
+        // seen, as the engine launches every unlimited iteration in one go.
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxSeen = new AtomicInteger();
+        CountDownLatch firstTwo = new CountDownLatch(2);
+        CountDownLatch third = new CountDownLatch(1);
+        AtomicBoolean firstTwoMet = new AtomicBoolean(true);
         h.functions.define("square", payload -> {
-            int now = running.incrementAndGet();
-            maxSeen.accumulateAndGet(now, Math::max);
-            SfnHarness.sleep(30);
-            running.decrementAndGet();
             Map<?, ?> item = (Map<?, ?>) payload;
+            int index = ((Number) item.get("index")).intValue();
+            int now = running.incrementAndGet();
+            try {
+                maxSeen.accumulateAndGet(now, Math::max);
+                if (now > 2) {
+                    third.countDown();
+                }
+                if (index < 2) {
+                    firstTwo.countDown();
+                    // Bounded: if the engine ran one iteration at a time, the pair never meets and this fails.
+                    if (!firstTwo.await(5, TimeUnit.SECONDS)) {
+                        firstTwoMet.set(false);
+                    }
+                    third.await(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                running.decrementAndGet();
+            }
             int v = ((Number) item.get("value")).intValue();
-            return Map.of("index", item.get("index"), "square", v * v);
+            return Map.of("index", index, "square", v * v);
         });
         String machine = h.create("map.asl.json");
 
@@ -159,7 +185,8 @@ class StatesConformanceIT extends SfnITBase {
         assertThat(SfnHarness.json(done.output())).isEqualTo(List.of(Map.of("index", 0, "square", 1),
                 Map.of("index", 1, "square", 4), Map.of("index", 2, "square", 9), Map.of("index", 3, "square", 16),
                 Map.of("index", 4, "square", 25)));
-        assertThat(maxSeen.get()).isEqualTo(2);
+        assertThat(firstTwoMet).as("the first two iterations were in flight at once").isTrue();
+        assertThat(maxSeen.get()).as("most iterations in flight at once").isEqualTo(2);
         List<String> types = h.types(done.executionArn());
         assertThat(types).filteredOn("MapIterationSucceeded"::equals).hasSize(5);
         assertThat(types).contains("MapStateEntered", "MapStateStarted", "MapStateSucceeded", "MapStateExited");
