@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.PipelineDeployment;
+import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.SfnExecutions;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -57,15 +57,10 @@ class LocalUpCommandIT {
         }
     }
 
-    private static ExecutionListItem awaitEnded(SfnClient sfn, String machine) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            List<ExecutionListItem> all = sfn.listExecutions(b -> b.stateMachineArn(machine)).executions();
-            if (!all.isEmpty() && all.getFirst().status() != ExecutionStatus.RUNNING) {
-                return all.getFirst();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no execution ended within 60 s");
+    /** Waits (bounded, for a whole pipeline run on a loaded machine) until the newest execution has ended. */
+    private static ExecutionListItem awaitEnded(SfnClient sfn, String machine) {
+        return Await.until("an execution of " + machine + " to end", Duration.ofSeconds(60),
+                () -> SfnExecutions.executions(sfn, machine),
+                all -> !all.isEmpty() && all.getFirst().status() != ExecutionStatus.RUNNING).getFirst();
     }
 }

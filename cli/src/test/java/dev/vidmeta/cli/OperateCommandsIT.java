@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.probe.Fixtures;
+import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.SfnExecutions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -97,8 +99,7 @@ class OperateCommandsIT {
     void watch_shouldPrintEachStateChange_untilTheExecutionEnds_whenNotATerminal() {
         // GIVEN an execution that is still running
         local.upload("in/live.mp4");
-        OperateRuntime.await(() -> !local.executions().isEmpty());
-        String name = local.executions().getFirst().name();
+        String name = local.awaitStarted().name();
 
         // WHEN watched (output is not a terminal here)
         OperateRuntime.Run watch = local.vidmeta("watch", name, "--interval", "1s");
@@ -116,7 +117,7 @@ class OperateCommandsIT {
     void watch_shouldExitNonZeroAndShowTheFailedState_whenTheExecutionFails() {
         local.deleteRecordTable();
         local.upload("in/doomed.mp4");
-        OperateRuntime.await(() -> !local.executions().isEmpty());
+        local.awaitStarted();
 
         OperateRuntime.Run watch = local.vidmeta("watch", "--interval", "1s");
 
@@ -140,7 +141,8 @@ class OperateCommandsIT {
         local.upload("in/a.mp4");
         local.upload("in/b.mp4");
         local.awaitSettled(2);
-        OperateRuntime.await(() -> output.toString().lines().filter(l -> l.contains("SUCCEEDED")).count() == 2);
+        Await.until("watch to print two SUCCEEDED lines", OperateRuntime.WAIT, output::toString,
+                shown -> shown.lines().filter(l -> l.contains("SUCCEEDED")).count() == 2);
         thread.interrupt();
 
         // THEN each was shown succeeding, and the command returned as after Ctrl-C
@@ -163,7 +165,8 @@ class OperateCommandsIT {
             // WHEN an upload runs to the end while it watches, then the user presses Ctrl-C
             local.upload("in/seen.mp4");
             local.awaitSettled(1);
-            OperateRuntime.await(() -> read(output).contains("in/seen.mp4") && read(output).contains("SUCCEEDED"));
+            Await.until("watch to print in/seen.mp4 SUCCEEDED", OperateRuntime.WAIT, () -> read(output),
+                    shown -> shown.contains("in/seen.mp4") && shown.contains("SUCCEEDED"));
             new ProcessBuilder("kill", "-INT", String.valueOf(watch.pid())).start().waitFor();
 
             // THEN it exits as on SIGINT, having hidden the cursor to redraw and shown it again on the way out
@@ -215,10 +218,8 @@ class OperateCommandsIT {
         local.close();
         local = new OperateRuntime(workDir.resolve("slow-rekognition"), Duration.ofSeconds(3));
         local.upload("in/clip.mp4");
-        OperateRuntime.await(() -> !local.executions().isEmpty());
-        String arn = local.executions().getFirst().executionArn();
-        OperateRuntime.await(() -> local.sfn.getExecutionHistory(b -> b.executionArn(arn)).events().stream()
-                .anyMatch(e -> e.typeAsString().equals("TaskSubmitted")));
+        String arn = local.awaitStarted().executionArn();
+        SfnExecutions.awaitEvent(local.sfn, arn, "TaskSubmitted", OperateRuntime.WAIT);
         local.sfn.stopExecution(b -> b.executionArn(arn).error("operator").cause("stopped on purpose"));
         assertThat(local.awaitSettled(1).getFirst().status()).isEqualTo(ExecutionStatus.ABORTED);
 

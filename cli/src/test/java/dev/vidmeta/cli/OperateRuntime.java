@@ -1,25 +1,23 @@
 package dev.vidmeta.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalDeployment;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.local.sns.LocalSns;
+import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.SfnExecutions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -43,6 +41,11 @@ final class OperateRuntime implements AutoCloseable {
     static final String TABLE = SETTINGS.recordTable();
     /** Workflow time (retry back-off, waits) runs ten times faster; Rekognition jobs take this long. */
     private static final double TIME_SCALE = 0.1;
+    /**
+     * Bound of every wait on the pipeline: a whole execution (probe, Rekognition job, merge) on a loaded 2-core
+     * machine, with room to spare; a healthy run settles in about a second.
+     */
+    static final Duration WAIT = Duration.ofSeconds(60);
 
     private final LocalRuntime runtime;
     final S3Client s3;
@@ -137,30 +140,21 @@ final class OperateRuntime implements AutoCloseable {
         return dynamo.scan(b -> b.tableName(TABLE)).count();
     }
 
+    /** Every execution of the pipeline, newest first, read through every page. */
     List<ExecutionListItem> executions() {
-        return sfn.listExecutions(b -> b.stateMachineArn(machineArn()).maxResults(1000)).executions();
+        return SfnExecutions.executions(sfn, machineArn());
     }
 
-    /** Waits (at most 60 s) until exactly {@code count} executions exist and none is running. */
+    /** Waits until an execution exists; returns the newest. */
+    ExecutionListItem awaitStarted() {
+        return Await.until("an execution of " + machineArn() + " to start", WAIT, this::executions,
+                all -> !all.isEmpty()).getFirst();
+    }
+
+    /** Waits until exactly {@code count} executions exist and none is running; returns them, newest first. */
     List<ExecutionListItem> awaitSettled(int count) {
-        await(() -> {
-            List<ExecutionListItem> all = executions();
-            return all.size() == count && all.stream().noneMatch(e -> e.status() == ExecutionStatus.RUNNING);
-        });
-        return executions();
-    }
-
-    static void await(BooleanSupplier condition) {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("waited 60 s for a condition").isBefore(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return Await.until(count + " executions, none RUNNING", WAIT, this::executions,
+                all -> all.size() == count && all.stream().noneMatch(e -> e.status() == ExecutionStatus.RUNNING));
     }
 
     /** Runs {@code vidmeta <args> --state-machine-arn <this runtime's>} in-process. */

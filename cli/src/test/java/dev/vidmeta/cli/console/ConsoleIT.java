@@ -14,6 +14,8 @@ import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.MediaProbe;
 import dev.vidmeta.probe.ProbeResult;
+import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.SfnExecutions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,8 +224,7 @@ class ConsoleIT {
                     .toString()).contains("Analyze With Rekognition>Analysis Failed");
 
             // and the history beside it is the execution's, event for event, each attributed to its state
-            var history = sfn.getExecutionHistoryPaginator(b -> b.executionArn(ok.executionArn())).events().stream()
-                    .map(e -> e.typeAsString()).toList();
+            var history = SfnExecutions.history(sfn, ok.executionArn()).stream().map(e -> e.typeAsString()).toList();
             JsonNode historyRows = chromium.script("""
                     return [...document.querySelectorAll('#history tbody tr')].map(tr =>
                         [...tr.children].map(td => td.textContent));""");
@@ -293,7 +293,7 @@ class ConsoleIT {
         var described = sfn.describeExecution(b -> b.executionArn(broken.executionArn()));
         assertThat(described.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(described.redriveCount()).isEqualTo(1);
-        assertThat(sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn())).executions()).hasSize(2);
+        assertThat(SfnExecutions.executions(sfn, runtime.stateMachineArn())).hasSize(2);
         assertThat(dynamo.scan(b -> b.tableName(TABLE)).items()).extracting(i -> i.get("pk").s())
                 .containsExactlyInAnyOrder("uploads/in/ok.mp4", "uploads/in/broken clip.mp4");
     }
@@ -310,19 +310,14 @@ class ConsoleIT {
         return map;
     }
 
-    private static ExecutionListItem awaitExecution(String key, ExecutionStatus status) throws Exception {
-        Supplier<ExecutionListItem> find = () -> sfn.listExecutions(b -> b.stateMachineArn(runtime.stateMachineArn()))
-                .executions().stream()
-                .filter(e -> sfn.describeExecution(b -> b.executionArn(e.executionArn())).input().contains(key))
-                .findFirst().orElse(null);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        ExecutionListItem found = find.get();
-        while ((found == null || found.status() == ExecutionStatus.RUNNING) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            found = find.get();
-        }
-        assertThat(found).as("execution for " + key).isNotNull();
-        assertThat(found.status()).as("execution for " + key).isEqualTo(status);
-        return found;
+    /** Waits until the execution started by the upload of {@code key} has ended; asserts how. */
+    private static ExecutionListItem awaitExecution(String key, ExecutionStatus status) {
+        ExecutionListItem ended = Await.until("the execution for " + key + " to end", WAIT,
+                () -> SfnExecutions.executions(sfn, runtime.stateMachineArn()).stream()
+                        .filter(e -> sfn.describeExecution(b -> b.executionArn(e.executionArn())).input().contains(key))
+                        .findFirst().orElse(null),
+                e -> e != null && e.status() != ExecutionStatus.RUNNING);
+        assertThat(ended.status()).as("execution for " + key).isEqualTo(status);
+        return ended;
     }
 }
