@@ -3,7 +3,9 @@ package dev.vidmeta.cli.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.testing.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +33,8 @@ final class Chromium implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The W3C spec's key for an element reference in JSON. */
     private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+    private static final String READY = "ready";
+    private static final String EXITED = "chromedriver exited";
 
     private final Process driver;
     private final Path profile;
@@ -61,21 +65,11 @@ final class Chromium implements AutoCloseable {
         URI base = URI.create("http://127.0.0.1:" + port);
         try {
             HttpClient probe = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (true) {
-                try {
-                    var status = probe.send(HttpRequest.newBuilder(base.resolve("/status")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (JSON.readTree(status.body()).at("/value/ready").asBoolean()) {
-                        break;
-                    }
-                } catch (IOException notYet) {
-                    // chromedriver is still starting
-                }
-                if (System.nanoTime() > deadline || !driver.isAlive()) {
-                    throw new IllegalStateException("chromedriver did not start: " + Files.readString(log));
-                }
-                Thread.sleep(100);
+            String status = Await.until("chromedriver on " + base + " to be ready (its log: " + log + ")",
+                    Duration.ofSeconds(20), () -> driver.isAlive() ? status(probe, base) : EXITED,
+                    s -> s.equals(READY) || s.equals(EXITED));
+            if (status.equals(EXITED)) {
+                throw new IllegalStateException("chromedriver exited: " + Files.readString(log));
             }
             ObjectNode options = JSON.createObjectNode().put("binary", BROWSER.toString());
             var args = options.putArray("args");
@@ -87,9 +81,24 @@ final class Chromium implements AutoCloseable {
                     .set("goog:chromeOptions", options);
             JsonNode created = call(HttpClient.newHttpClient(), "POST", base.resolve("/session"), capabilities);
             return new Chromium(driver, profile, base, created.at("/value/sessionId").asText());
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            // A driver that never became ready (Await's AssertionError) is stopped too, not left running.
             driver.destroy();
             throw e;
+        }
+    }
+
+    /** chromedriver's readiness as its W3C /status reports it: {@link #READY}, or what it answered instead. */
+    private static String status(HttpClient probe, URI base) {
+        try {
+            var response = probe.send(HttpRequest.newBuilder(base.resolve("/status")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body()).at("/value/ready").asBoolean() ? READY : response.body();
+        } catch (IOException notYet) {
+            return "not listening yet: " + notYet;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting chromedriver", e);
         }
     }
 
@@ -118,19 +127,17 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Polls a script until its value satisfies the condition; fails with the last value after the timeout. */
-    JsonNode await(String description, Duration timeout, String body, Predicate<JsonNode> condition)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode value = script(body);
-        while (!condition.test(value)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + description
-                        + "; last value: " + value);
+    JsonNode await(String description, Duration timeout, String body, Predicate<JsonNode> condition) {
+        return Await.until(description, timeout, () -> {
+            try {
+                return script(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + description, e);
             }
-            Thread.sleep(200);
-            value = script(body);
-        }
-        return value;
+        }, condition);
     }
 
     void screenshot(Path file) throws IOException, InterruptedException {
