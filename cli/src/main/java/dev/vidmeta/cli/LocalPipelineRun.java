@@ -6,6 +6,7 @@ import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalRuntime;
+import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,7 +106,7 @@ final class LocalPipelineRun {
         var progress = new ExecutionProgress();
         // Real workflow time; SNS retries milliseconds apart, since nothing here is flaky enough to need AWS's.
         var runtimeOptions = new LocalRuntime.Options(dir, workDir != null, options.rekognitionJob(),
-                LocalSns.DeliveryPolicy.fast(), LocalRuntime.Options.stepFunctionsDefaults().withListener(progress));
+                LocalSns.DeliveryPolicy.fast(), LocalStepFunctions.Options.defaults().withListener(progress));
         out.println("Starting the local runtime (S3, DynamoDB, Lambda, SNS, Rekognition, EventBridge, Step Functions)...");
         out.flush();
         Instant begin = Instant.now();

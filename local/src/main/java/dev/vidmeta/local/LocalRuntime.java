@@ -11,7 +11,6 @@ import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,12 +49,8 @@ public final class LocalRuntime implements AutoCloseable {
             LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions) {
 
         public static Options defaults(Path workDir) {
-            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(), stepFunctionsDefaults());
-        }
-
-        /** Real time, this runtime's region and account. */
-        public static LocalStepFunctions.Options stepFunctionsDefaults() {
-            return new LocalStepFunctions.Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null);
+            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(),
+                    LocalStepFunctions.Options.defaults());
         }
 
         public Options withSnsDelivery(LocalSns.DeliveryPolicy policy) {
@@ -201,7 +196,7 @@ public final class LocalRuntime implements AutoCloseable {
         if (deployment.stateMachine() != null) {
             stateMachineArn = sfnClient.createStateMachine(b -> b.name(deployment.stateMachine().name())
                     .definition(deployment.stateMachine().definition())
-                    .roleArn("arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/" + deployment.stateMachine().name()))
+                    .roleArn(LocalAws.roleArn(deployment.stateMachine().name())))
                     .stateMachineArn();
         }
         if (deployment.sourceBucket() != null && stateMachineArn != null) {
