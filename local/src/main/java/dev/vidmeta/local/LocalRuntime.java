@@ -95,7 +95,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * S3 (s3proxy: its own shaded Jetty, Jackson 3, logback) and DynamoDB (DynamoDB Local: Jetty, log4j, SDK v1)
+     * S3 (s3proxy: its own shaded Jetty, Jackson 3) and DynamoDB (DynamoDB Local: Jetty, log4j, SDK v1)
      * load most of the runtime's classes, which is most of the start-up time. Each gets its own thread while
      * this one starts the light stand-ins and builds the Step Functions client. Not CompletableFuture's default
      * pool: with 2 cores the common pool has one worker, and it ran the two starts one after the other.
