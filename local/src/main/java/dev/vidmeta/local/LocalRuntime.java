@@ -250,9 +250,12 @@ public final class LocalRuntime implements AutoCloseable {
         return resource;
     }
 
-    /** Stops everything in reverse order of starting; keeps going past failures and reports them. */
+    /**
+     * Stops everything in reverse order of starting; keeps going past failures and reports them. Closing again
+     * does nothing. Synchronized: a shutdown hook (Ctrl-C) may close it while the main thread does too.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
