@@ -6,6 +6,7 @@ import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalRuntime;
+import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,10 +19,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -68,49 +67,45 @@ final class LocalPipelineRun {
     }
 
     int run(List<Upload> uploads, PrintWriter out) {
-        Path dir = workDir;
-        try {
-            dir = workDir == null ? Files.createTempDirectory("vidmeta-run-") : Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the work directory " + dir + ": " + e.getMessage(), e);
-        }
-        int status = NOT_COMPLETE;
-        Path functionLog = dir.resolve(FUNCTION_LOG);
+        RunDirectory dir = RunDirectory.open(workDir, System.err);
+        Path functionLog = dir.path().resolve(FUNCTION_LOG);
         PrintStream stdout = System.out;
-        try (PrintStream log = new PrintStream(Files.newOutputStream(functionLog, StandardOpenOption.CREATE,
+        try (dir; PrintStream log = new PrintStream(Files.newOutputStream(functionLog, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND), true, StandardCharsets.UTF_8)) {
             // The functions write their JSON logs and EMF metrics to standard output, as on Lambda: into the
             // log file here, not between the progress lines. Our own output holds the original stream.
             System.setOut(log);
+            int status;
             try {
                 status = run(uploads, dir, out);
             } finally {
                 System.setOut(stdout);
             }
+            if (status != COMPLETE) {
+                dir.keep(); // the functions' log says why
+            }
+            return status;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + functionLog + ": " + e.getMessage(), e);
         } finally {
-            if (workDir == null && status == COMPLETE) {
-                deleteTree(dir);
-            } else {
+            if (!dir.deletedAtEnd()) {
                 out.printf("The functions' logs are in %s%s%n", functionLog,
                         workDir == null ? " (kept because a record is not COMPLETE)" : "");
             }
             out.flush();
         }
-        return status;
     }
 
-    private int run(List<Upload> uploads, Path dir, PrintWriter out) {
+    private int run(List<Upload> uploads, RunDirectory dir, PrintWriter out) {
         var settings = options.settings();
         var progress = new ExecutionProgress();
         // Real workflow time; SNS retries milliseconds apart, since nothing here is flaky enough to need AWS's.
-        var runtimeOptions = new LocalRuntime.Options(dir, workDir != null, options.rekognitionJob(),
-                LocalSns.DeliveryPolicy.fast(), LocalRuntime.Options.stepFunctionsDefaults().withListener(progress));
+        var runtimeOptions = new LocalRuntime.Options(dir.path(), workDir != null, options.rekognitionJob(),
+                LocalSns.DeliveryPolicy.fast(), LocalStepFunctions.Options.defaults().withListener(progress));
         out.println("Starting the local runtime (S3, DynamoDB, Lambda, SNS, Rekognition, EventBridge, Step Functions)...");
         out.flush();
         Instant begin = Instant.now();
-        try (LocalRuntime runtime = options.start(runtimeOptions);
+        try (LocalRuntime runtime = dir.start(() -> options.start(runtimeOptions));
                 S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), runtime.s3().endpoint());
                 DynamoDbClient dynamoDb = LocalAws.client(DynamoDbClient.builder(),
                         runtime.endpoints().get("DYNAMODB"));
@@ -220,16 +215,6 @@ final class LocalPipelineRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("vidmeta: could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

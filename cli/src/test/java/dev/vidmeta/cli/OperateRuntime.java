@@ -5,6 +5,7 @@ import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalDeployment;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
+import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.SfnExecutions;
@@ -64,7 +65,7 @@ final class OperateRuntime implements AutoCloseable {
         LocalDeployment deployment = new LocalDeployment(pipeline.sourceBucket(), buckets, pipeline.tables(),
                 pipeline.topics(), pipeline.subscriptions(), pipeline.functions(), pipeline.stateMachine());
         var options = new LocalRuntime.Options(workDir, false, rekognitionJob, LocalSns.DeliveryPolicy.fast(),
-                LocalRuntime.Options.stepFunctionsDefaults().withTimeScale(TIME_SCALE));
+                LocalStepFunctions.Options.defaults().withTimeScale(TIME_SCALE));
         runtime = LocalRuntime.start(deployment, options);
         var endpoints = runtime.endpoints();
         s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), endpoints.get("S3"));

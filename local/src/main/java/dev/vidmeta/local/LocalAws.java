@@ -38,6 +38,11 @@ public final class LocalAws {
         return "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT_ID + ":" + resource;
     }
 
+    /** {@code arn:aws:iam::<account>:role/<name>}: IAM is global, so its ARNs have no region. */
+    public static String roleArn(String name) {
+        return "arn:aws:iam::" + ACCOUNT_ID + ":role/" + name;
+    }
+
     /**
      * Builds an SDK client aimed at a local endpoint with the local identity, e.g.
      * {@code LocalAws.client(DynamoDbClient.builder(), endpoint)}. For S3 pass a builder with

@@ -11,7 +11,6 @@ import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,12 +49,8 @@ public final class LocalRuntime implements AutoCloseable {
             LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions) {
 
         public static Options defaults(Path workDir) {
-            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(), stepFunctionsDefaults());
-        }
-
-        /** Real time, this runtime's region and account. */
-        public static LocalStepFunctions.Options stepFunctionsDefaults() {
-            return new LocalStepFunctions.Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null);
+            return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(),
+                    LocalStepFunctions.Options.defaults());
         }
 
         public Options withSnsDelivery(LocalSns.DeliveryPolicy policy) {
@@ -100,7 +95,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * S3 (s3proxy: its own shaded Jetty, Jackson 3, logback) and DynamoDB (DynamoDB Local: Jetty, log4j, SDK v1)
+     * S3 (s3proxy: its own shaded Jetty, Jackson 3) and DynamoDB (DynamoDB Local: Jetty, log4j, SDK v1)
      * load most of the runtime's classes, which is most of the start-up time. Each gets its own thread while
      * this one starts the light stand-ins and builds the Step Functions client. Not CompletableFuture's default
      * pool: with 2 cores the common pool has one worker, and it ran the two starts one after the other.
@@ -201,7 +196,7 @@ public final class LocalRuntime implements AutoCloseable {
         if (deployment.stateMachine() != null) {
             stateMachineArn = sfnClient.createStateMachine(b -> b.name(deployment.stateMachine().name())
                     .definition(deployment.stateMachine().definition())
-                    .roleArn("arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/" + deployment.stateMachine().name()))
+                    .roleArn(LocalAws.roleArn(deployment.stateMachine().name())))
                     .stateMachineArn();
         }
         if (deployment.sourceBucket() != null && stateMachineArn != null) {
@@ -255,9 +250,12 @@ public final class LocalRuntime implements AutoCloseable {
         return resource;
     }
 
-    /** Stops everything in reverse order of starting; keeps going past failures and reports them. */
+    /**
+     * Stops everything in reverse order of starting; keeps going past failures and reports them. Closing again
+     * does nothing. Synchronized: a shutdown hook (Ctrl-C) may close it while the main thread does too.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

@@ -93,7 +93,7 @@ public final class PipelineDeployment {
         Map<String, String> startEnv = env(results,
                 TaskConfig.TASK_TOKEN_TABLE_NAME, s.taskTokenTable(),
                 TaskConfig.REKOGNITION_SNS_TOPIC_ARN, topicArn,
-                TaskConfig.REKOGNITION_ROLE_ARN, "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/vidmeta-rekognition-sns",
+                TaskConfig.REKOGNITION_ROLE_ARN, LocalAws.roleArn("vidmeta-rekognition-sns"),
                 TaskConfig.ANALYSES, s.analyses(),
                 TaskConfig.TASK_TOKEN_TTL_SECONDS, Long.toString(ttl));
         Map<String, String> callbackEnv = env(results,

@@ -93,7 +93,7 @@ class LocalRuntimeIT {
             String jobId = rekognition.startCelebrityRecognition(b -> b
                     .video(v -> v.s3Object(o -> o.bucket("uploads").name("in/clip.mp4")))
                     .notificationChannel(n -> n.snsTopicArn(LocalAws.arn("sns", "AmazonRekognition-vidmeta"))
-                            .roleArn("arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/rekognition"))
+                            .roleArn(LocalAws.roleArn("rekognition")))
                     .jobTag("celebrities")).jobId();
 
             // THEN the callback function receives the SNS envelope around Rekognition's message
@@ -143,6 +143,9 @@ class LocalRuntimeIT {
                     () -> SfnExecutions.executions(sfn, runtime.stateMachineArn()),
                     all -> all.stream().anyMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
             assertThat(execution).hasSize(1);
+            // in the same account as the other stand-ins' ARNs (the SNS topic, the S3 event's account)
+            assertThat(runtime.stateMachineArn()).isEqualTo(LocalAws.arn("states", "stateMachine:video-metadata"));
+            assertThat(execution.getFirst().executionArn()).startsWith(LocalAws.arn("states", "execution:video-metadata:"));
             var described = sfn.describeExecution(b -> b.executionArn(execution.getFirst().executionArn()));
             JsonNode input = JSON.readTree(described.input());
             assertThat(input.get("detail-type").asText()).isEqualTo("Object Created");

@@ -45,8 +45,9 @@ final class SqliteNatives {
             Path dir = Files.createTempDirectory("vidmeta-sqlite4java");
             Path target = dir.resolve(ARTIFACT + ".so");
             Files.copy(library, target, StandardCopyOption.REPLACE_EXISTING);
-            target.toFile().deleteOnExit();
+            // deleteOnExit deletes in the reverse order of registering: the file first, then its directory.
             dir.toFile().deleteOnExit();
+            target.toFile().deleteOnExit();
             System.setProperty(PROPERTY, dir.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage " + library, e);

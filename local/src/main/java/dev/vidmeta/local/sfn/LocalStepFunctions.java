@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,8 +50,9 @@ public final class LocalStepFunctions implements AutoCloseable {
             }
         }
 
+        /** Real time, in the local runtime's region and account, so its ARNs match the other stand-ins'. */
         public static Options defaults() {
-            return new Options("us-east-1", "123456789012", 1.0, Clock.systemUTC(), null);
+            return new Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null);
         }
 
         public Options withRegion(String newRegion) {

@@ -6,6 +6,7 @@ import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
+import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.RepoFiles;
@@ -41,7 +42,7 @@ final class PipelineRuntime implements AutoCloseable {
     PipelineRuntime(Path workDir, PipelineDeployment.Settings settings, Duration rekognitionJob, double timeScale) {
         this.settings = settings;
         var options = new LocalRuntime.Options(workDir, false, rekognitionJob, LocalSns.DeliveryPolicy.fast(),
-                LocalRuntime.Options.stepFunctionsDefaults().withTimeScale(timeScale));
+                LocalStepFunctions.Options.defaults().withTimeScale(timeScale));
         this.runtime = LocalRuntime.start(PipelineDeployment.create(settings,
                 PipelineDeployment.definitionTemplate(RepoFiles.root())), options);
         this.s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), runtime.s3().endpoint());

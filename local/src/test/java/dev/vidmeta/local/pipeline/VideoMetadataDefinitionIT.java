@@ -80,7 +80,7 @@ class VideoMetadataDefinitionIT {
                 "start_analysis_function_arn", "start",
                 "merge_record_function_arn", "merge"));
         machineArn = sfn.createStateMachine(b -> b.name("video-metadata").definition(definition)
-                .roleArn("arn:aws:iam::123456789012:role/vidmeta-sfn")).stateMachineArn();
+                .roleArn(LocalAws.roleArn("vidmeta-sfn"))).stateMachineArn();
         functions.put("merge", in -> JSON.createObjectNode().put("status", "COMPLETE").put("outcome", "WRITTEN"));
     }
 

@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import dev.vidmeta.local.LocalAws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -164,7 +165,7 @@ class CallbackIT extends SfnITBase {
         // GIVEN tokens that were never issued
         String garbage = "not a token!";
         String unknown = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "vidmeta-local-token:arn:aws:states:us-east-1:123456789012:execution:x:y:z".getBytes(
+                "vidmeta-local-token:" + LocalAws.arn("states", "execution:x:y:z").getBytes(
                         StandardCharsets.UTF_8));
 
         // WHEN / THEN the API answers InvalidToken and TaskDoesNotExist

@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.testing.SfnExecutions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class SfnBenchmark {
     }
 
     private static String create(SfnClient client, String name, String resource) {
-        return client.createStateMachine(b -> b.name("bench-" + name).roleArn("arn:aws:iam::123456789012:role/b")
+        return client.createStateMachine(b -> b.name("bench-" + name).roleArn(LocalAws.roleArn("b"))
                 .definition(SfnHarness.resource(resource))).stateMachineArn();
     }
 }

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 final class SfnHarness implements AutoCloseable {
 
     static final double TIME_SCALE = 0.01;
-    static final String ROLE = "arn:aws:iam::123456789012:role/vidmeta-sfn";
+    static final String ROLE = LocalAws.roleArn("vidmeta-sfn");
 
     final TestFunctions functions = new TestFunctions();
     final LocalStepFunctions sfn;

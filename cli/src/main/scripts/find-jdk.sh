@@ -1,0 +1,26 @@
+# Sourced (bash), not run: finds the JDK that builds and runs vidmeta. Used by the launcher (./vidmeta) and
+# bench/run-probe-bench, so both accept the same JDKs. Defines MIN_JAVA, java_major and find_jdk.
+
+MIN_JAVA=21
+
+java_major() { # prints the major version of the JDK at $1, or nothing
+  local line
+  line=$("$1/bin/java" -version 2>&1 | head -n 1) || return 0
+  line=${line#*\"}; line=${line%%\"*}
+  case "$line" in 1.*) line=${line#1.} ;; esac
+  echo "${line%%[.+-]*}"
+}
+
+find_jdk() { # JAVA_HOME first, then the newest JDK under /usr/lib/jvm; a JDK, not a JRE: we compile
+  local candidate major best="" best_major=0
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" ]]; then
+    major=$(java_major "$JAVA_HOME")
+    if [[ -n "$major" && "$major" -ge $MIN_JAVA ]]; then echo "$JAVA_HOME"; return; fi
+  fi
+  for candidate in /usr/lib/jvm/*; do
+    [[ -x "$candidate/bin/javac" && ! -L "$candidate" ]] || continue
+    major=$(java_major "$candidate")
+    if [[ -n "$major" && "$major" -gt $best_major ]]; then best=$candidate; best_major=$major; fi
+  done
+  if [[ -n "$best" && $best_major -ge $MIN_JAVA ]]; then echo "$best"; fi
+}
