@@ -165,7 +165,7 @@ class CallbackIT extends SfnITBase {
         // GIVEN tokens that were never issued
         String garbage = "not a token!";
         String unknown = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "vidmeta-local-token:" + LocalAws.arn("states", "execution:x:y:z").getBytes(
+                ("vidmeta-local-token:" + LocalAws.arn("states", "execution:x:y:z")).getBytes(
                         StandardCharsets.UTF_8));
 
         // WHEN / THEN the API answers InvalidToken and TaskDoesNotExist

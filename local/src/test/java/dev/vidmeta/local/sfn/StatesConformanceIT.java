@@ -68,7 +68,8 @@ class StatesConformanceIT extends SfnITBase {
     void wait_shouldWaitForSecondsAndTimestamp_fromJsonata() {
         // GIVEN Wait states whose Seconds and Timestamp come from JSONata
         String machine = h.create("wait.asl.json");
-        String until = Instant.now().plusMillis(200).toString();
+        // At millisecond precision, as a timestamp crossing the wire has it.
+        String until = Instant.now().plusMillis(200).truncatedTo(ChronoUnit.MILLIS).toString();
 
         // WHEN it runs with 10 workflow seconds (100 ms at the test time scale) and a timestamp 200 ms ahead
         DescribeExecutionResponse done = h.run(machine, "{\"seconds\":10,\"until\":\"" + until + "\"}");
@@ -83,7 +84,7 @@ class StatesConformanceIT extends SfnITBase {
         // or the conversion's last-digit noise decides the test.
         assertThat(events.get(2).timestamp().truncatedTo(ChronoUnit.MILLIS))
                 .isAfterOrEqualTo(events.get(1).timestamp().plusMillis(100).truncatedTo(ChronoUnit.MILLIS));
-        assertThat(done.stopDate()).isAfterOrEqualTo(Instant.parse(until).minusMillis(1));
+        assertThat(done.stopDate().truncatedTo(ChronoUnit.MILLIS)).isAfterOrEqualTo(Instant.parse(until).minusMillis(1));
     }
 
     @Test
