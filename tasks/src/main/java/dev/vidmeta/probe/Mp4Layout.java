@@ -13,7 +13,6 @@ import java.util.TreeSet;
  */
 record Mp4Layout(
         long moovOffset,
-        long moovSize,
         boolean fragmented,
         long firstMoofSize,
         long nextUnknown,
@@ -29,7 +28,6 @@ record Mp4Layout(
             return null;
         }
         long moovOffset = -1;
-        long moovSize = -1;
         boolean fragmented = false;
         long firstMoofSize = -1;
         List<Long> sidx = new ArrayList<>();
@@ -50,12 +48,11 @@ record Mp4Layout(
             }
             if (size < header || pos + size > fileSize) {
                 // An absurd size: stop here and let MediaInfo report the damage from the bytes.
-                return new Mp4Layout(moovOffset, moovSize, fragmented, firstMoofSize, fileSize, sidx);
+                return new Mp4Layout(moovOffset, fragmented, firstMoofSize, fileSize, sidx);
             }
             switch (type) {
                 case "moov" -> {
                     moovOffset = pos;
-                    moovSize = size;
                     fragmented |= containsChild(head, headLength, at + header, pos + size, "mvex");
                 }
                 case "moof" -> {
@@ -73,7 +70,7 @@ record Mp4Layout(
             }
             pos += size;
         }
-        return new Mp4Layout(moovOffset, moovSize, fragmented, firstMoofSize, Math.min(pos, fileSize),
+        return new Mp4Layout(moovOffset, fragmented, firstMoofSize, Math.min(pos, fileSize),
                 List.copyOf(new TreeSet<>(sidx)));
     }
 
