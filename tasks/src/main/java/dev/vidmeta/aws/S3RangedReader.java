@@ -6,7 +6,6 @@ import dev.vidmeta.probe.RangeBody;
 import dev.vidmeta.probe.RangedGetReader;
 import dev.vidmeta.probe.SourceException;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -33,8 +32,6 @@ public final class S3RangedReader extends RangedGetReader {
     private final S3Client s3;
     private final String bucket;
     private final String key;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
 
     private final Object pinLock = new Object();
     private boolean ownsClient;
@@ -101,7 +98,7 @@ public final class S3RangedReader extends RangedGetReader {
                 head.ifMatch(etag);
             }
         }
-        requests.incrementAndGet();
+        countRequest();
         HeadObjectResponse response;
         try {
             response = s3.headObject(head.build());
@@ -134,7 +131,7 @@ public final class S3RangedReader extends RangedGetReader {
             last = Math.min(last, known - 1);
         }
         get.range("bytes=" + offset + "-" + last);
-        requests.incrementAndGet();
+        countRequest();
         ResponseInputStream<GetObjectResponse> body;
         try {
             body = s3.getObject(get.build());
@@ -152,7 +149,7 @@ public final class S3RangedReader extends RangedGetReader {
             long total = totalFromContentRange(response.contentRange());
             pin(response.versionId(), response.eTag(), total);
             long length = Math.min(end, total >= 0 ? total : Long.MAX_VALUE) - offset;
-            return RangeBody.of(body, offset, length, true, bytes, body::abort, describe());
+            return body(body, offset, length, true, body::abort);
         } catch (SourceException e) {
             body.abort();
             body.close();
@@ -217,16 +214,6 @@ public final class S3RangedReader extends RangedGetReader {
         }
         // Client side: connection refused, timeouts, throttling retries exhausted.
         return new SourceException(SourceException.Kind.UNAVAILABLE, where + e.getMessage(), e);
-    }
-
-    @Override
-    public long requestCount() {
-        return requests.get();
-    }
-
-    @Override
-    public long bytesRead() {
-        return bytes.get();
     }
 
     @Override

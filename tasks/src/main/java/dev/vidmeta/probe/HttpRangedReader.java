@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads an HTTP(S) URL -- typically a presigned S3 URL -- with bounded {@code Range: bytes=a-b} GETs.
@@ -32,8 +31,6 @@ public final class HttpRangedReader extends RangedGetReader {
     private final String described;
     private final Duration timeout;
     private final boolean ownsClient;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
 
     // The pin: established by the first response, then only compared.
     private final Object pinLock = new Object();
@@ -130,7 +127,7 @@ public final class HttpRangedReader extends RangedGetReader {
                 request.header("If-Unmodified-Since", lastModified);
             }
         }
-        requests.incrementAndGet();
+        countRequest();
         HttpResponse<InputStream> response = send(request.build());
         InputStream body = response.body();
         try {
@@ -162,7 +159,7 @@ public final class HttpRangedReader extends RangedGetReader {
             long length = Math.min(end, total >= 0 ? total : Long.MAX_VALUE) - offset;
             // Closing the JDK client's body stream before its end cancels the exchange, which closes
             // an HTTP/1.1 connection: there is nothing more to do to drop it.
-            return RangeBody.of(body, offset, length, status == 206, bytes, () -> { }, described);
+            return body(body, offset, length, status == 206, () -> { });
         } catch (IOException e) {
             body.close();
             throw e;
@@ -236,16 +233,6 @@ public final class HttpRangedReader extends RangedGetReader {
             throw new SourceException(SourceException.Kind.UNAVAILABLE,
                     described + ": HTTP " + response.statusCode() + " with " + e.getMessage());
         }
-    }
-
-    @Override
-    public long requestCount() {
-        return requests.get();
-    }
-
-    @Override
-    public long bytesRead() {
-        return bytes.get();
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class RangeBody extends InputStream {
      *     out the rest to reuse the connection
      * @param described the source, for messages
      */
-    public static RangeBody of(InputStream body, long offset, long length, boolean exact, AtomicLong counter,
+    static RangeBody of(InputStream body, long offset, long length, boolean exact, AtomicLong counter,
             Runnable abort, String described) {
         return new RangeBody(body, offset, length, exact, counter, abort, described);
     }
