@@ -7,7 +7,9 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +52,28 @@ class DeployedJarIT {
         }
         soft.assertAll();
         System.out.printf("deployed jar %s: %.1f MB%n", jar.getFileName(), Files.size(jar) / 1e6);
+    }
+
+    /**
+     * One HTTP client in the jar: Apache HttpClient 4 (apache-client), which every SDK client is built with. The
+     * SDK's service modules also bring netty-nio-client and, since 2.59, apache5-client; the parent POM excludes
+     * both, and a client left on the class path unused is only weight (and, for clients built without an
+     * explicit httpClient, an ambiguous choice).
+     */
+    @Test
+    void defaultJar_shouldShipExactlyOneSdkHttpClient() throws Exception {
+        TerraformModule terraform = TerraformModule.load(TerraformMatchesCodeTest.REPO.resolve("terraform"));
+        Path jar = terraform.path(terraform.locals().get("default_jar_path"));
+        List<String> clients = List.of("apache", "apache5", "urlconnection", "nio/netty", "crt");
+
+        List<String> shipped;
+        try (JarFile contents = new JarFile(jar.toFile())) {
+            shipped = clients.stream()
+                    .filter(client -> contents.stream().anyMatch(entry -> entry.getName()
+                            .startsWith("software/amazon/awssdk/http/" + client + "/")))
+                    .toList();
+        }
+
+        assertThat(shipped).containsExactly("apache");
     }
 }
