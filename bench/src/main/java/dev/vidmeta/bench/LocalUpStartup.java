@@ -1,0 +1,161 @@
+package dev.vidmeta.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Benchmark (not a test): how long {@code ./vidmeta local up} takes to print its banner, cold and warm, as a user
+ * experiences it (goal: 1 s or less warm).
+ *
+ * <ul>
+ *   <li><b>cold</b>: the first start after a build, when the launcher has no class-data archive yet (it deletes
+ *       {@code cli/target/vidmeta-*.jsa} first, as a build does; the JVM then also writes the archive as it
+ *       exits), on an empty work directory;
+ *   <li><b>warm</b>: every later start, with the archive, on the work directory the previous run left (tables
+ *       exist, as for a user's second {@code local up}).
+ * </ul>
+ *
+ * <p>Each run starts {@code <launcher> local up} in a fresh process, times it until the banner, takes the
+ * process tree's CPU time then, sends SIGTERM (what Ctrl-C triggers) and times the stop, and checks every printed
+ * endpoint's port was released. CPU time is printed too: on a loaded machine wall time mostly measures the wait
+ * for a core. The launcher must have built the CLI already (run {@code ./vidmeta --help} once).
+ *
+ * <p>Only the JDK, so it runs from source: {@code java bench/src/main/java/dev/vidmeta/bench/LocalUpStartup.java
+ * ./vidmeta 6}
+ */
+public final class LocalUpStartup {
+
+    private static final String BANNER = "vidmeta local runtime is up";
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private LocalUpStartup() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: LocalUpStartup <launcher, e.g. ./vidmeta> [runs, default 6: 1 cold, the rest warm]");
+            System.exit(2);
+        }
+        Path launcher = Path.of(args[0]).toAbsolutePath();
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        Path workDir = Files.createTempDirectory("vidmeta-startup");
+        List<Long> warmWalls = new ArrayList<>();
+        List<Long> warmCpus = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            boolean cold = run == 1;
+            if (cold) {
+                deleteArchives(launcher.getParent().resolve("cli/target"));
+            }
+            Result result = start(launcher, workDir.resolve("data"), workDir.resolve("stderr-" + run + ".txt"));
+            System.out.printf("run %d (%s): banner after %d ms (%d ms CPU), SIGTERM -> exit %s in %d ms, ports %s, load %s%n",
+                    run, cold ? "cold" : "warm", result.upMillis, result.cpuMillis, result.exit, result.stopMillis,
+                    result.released ? "released" : "STILL OPEN", loadAverage());
+            if (!cold) {
+                warmWalls.add(result.upMillis);
+                warmCpus.add(result.cpuMillis);
+            }
+        }
+        if (!warmWalls.isEmpty()) {
+            System.out.printf("warm, median of %d: banner after %d ms, %d ms CPU%n", warmWalls.size(), median(warmWalls),
+                    median(warmCpus));
+        }
+    }
+
+    private record Result(long upMillis, long cpuMillis, String exit, long stopMillis, boolean released) { }
+
+    private static Result start(Path launcher, Path data, Path stderr) throws Exception {
+        Process process = new ProcessBuilder(launcher.toString(), "local", "up", "--work-dir", data.toString())
+                .redirectError(stderr.toFile())
+                .start();
+        long start = System.nanoTime();
+        try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            List<Integer> ports = new ArrayList<>();
+            long up = awaitBanner(out, ports, start);
+            long cpu = cpuMillis(process.toHandle());
+            long stopAt = System.nanoTime();
+            process.destroy(); // SIGTERM
+            boolean exited = process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            long down = System.nanoTime();
+            if (!exited) {
+                process.destroyForcibly();
+            }
+            return new Result(Duration.ofNanos(up - start).toMillis(), cpu,
+                    exited ? String.valueOf(process.exitValue()) : "NONE (killed)",
+                    Duration.ofNanos(down - stopAt).toMillis(), released(ports));
+        } catch (IllegalStateException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(e.getMessage() + "; stderr:\n" + Files.readString(stderr), e);
+        }
+    }
+
+    /** The launcher's JVM and its children (the local DynamoDB's Node process). */
+    private static long cpuMillis(ProcessHandle process) {
+        return Stream.concat(Stream.of(process), process.descendants())
+                .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis())
+                .sum();
+    }
+
+    private static void deleteArchives(Path cliTarget) throws IOException {
+        try (Stream<Path> files = Files.list(cliTarget)) {
+            for (Path archive : files.filter(f -> f.getFileName().toString().matches("vidmeta-.*\\.jsa")).toList()) {
+                Files.delete(archive);
+            }
+        }
+    }
+
+    /** Reads stdout until the banner, collecting the endpoint ports printed after it; returns the banner time. */
+    private static long awaitBanner(BufferedReader out, List<Integer> ports, long start) throws IOException {
+        Long up = null;
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (up == null && line.startsWith(BANNER)) {
+                up = System.nanoTime();
+            } else if (up != null && line.isBlank() && !ports.isEmpty()) {
+                return up;
+            } else if (up != null && line.contains("http://127.0.0.1:")) {
+                ports.add(URI.create(line.substring(line.indexOf("http://"))).getPort());
+            }
+            if (System.nanoTime() - start > PATIENCE.toNanos()) {
+                break;
+            }
+        }
+        throw new IllegalStateException("no banner within " + PATIENCE.toSeconds() + " s or before the process ended");
+    }
+
+    private static boolean released(List<Integer> ports) {
+        for (int port : ports) {
+            try (var socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return false;
+            } catch (IOException refused) {
+                // nothing listens any more: what we want
+            }
+        }
+        return true;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
