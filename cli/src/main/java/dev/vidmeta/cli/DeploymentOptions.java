@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * {@code terraform output -raw state_machine_arn} in the repository's {@code terraform/} folder; the record
  * table likewise ({@code --table}, {@code VIDMETA_RECORD_TABLE}, output {@code record_table_name}).
  *
- * <p>Clients use the SDK's default chains for credentials and region, and its own
+ * <p>Clients use the SDK's default chains for credentials and region ({@code AWS_DEFAULT_REGION} too, after
+ * {@code AWS_REGION}, as the AWS CLI reads it: {@link CliRegion}), and its own
  * {@code AWS_ENDPOINT_URL_<SERVICE>} variables (or {@code aws.endpointUrl<Service>} system properties) for
  * endpoints: {@code ./vidmeta local up} prints them, and nothing here switches endpoints itself.
  */
@@ -76,28 +77,29 @@ final class DeploymentOptions implements AutoCloseable {
 
     SfnClient sfn() {
         if (sfn == null) {
-            sfn = track(build(SfnClient.builder()));
+            sfn = track(build(SfnClient.builder(), environment));
         }
         return sfn;
     }
 
     DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
-            dynamoDb = track(build(DynamoDbClient.builder()));
+            dynamoDb = track(build(DynamoDbClient.builder(), environment));
         }
         return dynamoDb;
     }
 
     S3Client s3() {
         if (s3 == null) {
-            s3 = track(build(S3Client.builder()));
+            s3 = track(build(S3Client.builder(), environment));
         }
         return s3;
     }
 
     /** Apache's HTTP client, the one the Lambda jar uses; everything else comes from the default chains. */
-    private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
-        return builder.httpClientBuilder(ApacheHttpClient.builder()).build();
+    private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder,
+            Map<String, String> environment) {
+        return CliRegion.apply(builder, environment).httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     private <T extends AutoCloseable> T track(T client) {

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Remote objects are read through {@link PrefetchingReader}, which turns MediaInfo's seeks into
  * a few bounded ranged requests. S3 uses the SDK's defaults: the default credential and region
- * chains, and {@code AWS_ENDPOINT_URL_S3} (or {@code AWS_ENDPOINT_URL}) for another endpoint.
+ * chains ({@code AWS_DEFAULT_REGION} too, after {@code AWS_REGION}: {@link CliRegion}), and
+ * {@code AWS_ENDPOINT_URL_S3} (or {@code AWS_ENDPOINT_URL}) for another endpoint.
  *
  * @param reader the object's bytes; the caller closes it
  * @param fileName the name MediaInfo reports the object under (the path as given, or the key's or URL
@@ -59,7 +60,7 @@ record ProbeSource(RangedReader reader, String fileName) {
         }
         String bucket = rest.substring(0, slash);
         String key = rest.substring(slash + 1);
-        S3Client s3 = S3RangedReader.clientBuilder().build();
+        S3Client s3 = CliRegion.apply(S3RangedReader.clientBuilder(), System.getenv()).build();
         S3RangedReader reader = versionId == null
                 ? S3RangedReader.create(s3, bucket, key)
                 : S3RangedReader.forVersion(s3, bucket, key, versionId);

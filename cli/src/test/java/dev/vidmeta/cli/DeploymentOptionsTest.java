@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import software.amazon.awssdk.regions.Region;
 import org.junit.jupiter.api.Test;
 
 class DeploymentOptionsTest {
@@ -49,5 +50,18 @@ class DeploymentOptionsTest {
         assertThat(options.executionArn("abc-r1"))
                 .isEqualTo("arn:aws:states:eu-west-1:111122223333:execution:video-metadata:abc-r1");
         assertThat(options.executionArn("arn:aws:states:x")).isEqualTo("arn:aws:states:x");
+    }
+
+    @Test
+    void clients_shouldUseAwsDefaultRegion_asTheAwsCliDoes() {
+        // GIVEN only the AWS CLI's variable (https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html)
+        try (var options = new DeploymentOptions()) {
+            options.environment = Map.of("AWS_DEFAULT_REGION", "eu-west-3");
+
+            // WHEN the clients are built THEN every one is in that region
+            assertThat(options.sfn().serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_3);
+            assertThat(options.dynamoDb().serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_3);
+            assertThat(options.s3().serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_3);
+        }
     }
 }

@@ -11,8 +11,9 @@ import software.amazon.awssdk.regions.Region;
 /**
  * The fixed identity of the local runtime: one account, one region, one key pair.
  *
- * <p>The key pair is not a secret: it exists so that the local S3 can keep signature checks on (a client
- * that signs wrongly fails locally as it would on AWS). It is printed by {@code vidmeta local up}.
+ * <p>The key pair is not a secret. The local services take any non-empty key pair, as LocalStack and moto do,
+ * but only in a Signature Version 4-signed request ({@link dev.vidmeta.local.http.LocalRequestGuard}); this one
+ * is what the runtime's own clients and functions use, and what {@code vidmeta local up} prints.
  * DynamoDB Local 2.x accepts only letters and digits in an access key id, hence its plain form.
  */
 public final class LocalAws {

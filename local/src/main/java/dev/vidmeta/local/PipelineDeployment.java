@@ -47,7 +47,8 @@ public final class PipelineDeployment {
     public static final String TOPIC = "AmazonRekognition-vidmeta";
 
     /**
-     * What a user can choose; the defaults mirror Terraform's.
+     * What a user can choose; the defaults are Terraform's variable defaults (terraform-check's
+     * LocalDefaultsMatchTerraformTest holds them to {@code terraform/variables.tf}).
      *
      * @param analysisTimeout the "Analyze With Rekognition" wait (workflow time)
      * @param subscribeCallback false deploys without the SNS subscription: every notification is lost
@@ -64,9 +65,9 @@ public final class PipelineDeployment {
             Duration analysisTimeout,
             boolean subscribeCallback) {
 
-        /** Terraform's default watched suffixes (variables.tf), so local and cloud analyse the same files. */
+        /** Terraform's defaults, so that local and cloud analyse the same files and write to the same keys. */
         public static Settings defaults() {
-            return new Settings("vidmeta-uploads", "vidmeta-results", "", "vidmeta-records", "vidmeta-task-tokens",
+            return new Settings("vidmeta-uploads", "vidmeta-results", "vidmeta/", "vidmeta-records", "vidmeta-task-tokens",
                     "", ".mp4,.mov,.m4v,.mkv,.webm,.avi,.mpg,.mpeg,.ts,.mxf", "celebrities", Duration.ofHours(4), true);
         }
 

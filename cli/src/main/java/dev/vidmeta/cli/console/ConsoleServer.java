@@ -11,6 +11,7 @@ import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.ExecutionReplayer;
 import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.local.http.LocalRequestGuard;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,11 +48,21 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * <p>JSON endpoints: {@code GET /api/executions[?status=FAILED]}, {@code GET /api/execution?arn=},
  * {@code GET /api/record?arn=}, {@code POST /api/replay?arn=}. Because a page from any web site can make a
  * browser send requests to 127.0.0.1, the API answers only requests whose Host header names this server (no
- * DNS rebinding) and a replay must carry the {@value #CSRF_HEADER} header, which a cross-site form cannot set.
+ * DNS rebinding), refuses any request whose {@code Origin} or {@code Sec-Fetch-Site} names another origin
+ * ({@link LocalRequestGuard#checkConsoleRequest}), and a replay must also carry the {@value #CSRF_HEADER}
+ * header, which a cross-site form cannot set. Every answer forbids framing ({@code X-Frame-Options: DENY} and
+ * the CSP {@code frame-ancestors 'none'}), so no page can overlay the Replay button and steal the click.
  */
 public final class ConsoleServer implements AutoCloseable {
 
     static final String CSRF_HEADER = "X-Vidmeta-Console";
+    /**
+     * Only this server's own files; never inside a frame. CSP Level 2 {@code frame-ancestors}
+     * (https://www.w3.org/TR/CSP2/#directive-frame-ancestors) and, for browsers that predate it,
+     * {@code X-Frame-Options} (RFC 7034).
+     */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LIST_LIMIT = 100;
     private static final Map<String, String> STATIC = Map.of(
@@ -137,6 +149,8 @@ public final class ConsoleServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+        exchange.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
         try (var out = exchange.getResponseBody()) {
             out.write(reply.body());
@@ -150,6 +164,10 @@ public final class ConsoleServer implements AutoCloseable {
         int port = server.getAddress().getPort();
         if (!("127.0.0.1:" + port).equals(host) && !("localhost:" + port).equals(host)) {
             return Reply.error(403, "Forbidden", "the console answers only requests for 127.0.0.1:" + port);
+        }
+        if (LocalRequestGuard.checkConsoleRequest(exchange.getRequestHeaders()::getFirst,
+                Set.of("http://127.0.0.1:" + port, "http://localhost:" + port)) != null) {
+            return Reply.error(403, "Forbidden", "the console answers only its own pages, not other origins");
         }
         String resource = STATIC.get(path);
         if (resource != null && method.equals("GET")) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.http.LoopbackHttpServer;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
@@ -42,7 +44,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ({@code {JobId, Status, API, JobTag, Timestamp, Video{S3ObjectName, S3Bucket}}}); the limit of 20
  * concurrent jobs; MaxResults/NextToken paging and SortBy; VideoMetadata read from the file; and the input
  * checks -- the object must exist (InvalidS3ObjectException), at most 10 GB and 6 hours
- * (VideoTooLargeException), MP4 or MOV with H.264 or the job FAILS with a StatusMessage.
+ * (VideoTooLargeException), MP4 or MOV with H.264 or the job FAILS with a StatusMessage. Requests pass
+ * {@link LocalRequestGuard} first: SigV4-signed with any key pair, and not from a web page.
  */
 public final class LocalRekognition implements AutoCloseable {
 
@@ -389,6 +392,12 @@ public final class LocalRekognition implements AutoCloseable {
     // ---- the JSON 1.1 protocol ----
 
     private HttpResponse handle(HttpRequest request) {
+        LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.method(), request.query(),
+                request::header, Presigning.NOT_ACCEPTED);
+        if (refusal != null) {
+            ObjectNode error = JSON.createObjectNode().put("__type", refusal.code()).put("Message", refusal.message());
+            return new HttpResponse(refusal.status(), CONTENT_TYPE, error.toString());
+        }
         String target = request.header("X-Amz-Target");
         String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : "";
         try {

@@ -1,9 +1,11 @@
 package dev.vidmeta.local.s3;
 
-import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.s3.nio2blob.VersioningFilesystemBlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,11 +16,24 @@ import java.util.function.Consumer;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.shaded.org.eclipse.jetty.http.HttpHeader;
+import org.gaul.shaded.org.eclipse.jetty.io.Content;
+import org.gaul.shaded.org.eclipse.jetty.server.Handler;
+import org.gaul.shaded.org.eclipse.jetty.server.Request;
+import org.gaul.shaded.org.eclipse.jetty.server.Response;
+import org.gaul.shaded.org.eclipse.jetty.server.Server;
+import org.gaul.shaded.org.eclipse.jetty.util.Callback;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
- * s3proxy 4.1.0 in-process on 127.0.0.1 (random port), storing objects as files under a work directory,
- * with AWS signature checks on ({@link LocalAws#ACCESS_KEY_ID} / {@link LocalAws#SECRET_ACCESS_KEY}).
+ * s3proxy 4.1.0 in-process on 127.0.0.1 (random port), storing objects as files under a work directory.
+ *
+ * <p>Credentials: any non-empty key pair, as in the other local services. s3proxy verifies a signature only
+ * against the one secret it is configured with, so its own check is off, and {@link LocalRequestGuard} stands in
+ * front of it instead: a request must carry a Signature Version 4 {@code Authorization} header of the documented
+ * shape, or SigV4 presigned-URL query parameters (not on a POST, where a web form could forge them), and no
+ * {@code Origin}. Refusals are S3's own errors (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ * s3proxy still decodes aws-chunked bodies and refuses expired presigned URLs without its signature check.
  *
  * <p>What the pipeline relies on, all served by s3proxy's own S3 front end: ranged GET; {@code If-Match}
  * answered with 412 PreconditionFailed when the ETag changed, ranged or not (s3proxy checks conditions
@@ -67,8 +82,7 @@ public final class LocalS3 implements AutoCloseable {
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(store)
                     .endpoint(URI.create("http://127.0.0.1:0"))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY_ID,
-                            LocalAws.SECRET_ACCESS_KEY)
+                    .awsAuthentication(AuthenticationType.NONE, null, null)
                     .jettyMaxThreads(64)
                     // No graceful drain. Jetty's drain waits until every connection is closed, idle ones
                     // included, and closes idle ones only after 1 s (its shutdown idle timeout); clients
@@ -77,6 +91,7 @@ public final class LocalS3 implements AutoCloseable {
                     // temporary file and moves it into place, so an interrupted upload leaves no object.
                     .stopTimeout(0)
                     .build();
+            guard(proxy);
             proxy.start();
             return new LocalS3(proxy, store, channel, lock, dataDir);
         } catch (IOException e) {
@@ -85,6 +100,44 @@ public final class LocalS3 implements AutoCloseable {
         } catch (Exception e) {
             closeQuietly(channel);
             throw e instanceof RuntimeException re ? re : new IllegalStateException("local S3 did not start", e);
+        }
+    }
+
+    /**
+     * Puts {@link SigV4Front} in front of s3proxy's handler. s3proxy 4.1.0 offers no hook before its own request
+     * handling, and its (shaded) Jetty server is a private field: read it once, before the server starts.
+     */
+    private static void guard(S3Proxy proxy) {
+        try {
+            Field field = S3Proxy.class.getDeclaredField("server");
+            field.setAccessible(true);
+            Server server = (Server) field.get(proxy);
+            server.setHandler(new SigV4Front(server.getHandler()));
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot put the signature check in front of this s3proxy version", e);
+        }
+    }
+
+    /** Answers a request {@link LocalRequestGuard} refuses with S3's XML error; passes the others on. */
+    static final class SigV4Front extends Handler.Wrapper {
+
+        SigV4Front(Handler s3proxy) {
+            super(s3proxy);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.getMethod(),
+                    request.getHttpURI().getQuery(), name -> request.getHeaders().get(name), Presigning.ACCEPTED);
+            if (refusal == null) {
+                return super.handle(request, response, callback);
+            }
+            String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + refusal.s3Code()
+                    + "</Code><Message>" + refusal.message() + "</Message></Error>";
+            response.setStatus(refusal.s3Status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/xml");
+            Content.Sink.write(response, true, body, callback);
+            return true;
         }
     }
 

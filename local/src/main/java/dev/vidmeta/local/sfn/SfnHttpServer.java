@@ -2,6 +2,8 @@ package dev.vidmeta.local.sfn;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +19,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * The AWS JSON 1.0 protocol in front of {@link SfnService}: {@code POST /} with
  * {@code X-Amz-Target: AWSStepFunctions.<Operation>}, JSON bodies, and errors as HTTP 400 with
- * {@code {"__type": ..., "message": ...}}. Requests must be signed (carry an Authorization header) as the SDK
- * and the AWS CLI always do, but the signature itself is not verified: there are no real credentials locally.
+ * {@code {"__type": ..., "message": ...}}. Requests must pass {@link LocalRequestGuard}: signed with Signature
+ * Version 4 as the SDK and the AWS CLI always do (any key pair: the signature itself is not verified, there are no
+ * real credentials locally), and not sent by a web page, so that no page can send a task token.
  */
 final class SfnHttpServer implements AutoCloseable {
 
@@ -45,9 +48,20 @@ final class SfnHttpServer implements AutoCloseable {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             Map<String, Object> response;
             int status = 200;
+            LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders()::getFirst,
+                    Presigning.NOT_ACCEPTED);
             try {
                 byte[] body = readBody(exchange.getRequestBody());
-                response = dispatch(exchange, target, body);
+                if (refusal != null) {
+                    // Step Functions API reference, Common Errors:
+                    // https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html
+                    status = refusal.status();
+                    response = error(refusal.code(), refusal.message());
+                    exchange.getResponseHeaders().add("x-amzn-ErrorType", refusal.code());
+                } else {
+                    response = dispatch(exchange, target, body);
+                }
             } catch (SfnApiException e) {
                 status = 400;
                 response = error(e.type(), e.getMessage());
@@ -72,9 +86,6 @@ final class SfnHttpServer implements AutoCloseable {
         }
         if (target == null || !target.startsWith(TARGET_PREFIX)) {
             throw new SfnApiException("UnknownOperationException", "Missing or foreign X-Amz-Target: " + target);
-        }
-        if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
-            throw new SfnApiException("MissingAuthenticationTokenException", "Missing Authentication Token");
         }
         Object request;
         try {

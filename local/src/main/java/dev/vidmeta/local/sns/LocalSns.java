@@ -3,6 +3,8 @@ package dev.vidmeta.local.sns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.http.LoopbackHttpServer;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
@@ -36,6 +38,9 @@ import java.util.regex.Pattern;
  * policy for AWS-managed endpoints, and Lambda retries a function error twice, as it does for asynchronous
  * invocations (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). What
  * still fails is dead-lettered: logged and kept in {@link #deadLetters()}.
+ *
+ * <p>Every request passes {@link LocalRequestGuard} first: signed with Signature Version 4 (any key pair), and
+ * not from a web page, so that no page the user opens can publish, by a plain GET or a form.
  */
 public final class LocalSns implements AutoCloseable {
 
@@ -266,10 +271,17 @@ public final class LocalSns implements AutoCloseable {
     private HttpResponse handle(HttpRequest request) {
         String requestId = UUID.randomUUID().toString();
         Map<String, String> params = new LinkedHashMap<>();
-        parseForm(request.query(), params);
-        parseForm(request.body(), params);
-        String action = params.getOrDefault("Action", "");
+        String action = "";
         try {
+            // Before any parameter is read: a web page must not be able to publish (a GET or a form POST).
+            LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.method(), request.query(),
+                    request::header, Presigning.NOT_ACCEPTED);
+            if (refusal != null) {
+                throw new SnsException(refusal.status(), refusal.code(), refusal.message());
+            }
+            parseForm(request.query(), params);
+            parseForm(request.body(), params);
+            action = params.getOrDefault("Action", "");
             String result = switch (action) {
                 case "CreateTopic" -> element("TopicArn", createTopic(required(params, "Name")));
                 case "Subscribe" -> element("SubscriptionArn",

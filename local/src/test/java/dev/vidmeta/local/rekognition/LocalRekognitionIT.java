@@ -10,6 +10,10 @@ import dev.vidmeta.local.s3.LocalS3;
 import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.Fixtures.Fixture;
 import dev.vidmeta.testing.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,6 +219,27 @@ class LocalRekognitionIT {
         assertThat(done.jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
         assertThat(done.videoMetadata()).singleElement().satisfies(m -> assertThat(m.codec()).isEqualTo("h264"));
         assertThat(done.segments()).isEmpty();
+    }
+
+    @Test
+    void startCelebrityRecognition_shouldBeMissingAuthenticationToken_whenUnsigned() throws Exception {
+        // GIVEN a Start request as a page (or a hand-written client) would send it: no SigV4 signature
+        HttpRequest request = HttpRequest.newBuilder(URI.create(rekognition.endpoint() + "/"))
+                .header("X-Amz-Target", "RekognitionService.StartCelebrityRecognition")
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"Video\":{\"S3Object\":{\"Bucket\":\"" + BUCKET + "\",\"Name\":\"none.mp4\"}}}"))
+                .build();
+
+        // WHEN it is sent
+        HttpResponse<String> response;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+
+        // THEN the common error, 403 (https://docs.aws.amazon.com/rekognition/latest/APIReference/CommonErrors.html)
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).path("__type").asText()).isEqualTo("MissingAuthenticationToken");
     }
 
     private static GetCelebrityRecognitionResponse awaitCelebrities(String jobId) {

@@ -11,8 +11,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -20,13 +24,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The local S3 through the SDK's S3Client: what the pipeline relies on, as S3 does it. */
 class LocalS3IT {
@@ -199,16 +206,100 @@ class LocalS3IT {
     }
 
     @Test
-    void request_shouldBeRejected_whenSignedWithAnotherSecret() {
-        try (S3Client wrong = S3Client.builder().forcePathStyle(true).endpointOverride(s3.endpoint())
+    void request_shouldBeServed_whenSignedWithAnyNonEmptyKeyPair() {
+        // GIVEN a client with a key pair the local runtime never printed (the LocalStack/moto convention)
+        try (S3Client other = S3Client.builder().forcePathStyle(true).endpointOverride(s3.endpoint())
                 .region(LocalAws.region())
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalAws.ACCESS_KEY_ID, "not-the-secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDOTHER", "other")))
                 .build()) {
-            assertThatThrownBy(() -> wrong.putObject(b -> b.bucket("plain").key("x"), RequestBody.fromString("x")))
-                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            // WHEN it writes and reads
+            other.putObject(b -> b.bucket("plain").key("any-key-pair"), RequestBody.fromString("hello"));
+
+            // THEN S3 serves it
+            assertThat(other.getObjectAsBytes(b -> b.bucket("plain").key("any-key-pair")).asUtf8String())
+                    .isEqualTo("hello");
+        }
+        assertThat(events).extracting(ObjectCreated::key).containsExactly("any-key-pair");
+    }
+
+    @Test
+    void request_shouldBeAccessDenied_whenUnsigned() {
+        // GIVEN a client that sends no signature at all
+        try (S3Client anonymous = S3Client.builder().forcePathStyle(true).endpointOverride(s3.endpoint())
+                .region(LocalAws.region()).credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
+            // WHEN it writes THEN S3's AccessDenied, 403, and nothing is stored
+            assertThatThrownBy(() -> anonymous.putObject(b -> b.bucket("plain").key("x"), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                    });
         }
         assertThat(events).isEmpty();
+    }
+
+    @Test
+    void browserFormUpload_shouldBeRefused_andStoreNothing() throws Exception {
+        // GIVEN the POST Object form upload a web page can submit to 127.0.0.1 (no Authorization header)
+        String boundary = "b0undary";
+        String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nfrom-a-page\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nx\r\n"
+                + "--" + boundary + "--\r\n";
+        HttpResponse<String> fromPage = send(HttpRequest.newBuilder(URI.create(s3.endpoint() + "/plain"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        // AND the same upload with the page's Origin, as browsers send it
+        HttpResponse<String> withOrigin = send(HttpRequest.newBuilder(URI.create(s3.endpoint() + "/plain"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Origin", "https://example.com")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+
+        // THEN both get S3's AccessDenied, and no object was created
+        // (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
+        assertThat(fromPage.statusCode()).isEqualTo(403);
+        assertThat(fromPage.body()).contains("<Code>AccessDenied</Code>");
+        assertThat(withOrigin.statusCode()).isEqualTo(403);
+        assertThat(events).isEmpty();
+        assertThatThrownBy(() -> client.headObject(b -> b.bucket("plain").key("from-a-page")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+    }
+
+    @Test
+    void request_shouldBeAuthorizationHeaderMalformed_whenNotSigV4() throws Exception {
+        // GIVEN a Signature Version 2 header (deprecated for S3) and HTTP Basic, which a browser can send
+        for (String authorization : List.of("AWS " + LocalAws.ACCESS_KEY_ID + ":c2lnbmF0dXJl", "Basic dTpw")) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(s3.endpoint() + "/plain/x"))
+                    .header("Authorization", authorization).header("X-Amz-Date", "20260101T000000Z")
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")));
+
+            // THEN 400 AuthorizationHeaderMalformed
+            assertThat(response.statusCode()).as(authorization).isEqualTo(400);
+            assertThat(response.body()).contains("<Code>AuthorizationHeaderMalformed</Code>");
+        }
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void presignedGet_shouldBeServed_withAnyKeyPair() throws Exception {
+        // GIVEN an object and a GET URL presigned by the SDK with a key pair of its own
+        client.putObject(b -> b.bucket("plain").key("shared clip.mp4"), RequestBody.fromString("frames"));
+        String url;
+        try (S3Presigner presigner = S3Presigner.builder().region(LocalAws.region()).endpointOverride(s3.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRESIGN", "s")))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
+            url = presigner.presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket("plain").key("shared clip.mp4"))).url().toString();
+        }
+
+        // WHEN fetched without any header THEN the object comes back
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("frames");
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @Test

@@ -214,23 +214,45 @@ class ApiIT extends SfnITBase {
     }
 
     @Test
-    void unsignedRequest_shouldBeRefused() throws Exception {
+    void unsignedRequest_shouldBeMissingAuthenticationToken() throws Exception {
         // GIVEN a request without an Authorization header
-        HttpRequest request = HttpRequest.newBuilder(URI.create(h.sfn.endpoint() + "/"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(h.sfn.endpoint() + "/"))
                 .header("X-Amz-Target", "AWSStepFunctions.ListStateMachines")
                 .header("Content-Type", "application/x-amz-json-1.0")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
 
-        // WHEN it is sent
-        HttpResponse<String> response;
+        // THEN the JSON 1.0 error shape comes back with the common error, 403
+        // (https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html)
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(SfnHarness.jsonObject(response.body())).containsEntry("__type", "MissingAuthenticationToken");
+    }
+
+    @Test
+    void sendTaskSuccess_shouldBeRefused_whenAWebPageSendsIt() throws Exception {
+        // GIVEN a SendTaskSuccess with a SigV4-shaped signature (any key pair is accepted locally)
+        HttpRequest.Builder sendTaskSuccess = HttpRequest.newBuilder(URI.create(h.sfn.endpoint() + "/"))
+                .header("X-Amz-Target", "AWSStepFunctions.SendTaskSuccess")
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Date", "20260101T000000Z")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDANY/20260101/us-east-1/states/aws4_request,"
+                        + " SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0a".repeat(32))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"taskToken\":\"not-a-token\",\"output\":\"{}\"}"));
+
+        // WHEN it comes from a page on another origin, and from a client that is not a browser
+        HttpResponse<String> fromPage = send(sendTaskSuccess.copy().header("Origin", "https://example.com"));
+        HttpResponse<String> fromSdk = send(sendTaskSuccess);
+
+        // THEN the page's is refused before the token is looked at; the other one reaches the service
+        assertThat(fromPage.statusCode()).isEqualTo(403);
+        assertThat(SfnHarness.jsonObject(fromPage.body())).containsEntry("__type", "AccessDeniedException");
+        assertThat(fromSdk.statusCode()).isEqualTo(400);
+        assertThat(SfnHarness.jsonObject(fromSdk.body()).get("__type")).isNotEqualTo("AccessDeniedException");
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
-
-        // THEN the JSON 1.0 error shape comes back
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(SfnHarness.jsonObject(response.body())).containsEntry("__type",
-                "MissingAuthenticationTokenException");
     }
 
     private static int count(List<String> types, String type) {

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.testing.Await;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -130,6 +137,52 @@ class LocalSnsIT {
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> client.publish(b -> b.topicArn(topic).message("x".repeat(LocalSns.MAX_MESSAGE_BYTES + 1))))
                 .isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
+    void publish_shouldBeRefused_whenAWebPageCouldHaveSentIt_andServed_withAnyKeyPair() throws Exception {
+        // GIVEN a topic with a subscriber
+        String topic = sns.createTopic("jobs");
+        sns.subscribe(topic, "lambda", "callback");
+        String publish = "Action=Publish&TopicArn=" + URLEncoder.encode(topic, StandardCharsets.UTF_8) + "&Message=forged";
+
+        // WHEN a page sends the publish as a plain GET (an image, a link), as a form POST, and as a signed-looking
+        // POST that names its origin
+        HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(sns.endpoint() + "/?" + publish)).GET());
+        HttpResponse<String> form = send(HttpRequest.newBuilder(URI.create(sns.endpoint() + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(publish)));
+        HttpResponse<String> withOrigin = send(HttpRequest.newBuilder(URI.create(sns.endpoint() + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "https://example.com").header("X-Amz-Date", "20260101T000000Z")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sns/aws4_request, "
+                        + "SignedHeaders=host;x-amz-date, Signature=" + "ab".repeat(32))
+                .POST(HttpRequest.BodyPublishers.ofString(publish)));
+        // AND an SDK client signs with a key pair of its own
+        try (SnsClient other = SnsClient.builder().endpointOverride(sns.endpoint()).region(LocalAws.region())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDOTHER", "x")))
+                .build()) {
+            other.publish(b -> b.topicArn(topic).message("signed"));
+        }
+
+        // THEN the page's requests get the AWS common errors (MissingAuthenticationToken 403, and 403 for the
+        // origin: https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html) and only the SDK's message is
+        // delivered
+        assertThat(get.statusCode()).isEqualTo(403);
+        assertThat(get.body()).contains("<Code>MissingAuthenticationToken</Code>");
+        assertThat(form.statusCode()).isEqualTo(403);
+        assertThat(form.body()).contains("<Code>MissingAuthenticationToken</Code>");
+        assertThat(withOrigin.statusCode()).isEqualTo(403);
+        assertThat(withOrigin.body()).contains("<Code>AccessDeniedException</Code>");
+        awaitSize(received, 1);
+        assertThat(received).singleElement().satisfies(envelope ->
+                assertThat(JSON.readTree(envelope).at("/Records/0/Sns/Message").asText()).isEqualTo("signed"));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private static void awaitSize(List<?> list, int size) {
