@@ -98,9 +98,13 @@ function shutdown () {
 }
 
 function route (req, res) {
-  // A page in the user's browser sends an Origin header (and a preflight for JSON posts). No AWS SDK or CLI
-  // does: refuse, so that no web page can read or write the local tables.
-  if (req.headers.origin !== undefined || req.method === 'OPTIONS') {
+  // A page in the user's browser sends an Origin header (and a preflight for JSON posts), and fetch metadata
+  // (Sec-Fetch-Site) naming another site. No AWS SDK or CLI does: refuse, so that no web page can read or write
+  // the local tables. The same rule as the Java stand-ins' (dev.vidmeta.local.http.LocalRequestGuard). Requests
+  // without a SigV4-shaped Authorization are dynalite's to refuse, with live DynamoDB's own error
+  // (MissingAuthenticationTokenException / IncompleteSignatureException, 400).
+  const site = String(req.headers['sec-fetch-site'] || 'none').toLowerCase()
+  if (req.headers.origin !== undefined || req.method === 'OPTIONS' || (site !== 'none' && site !== 'same-origin')) {
     return send(res, 403, 'AccessDeniedException',
       'The local DynamoDB refuses cross-origin requests (Origin: ' + (req.headers.origin || 'none') + ')')
   }

@@ -190,6 +190,22 @@ class LocalDynamoDbIT {
     }
 
     @Test
+    void requestsFromAnotherSite_withoutOrigin_shouldBeRefused_byFetchMetadata() throws Exception {
+        try (var db = LocalDynamoDb.startInMemory()) {
+            var request = HttpRequest.newBuilder(db.endpoint())
+                    .header("Sec-Fetch-Site", "cross-site")
+                    .header("Content-Type", "application/x-amz-json-1.0")
+                    .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+            var answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).isEqualTo(403);
+            assertThat(answer.body()).contains("AccessDeniedException");
+        }
+    }
+
+    @Test
     void unsignedRequests_shouldBeRefused_withAwsError() throws Exception {
         try (var db = LocalDynamoDb.startInMemory()) {
             var request = HttpRequest.newBuilder(URI.create(db.endpoint() + "/"))
