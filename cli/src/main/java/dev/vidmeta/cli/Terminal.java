@@ -1,7 +1,10 @@
 package dev.vidmeta.cli;
 
 import java.io.Console;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +34,35 @@ final class Terminal {
             return (Boolean) isTerminal.invoke(console);
         } catch (ReflectiveOperationException e) {
             return true; // JDK 21: a console exists only for a terminal
+        }
+    }
+
+    /**
+     * The terminal's size now (it may change between frames): {@code stty size} on the controlling terminal, else
+     * {@code COLUMNS} and {@code LINES}, else 80x24.
+     */
+    static BurstView.Size size() {
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] rowsColumns = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                    .trim().split("\\s+");
+            if (stty.waitFor() == 0 && rowsColumns.length == 2) {
+                return new BurstView.Size(Integer.parseInt(rowsColumns[1]), Integer.parseInt(rowsColumns[0]));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no terminal, or no stty: the environment's word, or the classic size
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new BurstView.Size(number(System.getenv("COLUMNS"), 80), number(System.getenv("LINES"), 24));
+    }
+
+    private static int number(String text, int otherwise) {
+        try {
+            return text == null ? otherwise : Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 

@@ -13,8 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +44,9 @@ public final class WatchCommand implements Callable<Integer> {
     /** Exit status after Ctrl-C, as shells report SIGINT. */
     static final int INTERRUPTED = 130;
 
+    /** How many running executions' states a plain {@code watch --all} reads per refresh, newest first. */
+    static final int PLAIN_HISTORY_READS = 20;
+
     @Spec
     CommandSpec spec;
 
@@ -68,6 +73,10 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Option(names = "--ansi", hidden = true, description = "redraw in place even when output is not a terminal")
     boolean ansi;
+
+    @Option(names = "--size", hidden = true, paramLabel = "COLUMNSxROWS", converter = SizeConverter.class,
+            description = "with --all: frame for this terminal size instead of the real one")
+    BurstView.Size size;
 
     private PrintWriter out;
 
@@ -143,67 +152,85 @@ public final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    /** One row per execution; runs until interrupted (Ctrl-C). */
+    /**
+     * Every execution that runs or started within {@code --since}; runs until interrupted (Ctrl-C). Live, a frame
+     * that fits the terminal ({@link BurstView}); plain, a line per change of an execution's status or state.
+     *
+     * <p>What it reads per refresh: the executions, through every ListExecutions page; a DescribeExecution once per
+     * execution it names; a closed execution's history once; and a running one's latest events only for the rows
+     * on screen, or in plain mode for the {@value #PLAIN_HISTORY_READS} newest running ones. GetExecutionHistory is
+     * throttled per account (Step Functions quotas, "API action throttling quotas"), so a burst of a thousand
+     * running executions must not cost a thousand history reads a second.
+     */
     private int watchAll(boolean live) throws InterruptedException {
         SfnClient sfn = deployment.sfn();
         String machine = deployment.stateMachineArn();
         Instant from = Instant.now().minus(since);
         Map<String, String> keys = new HashMap<>();
         Map<String, String> endings = new HashMap<>();
+        Map<String, String> states = new HashMap<>();
         Map<String, String> printed = new HashMap<>();
         StatesView view = new StatesView(out, live);
         if (!live) {
             out.println("watching every execution of " + machine + " (Ctrl-C to stop)");
             out.flush();
         }
+        Function<ExecutionListItem, String> keyOf = item -> keys.computeIfAbsent(item.executionArn(), a -> {
+            String k = Executions.objectKey(sfn.describeExecution(b -> b.executionArn(a)));
+            return k == null ? "-" : k;
+        });
+        Function<ExecutionListItem, String> whereOf = item -> item.status() == ExecutionStatus.RUNNING
+                ? currentStates(sfn, item.executionArn())
+                // A closed execution's history no longer changes: read it once, not on every tick.
+                : endings.computeIfAbsent(item.executionArn(), a -> {
+                    ExecutionHistory.Failure failure = ExecutionHistory.tail(sfn, a, 50).failure();
+                    return failure == null ? "" : failure.state() + ": " + failure.error();
+                });
         while (true) {
             Map<String, ExecutionListItem> rows = new LinkedHashMap<>();
-            Executions.list(sfn, machine, null, from, 100).forEach(e -> rows.put(e.executionArn(), e));
-            Executions.list(sfn, machine, List.of(ExecutionStatus.RUNNING), null, 100)
+            Executions.list(sfn, machine, null, from, Integer.MAX_VALUE).forEach(e -> rows.put(e.executionArn(), e));
+            Executions.list(sfn, machine, List.of(ExecutionStatus.RUNNING), null, Integer.MAX_VALUE)
                     .forEach(e -> rows.putIfAbsent(e.executionArn(), e));
-            List<String> lines = new ArrayList<>();
-            lines.add(String.format("%d running, %d seen since %s", rows.values().stream()
-                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), rows.size(), StatesView.CLOCK.format(from)));
-            for (ExecutionListItem item : rows.values()) {
-                String key = keys.computeIfAbsent(item.executionArn(), a -> {
-                    String k = Executions.objectKey(sfn.describeExecution(b -> b.executionArn(a)));
-                    return k == null ? "-" : k;
-                });
-                String where;
-                if (item.status() == ExecutionStatus.RUNNING) {
-                    where = ExecutionHistory.tail(sfn, item.executionArn(), 50).states(Map.of()).stream()
-                            .filter(r -> r.status() == Status.IN_PROGRESS)
-                            .map(StateRun::name).collect(Collectors.joining(", "));
-                } else {
-                    // A closed execution's history no longer changes: read it once, not on every tick
-                    // (one GetExecutionHistory per listed execution per second would be throttled on AWS).
-                    where = endings.computeIfAbsent(item.executionArn(), a -> {
-                        ExecutionHistory.Failure failure = ExecutionHistory.tail(sfn, a, 50).failure();
-                        return failure == null ? "" : failure.state() + ": " + failure.error();
-                    });
-                }
-                Instant end = item.stopDate() == null ? Instant.now() : item.stopDate();
-                String status = item.statusAsString();
-                if (live) {
-                    lines.add(String.format("  %-40s %s %8s  %s", shorten(key, 40),
-                            Terminal.colour(status, String.format("%-10s", status)),
-                            Durations.format(Duration.between(item.startDate(), end)), where).stripTrailing());
-                } else if (!(status + where).equals(printed.get(item.executionArn()))) {
-                    printed.put(item.executionArn(), status + where);
-                    out.println(String.format("%s  %-40s %-10s %s", StatesView.CLOCK.format(Instant.now()), key, status,
-                            where).stripTrailing());
-                }
-            }
+            List<ExecutionListItem> ordered = BurstView.ordered(rows.values());
             if (live) {
-                view.redraw(lines);
+                view.redraw(BurstView.frame(ordered, BurstView.summary(rows.values(), from), keyOf, whereOf,
+                        size != null ? size : Terminal.size(), Instant.now()));
             } else {
+                int historyReads = 0;
+                for (ExecutionListItem item : ordered) {
+                    String where;
+                    if (item.status() != ExecutionStatus.RUNNING) {
+                        where = whereOf.apply(item);
+                    } else if (historyReads++ < PLAIN_HISTORY_READS) {
+                        where = states.merge(item.executionArn(), whereOf.apply(item), (old, now) -> now);
+                    } else {
+                        where = states.getOrDefault(item.executionArn(), "");
+                    }
+                    String status = item.statusAsString();
+                    if (!(status + where).equals(printed.get(item.executionArn()))) {
+                        printed.put(item.executionArn(), status + where);
+                        out.println(String.format("%s  %-40s %-10s %s", StatesView.CLOCK.format(Instant.now()),
+                                keyOf.apply(item), status, where).stripTrailing());
+                    }
+                }
                 out.flush();
             }
             Thread.sleep(interval.toMillis());
         }
     }
 
-    private static String shorten(String s, int max) {
-        return s.length() <= max ? s : "…" + s.substring(s.length() - max + 1);
+    /** The states in progress now, from the execution's latest events. */
+    private static String currentStates(SfnClient sfn, String executionArn) {
+        return ExecutionHistory.tail(sfn, executionArn, 50).states(Map.of()).stream()
+                .filter(r -> r.status() == Status.IN_PROGRESS)
+                .map(StateRun::name).collect(Collectors.joining(", "));
+    }
+
+    /** {@code --size 160x50}. */
+    static final class SizeConverter implements ITypeConverter<BurstView.Size> {
+        @Override
+        public BurstView.Size convert(String value) {
+            return BurstView.Size.parse(value);
+        }
     }
 }
