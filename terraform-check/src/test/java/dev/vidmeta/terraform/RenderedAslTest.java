@@ -1,0 +1,103 @@
+package dev.vidmeta.terraform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * statemachine/video-metadata.asl.json as Terraform renders it, through asl-validator 4.0.0 (the Amazon States
+ * Language schema), with every {@code "{% ... %}"} expression parsed by jsonata 2.0.6: "Step Functions implements
+ * JSONata based on the 2.0.6 specification" (Transforming data with JSONata in Step Functions,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). Whatever states the file holds.
+ */
+class RenderedAslTest {
+
+    static final Path ASL = TerraformMatchesCodeTest.REPO.resolve("statemachine/video-metadata.asl.json");
+
+    @Test
+    void renderedDefinition_shouldPassAslValidatorAndEveryJsonataExpressionShouldParse(@TempDir Path dir)
+            throws IOException {
+        // GIVEN the definition with its ${placeholders} filled as templatefile() fills them with the defaults
+        Path rendered = dir.resolve("definition.json");
+        Files.writeString(rendered, Placeholders.render(Files.readString(ASL), sampleValues(Files.readString(ASL))));
+
+        // WHEN the npm tools read it
+        JsonNode verdict = NpmTools.run("asl", rendered.toString());
+
+        // THEN the pinned versions ran, the schema accepts it, and every expression parses
+        assertThat(verdict.path("jsonata").asText()).isEqualTo("2.0.6");
+        assertThat(verdict.path("aslValidator").asText()).isEqualTo("4.0.0");
+        assertThat(verdict.path("errors").toString()).as("asl-validator errors").isEqualTo("[]");
+        assertThat(verdict.path("valid").asBoolean()).as("asl-validator verdict").isTrue();
+        assertThat(verdict.path("expressions").size()).as("JSONata expressions found").isPositive();
+        List<String> unparsed = new ArrayList<>();
+        for (JsonNode e : verdict.path("expressions")) {
+            if (!e.path("error").isNull()) {
+                unparsed.add(e.path("path").asText() + ": " + e.path("error").asText());
+            }
+        }
+        assertThat(unparsed).as("expressions jsonata 2.0.6 cannot parse").isEmpty();
+    }
+
+    @Test
+    void check_shouldReportAnInvalidStateMachineAndAnExpressionThatDoesNotParse(@TempDir Path dir)
+            throws IOException {
+        // GIVEN a Pass state that names a missing next state, and an Output whose expression is cut short
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, """
+                {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+                  "A": {"Type": "Pass", "Output": "{% $states.input.( %}", "Nextt": "B"}}}
+                """);
+
+        // WHEN it is checked
+        JsonNode verdict = NpmTools.run("asl", bad.toString());
+
+        // THEN both defects are reported
+        assertThat(verdict.path("valid").asBoolean()).isFalse();
+        assertThat(verdict.path("expressions")).hasSize(1);
+        assertThat(verdict.path("expressions").get(0).path("path").asText()).isEqualTo("$.States.A.Output");
+        assertThat(verdict.path("expressions").get(0).path("error").isNull()).isFalse();
+    }
+
+    /**
+     * A value for each placeholder, of the kind Terraform passes: a variable's default where the placeholder is a
+     * variable (lists comma-joined, as stepfunctions.tf joins them), a Lambda alias ARN for *_function_arn, and the
+     * derived results bucket name. A new placeholder of another kind fails here with its name.
+     */
+    static Map<String, Object> sampleValues(String template) {
+        Map<String, JsonNode> defaults = new TreeMap<>();
+        for (JsonNode file : Hcl2Json.files()) {
+            file.path("variable").fields().forEachRemaining(v -> defaults.put(v.getKey(), v.getValue().get(0)
+                    .path("default")));
+        }
+        Map<String, Object> values = new TreeMap<>();
+        for (String name : Placeholders.in(template)) {
+            JsonNode dflt = defaults.get(name);
+            if (name.endsWith("_function_arn")) {
+                values.put(name, "arn:aws:lambda:us-east-1:111122223333:function:vidmeta-"
+                        + name.substring(0, name.length() - "_function_arn".length()).replace('_', '-') + ":live");
+            } else if (name.equals("results_bucket")) {
+                values.put(name, "vidmeta-results-111122223333-us-east-1");
+            } else if (dflt != null && dflt.isArray()) {
+                List<String> items = new ArrayList<>();
+                dflt.forEach(i -> items.add(i.asText()));
+                values.put(name, String.join(",", items));
+            } else if (dflt != null && !dflt.isMissingNode() && !dflt.isNull()) {
+                values.put(name, dflt.asText());
+            } else {
+                throw new IllegalStateException("no sample value for ${" + name + "} of the ASL: add one to "
+                        + "RenderedAslTest.sampleValues");
+            }
+        }
+        return values;
+    }
+}
