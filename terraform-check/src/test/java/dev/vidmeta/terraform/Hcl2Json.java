@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * terraform/ as @cdktf/hcl2json converts it (HashiCorp's own HCL parser, compiled to WebAssembly): blocks are
- * arrays of objects, and every expression is its source text wrapped in {@code ${...}}. Unlike hcl4j it keeps
- * {@code for} expressions, index keys and {@code dynamic} blocks, so the IAM checks read policies from here.
+ * arrays of objects, and every expression is its source text wrapped in {@code ${...}}; {@code for} expressions,
+ * index keys and {@code dynamic} blocks are kept. The JSON view that {@link TerraformModule} is built from.
  */
 final class Hcl2Json {
 
@@ -67,27 +67,9 @@ final class Hcl2Json {
         }
         List<Map<String, Object>> statements = new ArrayList<>();
         for (JsonNode s : found) {
-            statements.add((Map<String, Object>) unwrap(new ObjectMapper().convertValue(s, Object.class)));
+            statements.add((Map<String, Object>) TerraformModule.unwrap(new ObjectMapper().convertValue(s, Object.class)));
         }
         return statements;
-    }
-
-    /** {@code "${expr}"} -> {@code "expr"}, recursively; other values unchanged. */
-    static Object unwrap(Object value) {
-        if (value instanceof String s && s.startsWith("${") && s.endsWith("}") && s.indexOf("${", 2) < 0) {
-            return s.substring(2, s.length() - 1);
-        }
-        if (value instanceof Map<?, ?> m) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            m.forEach((k, v) -> copy.put(String.valueOf(k), unwrap(v)));
-            return copy;
-        }
-        if (value instanceof List<?> l) {
-            List<Object> copy = new ArrayList<>();
-            l.forEach(v -> copy.add(unwrap(v)));
-            return copy;
-        }
-        return value;
     }
 
     private static final Pattern FOR_OPERATIONS = Pattern.compile(

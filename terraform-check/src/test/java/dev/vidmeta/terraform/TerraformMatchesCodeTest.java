@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * terraform/ against the code it deploys, read statically: Terraform through a real HCL parser (hcl4j), the code
+ * terraform/ against the code it deploys, read statically: Terraform through HashiCorp's HCL parser (hcl2json), the code
  * through its compiled classes. Each check fails with the names that differ, so drift on either side -- a renamed
  * handler, a new environment variable, a new SDK call, a new ASL placeholder -- breaks the build, not a deploy.
  */
@@ -52,7 +52,7 @@ class TerraformMatchesCodeTest {
 
     @BeforeAll
     static void loadTerraformAndWalkTheHandlers() {
-        terraform = TerraformModule.load(REPO.resolve("terraform"));
+        terraform = TerraformModule.fromJson(REPO.resolve("terraform"), Hcl2Json.files());
         ClassLoader loader = TerraformMatchesCodeTest.class.getClassLoader();
         for (Map.Entry<String, Object> f : functions().entrySet()) {
             String handler = String.valueOf(map(f.getValue(), "local.functions." + f.getKey()).get("handler"));
