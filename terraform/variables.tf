@@ -85,8 +85,10 @@ variable "results_prefix" {
   default     = "vidmeta/"
 
   validation {
-    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+/)+$", var.results_prefix))
-    error_message = "results_prefix must be one or more path segments, each ending in '/', e.g. \"vidmeta/\"."
+    # S3's safe key characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) less the
+    # apostrophe, which would end the JSONata string literal the state machine embeds this in (RenderedAslTest).
+    condition     = can(regex("^([A-Za-z0-9!_.*()-]+/)+$", var.results_prefix))
+    error_message = "results_prefix must be one or more path segments of letters, digits and !_.*()- each ending in '/', e.g. \"vidmeta/\"."
   }
 }
 
@@ -96,8 +98,10 @@ variable "watched_prefixes" {
   default     = []
 
   validation {
-    condition     = alltrue([for p in var.watched_prefixes : p != "" && !strcontains(p, ",")])
-    error_message = "watched_prefixes entries must be non-empty and contain no comma (the state machine receives them comma-joined)."
+    # The state machine receives them comma-joined, inside a JSON string and a JSONata string literal
+    # (RenderedAslTest renders the definition with values these validations accept).
+    condition     = alltrue([for p in var.watched_prefixes : can(regex("^[^,'\"\\\\\\x00-\\x1f]+$", p))])
+    error_message = "watched_prefixes entries must be non-empty and contain no comma, quote, apostrophe, backslash or control character (the state machine embeds them comma-joined in JSON and JSONata strings)."
   }
 }
 
@@ -107,8 +111,9 @@ variable "watched_suffixes" {
   default     = [".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mxf"]
 
   validation {
-    condition     = alltrue([for s in var.watched_suffixes : s != "" && !strcontains(s, ",")])
-    error_message = "watched_suffixes entries must be non-empty and contain no comma (the state machine receives them comma-joined)."
+    # As for watched_prefixes.
+    condition     = alltrue([for s in var.watched_suffixes : can(regex("^[^,'\"\\\\\\x00-\\x1f]+$", s))])
+    error_message = "watched_suffixes entries must be non-empty and contain no comma, quote, apostrophe, backslash or control character (the state machine embeds them comma-joined in JSON and JSONata strings)."
   }
 }
 

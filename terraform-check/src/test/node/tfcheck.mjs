@@ -119,7 +119,12 @@ function expressions(value, path, found) {
 }
 
 function asl(file) {
-  const definition = JSON.parse(readFileSync(file, "utf8"));
+  let definition;
+  try {
+    definition = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    return { valid: false, errors: [`not JSON: ${e.message}`], expressions: [] };
+  }
   const validate = require("asl-validator");
   const { isValid, errors } = validate(definition);
   const jsonata = require("jsonata");
@@ -137,7 +142,7 @@ function asl(file) {
     aslValidator: require("asl-validator/package.json").version,
     jsonata: require("jsonata/package.json").version,
     valid: isValid,
-    errors: (errors ?? []).map((e) => `${e.path ?? e.instancePath ?? ""} ${e.message}`.trim()),
+    errors: (errors ?? []).map((e) => `${e["Error code"] ?? ""}: ${e.Message ?? JSON.stringify(e)}`),
     expressions: parsed,
   };
 }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +68,78 @@ class RenderedAslTest {
         assertThat(verdict.path("expressions")).hasSize(1);
         assertThat(verdict.path("expressions").get(0).path("path").asText()).isEqualTo("$.States.A.Output");
         assertThat(verdict.path("expressions").get(0).path("error").isNull()).isFalse();
+    }
+
+    /** Values a user could try that mean something to JSON, to JSONata or to templatefile() itself. */
+    static final List<String> HOSTILE = List.of("it's/", "say \"hi\"/", "back\\q/", "{% $x %}/", "$x/", "100%/",
+            "a,b/", "`tick`/", "line\nbreak/", "ünï-🎬/", "(x)*!/");
+
+    @Test
+    void valuesTheValidationsAccept_shouldStillRenderAValidDefinition(@TempDir Path dir) throws IOException {
+        // GIVEN each ASL placeholder fed by a string variable, and the regexes its validations apply
+        String template = Files.readString(ASL);
+        Map<String, Object> defaults = sampleValues(template);
+        Map<String, List<Pattern>> validated = new TreeMap<>();
+        for (String name : Placeholders.in(template)) {
+            JsonNode variable = variable(name);
+            if (variable == null || variable.path("type").asText().equals("${number}")) {
+                continue; // not a variable, or a number (range-validated)
+            }
+            List<Pattern> regexes = new ArrayList<>();
+            for (JsonNode v : variable.path("validation")) {
+                Matcher m = VALIDATION_REGEX.matcher(v.path("condition").asText());
+                while (m.find()) {
+                    regexes.add(Pattern.compile(hclUnescape(m.group(1))));
+                }
+            }
+            assertThat(regexes).as("var.%s reaches the ASL's JSON and JSONata: give it a regex validation", name)
+                    .isNotEmpty();
+            validated.put(name, regexes);
+        }
+        assertThat(validated).as("string variables rendered into the ASL").isNotEmpty();
+
+        List<String> broken = new ArrayList<>();
+        int tried = 0;
+        for (Map.Entry<String, List<Pattern>> placeholder : validated.entrySet()) {
+            for (String value : HOSTILE) {
+                if (!placeholder.getValue().stream().allMatch(p -> p.matcher(value).matches())) {
+                    continue; // refused at `terraform plan`, with the variable's error message
+                }
+                // WHEN a value its validations accept is rendered
+                tried++;
+                Map<String, Object> values = new TreeMap<>(defaults);
+                values.put(placeholder.getKey(), value);
+                Path rendered = dir.resolve("definition-" + tried + ".json");
+                Files.writeString(rendered, Placeholders.render(template, values));
+                JsonNode verdict = NpmTools.run("asl", rendered.toString());
+
+                // THEN the definition is still valid JSON and ASL, and its expressions still parse
+                if (!verdict.path("valid").asBoolean() || verdict.path("expressions").findValues("error").stream()
+                        .anyMatch(e -> !e.isNull())) {
+                    broken.add(placeholder.getKey() + " = " + value + ": " + verdict.path("errors") + " "
+                            + verdict.path("expressions").findValues("error").stream().filter(e -> !e.isNull())
+                            .map(JsonNode::asText).toList());
+                }
+            }
+        }
+        assertThat(broken).as("accepted values that break the state machine").isEmpty();
+        assertThat(tried).as("accepted values tried").isPositive();
+    }
+
+    private static final Pattern VALIDATION_REGEX = Pattern.compile("regex\\(\"((?:[^\"\\\\]|\\\\.)*)\",");
+
+    static String hclUnescape(String s) {
+        return s.replace("\\\\", "\u0000").replace("\\\"", "\"").replace("\u0000", "\\");
+    }
+
+    static JsonNode variable(String name) {
+        for (JsonNode file : Hcl2Json.files()) {
+            JsonNode v = file.path("variable").path(name);
+            if (v.isArray()) {
+                return v.get(0);
+            }
+        }
+        return null;
     }
 
     /**
