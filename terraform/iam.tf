@@ -140,8 +140,9 @@ data "aws_iam_policy_document" "start_analysis" {
     resources = ["*"]
   }
 
-  # Rekognition reads the exact video version with the caller's permissions:
-  # https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html
+  # Rekognition reads the exact video version with the caller's permissions ("For Amazon Rekognition to process
+  # an S3 object, the user must have permission to access the S3 object"):
+  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html
   statement {
     sid       = "RekognitionReadsSource"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
@@ -149,7 +150,7 @@ data "aws_iam_policy_document" "start_analysis" {
   }
 
   # ... and so with the caller's permission on an SSE-KMS key, which S3 asks KMS for on its behalf:
-  # https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html,
+  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html,
   # https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html and
   # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
   dynamic "statement" {

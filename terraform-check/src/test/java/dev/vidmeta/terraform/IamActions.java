@@ -47,7 +47,7 @@ final class IamActions {
 
     /**
      * The same for every Rekognition {@code Start*Request} builder: Rekognition Video reads the video with the
-     * CALLER's permissions (https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html), and a notification
+     * CALLER's permissions (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html), and a notification
      * channel passes its role to Rekognition
      * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
      */

@@ -352,7 +352,7 @@ class TerraformMatchesCodeTest {
     void kmsDecrypt_shouldGoThroughS3ToExactlyTheFunctionsWhoseCredentialsReadSourceObjects() {
         for (String fn : HANDLERS.keySet()) {
             // GIVEN whether the function's credentials read source objects (itself, or Rekognition with them:
-            // https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html)
+            // https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html)
             boolean readsSource = statements(fn).stream().anyMatch(s ->
                     list(s.get("actions")).contains("s3:GetObject")
                             && list(s.get("resources")).contains("local.source_object_arns"));
