@@ -4,8 +4,9 @@
 //   hcl2json <dir>               every <dir>/*.tf converted by @cdktf/hcl2json: {"<file>": <json>, ...}
 //   schema <kind:type> ...       the AWS provider's schema of each resource/data source/provider block, read from
 //                                @cdktf/provider-aws's jsii manifest (.jsii); null for a type it does not have
-//   asl <file>                   asl-validator's verdict on a rendered ASL definition, and every "{% ... %}"
-//                                JSONata expression in it parsed by jsonata (the version AWS documents)
+//   asl <file> ...               per file, asl-validator's verdict on a rendered ASL definition, and every
+//                                "{% ... %}" JSONata expression in it parsed by jsonata (the version AWS documents):
+//                                {"<file>": {...}, ...}
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -151,9 +152,9 @@ const [command, ...args] = process.argv.slice(2);
 let result;
 if (command === "hcl2json") result = await hcl2json(args[0]);
 else if (command === "schema") result = schema(args);
-else if (command === "asl") result = asl(args[0]);
+else if (command === "asl") result = Object.fromEntries(args.map((file) => [file, asl(file)]));
 else {
-  console.error("usage: tfcheck.mjs hcl2json <dir> | schema <kind:type>... | asl <file>");
+  console.error("usage: tfcheck.mjs hcl2json <dir> | schema <kind:type>... | asl <file>...");
   process.exit(2);
 }
 process.stdout.write(JSON.stringify(result));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class RenderedAslTest {
         Files.writeString(rendered, Placeholders.render(Files.readString(ASL), sampleValues(Files.readString(ASL))));
 
         // WHEN the npm tools read it
-        JsonNode verdict = NpmTools.run("asl", rendered.toString());
+        JsonNode verdict = NpmTools.run("asl", rendered.toString()).path(rendered.toString());
 
         // THEN the pinned versions ran, the schema accepts it, and every expression parses
         assertThat(verdict.path("jsonata").asText()).isEqualTo("2.0.6");
@@ -61,7 +62,7 @@ class RenderedAslTest {
                 """);
 
         // WHEN it is checked
-        JsonNode verdict = NpmTools.run("asl", bad.toString());
+        JsonNode verdict = NpmTools.run("asl", bad.toString()).path(bad.toString());
 
         // THEN both defects are reported
         assertThat(verdict.path("valid").asBoolean()).isFalse();
@@ -80,10 +81,12 @@ class RenderedAslTest {
         String template = Files.readString(ASL);
         Map<String, Object> defaults = sampleValues(template);
         Map<String, List<Pattern>> validated = new TreeMap<>();
+        Map<String, Object> vars = templateVars();
         for (String name : Placeholders.in(template)) {
-            JsonNode variable = variable(name);
+            String variableName = variableOf(vars.get(name));
+            JsonNode variable = variableName == null ? null : variable(variableName);
             if (variable == null || variable.path("type").asText().equals("${number}")) {
-                continue; // not a variable, or a number (range-validated)
+                continue; // not a variable (an ARN, a bucket name), or a number (range-validated)
             }
             List<Pattern> regexes = new ArrayList<>();
             for (JsonNode v : variable.path("validation")) {
@@ -92,38 +95,40 @@ class RenderedAslTest {
                     regexes.add(Pattern.compile(hclUnescape(m.group(1))));
                 }
             }
-            assertThat(regexes).as("var.%s reaches the ASL's JSON and JSONata: give it a regex validation", name)
+            assertThat(regexes).as("var.%s reaches the ASL's JSON and JSONata: give it a regex validation", variableName)
                     .isNotEmpty();
             validated.put(name, regexes);
         }
         assertThat(validated).as("string variables rendered into the ASL").isNotEmpty();
 
-        List<String> broken = new ArrayList<>();
-        int tried = 0;
+        // WHEN each value its validations accept is rendered (values refused at `terraform plan` are skipped)
+        Map<String, String> tried = new TreeMap<>(); // file -> "placeholder = value"
         for (Map.Entry<String, List<Pattern>> placeholder : validated.entrySet()) {
             for (String value : HOSTILE) {
-                if (!placeholder.getValue().stream().allMatch(p -> p.matcher(value).matches())) {
-                    continue; // refused at `terraform plan`, with the variable's error message
-                }
-                // WHEN a value its validations accept is rendered
-                tried++;
-                Map<String, Object> values = new TreeMap<>(defaults);
-                values.put(placeholder.getKey(), value);
-                Path rendered = dir.resolve("definition-" + tried + ".json");
-                Files.writeString(rendered, Placeholders.render(template, values));
-                JsonNode verdict = NpmTools.run("asl", rendered.toString());
-
-                // THEN the definition is still valid JSON and ASL, and its expressions still parse
-                if (!verdict.path("valid").asBoolean() || verdict.path("expressions").findValues("error").stream()
-                        .anyMatch(e -> !e.isNull())) {
-                    broken.add(placeholder.getKey() + " = " + value + ": " + verdict.path("errors") + " "
-                            + verdict.path("expressions").findValues("error").stream().filter(e -> !e.isNull())
-                            .map(JsonNode::asText).toList());
+                if (placeholder.getValue().stream().allMatch(p -> p.matcher(value).matches())) {
+                    Map<String, Object> values = new TreeMap<>(defaults);
+                    values.put(placeholder.getKey(), value);
+                    Path rendered = dir.resolve("definition-" + tried.size() + ".json");
+                    Files.writeString(rendered, Placeholders.render(template, values));
+                    tried.put(rendered.toString(), placeholder.getKey() + " = " + value);
                 }
             }
         }
+        JsonNode verdicts = NpmTools.run(Stream.concat(Stream.of("asl"), tried.keySet().stream())
+                .toArray(String[]::new));
+
+        // THEN each definition is still valid JSON and ASL, and its expressions still parse
+        List<String> broken = new ArrayList<>();
+        for (Map.Entry<String, String> t : tried.entrySet()) {
+            JsonNode verdict = verdicts.path(t.getKey());
+            List<String> unparsed = verdict.path("expressions").findValues("error").stream()
+                    .filter(e -> !e.isNull()).map(JsonNode::asText).toList();
+            if (!verdict.path("valid").asBoolean() || !unparsed.isEmpty()) {
+                broken.add(t.getValue() + ": " + verdict.path("errors") + " " + unparsed);
+            }
+        }
         assertThat(broken).as("accepted values that break the state machine").isEmpty();
-        assertThat(tried).as("accepted values tried").isPositive();
+        assertThat(tried).as("accepted values tried").isNotEmpty();
     }
 
     private static final Pattern VALIDATION_REGEX = Pattern.compile("regex\\(\"((?:[^\"\\\\]|\\\\.)*)\",");
@@ -142,34 +147,58 @@ class RenderedAslTest {
         return null;
     }
 
+    /** The templatefile() variables of the state machine's definition: placeholder -> its expression's text. */
+    static Map<String, Object> templateVars() {
+        TerraformModule terraform = TerraformModule.fromJson(TerraformMatchesCodeTest.REPO.resolve("terraform"),
+                Hcl2Json.files());
+        List<TerraformModule.TemplateFile> calls = TerraformModule.find(
+                terraform.resource("aws_sfn_state_machine", "pipeline").get("definition"),
+                TerraformModule.TemplateFile.class);
+        assertThat(calls).as("definition = templatefile(...)").hasSize(1);
+        return calls.get(0).vars();
+    }
+
+    private static final Pattern VAR = Pattern.compile("^var\\.(\\w+)$");
+    private static final Pattern JOINED_VAR = Pattern.compile("^join\\(\"([^\"]*)\", var\\.(\\w+)\\)$");
+
+    /** The variable a placeholder's expression passes ({@code var.x} or {@code join(",", var.x)}), else null. */
+    static String variableOf(Object expression) {
+        String e = String.valueOf(expression);
+        Matcher m = VAR.matcher(e);
+        if (m.matches()) {
+            return m.group(1);
+        }
+        m = JOINED_VAR.matcher(e);
+        return m.matches() ? m.group(2) : null;
+    }
+
     /**
-     * A value for each placeholder, of the kind Terraform passes: a variable's default where the placeholder is a
-     * variable (lists comma-joined, as stepfunctions.tf joins them), a Lambda alias ARN for *_function_arn, and the
-     * derived results bucket name. A new placeholder of another kind fails here with its name.
+     * The value Terraform passes for each placeholder, evaluated from its expression in stepfunctions.tf: a variable
+     * at its default ({@code join()}ed as written), a Lambda alias ARN for {@code local.alias_arns.<fn>}, the derived
+     * results bucket name. An expression of another kind fails here with its text.
      */
     static Map<String, Object> sampleValues(String template) {
-        Map<String, JsonNode> defaults = new TreeMap<>();
-        for (JsonNode file : Hcl2Json.files()) {
-            file.path("variable").fields().forEachRemaining(v -> defaults.put(v.getKey(), v.getValue().get(0)
-                    .path("default")));
-        }
+        Map<String, Object> vars = templateVars();
         Map<String, Object> values = new TreeMap<>();
         for (String name : Placeholders.in(template)) {
-            JsonNode dflt = defaults.get(name);
-            if (name.endsWith("_function_arn")) {
+            String e = String.valueOf(vars.get(name));
+            String variable = variableOf(e);
+            JsonNode dflt = variable == null ? null : variable(variable).path("default");
+            Matcher joined = JOINED_VAR.matcher(e);
+            if (e.startsWith("local.alias_arns.")) {
                 values.put(name, "arn:aws:lambda:us-east-1:111122223333:function:vidmeta-"
-                        + name.substring(0, name.length() - "_function_arn".length()).replace('_', '-') + ":live");
-            } else if (name.equals("results_bucket")) {
+                        + e.substring("local.alias_arns.".length()).replace('_', '-') + ":live");
+            } else if (e.equals("aws_s3_bucket.results.bucket")) {
                 values.put(name, "vidmeta-results-111122223333-us-east-1");
-            } else if (dflt != null && dflt.isArray()) {
+            } else if (joined.matches() && dflt.isArray()) {
                 List<String> items = new ArrayList<>();
                 dflt.forEach(i -> items.add(i.asText()));
-                values.put(name, String.join(",", items));
-            } else if (dflt != null && !dflt.isMissingNode() && !dflt.isNull()) {
+                values.put(name, String.join(joined.group(1), items));
+            } else if (variable != null && dflt.isValueNode() && !dflt.isNull()) {
                 values.put(name, dflt.asText());
             } else {
-                throw new IllegalStateException("no sample value for ${" + name + "} of the ASL: add one to "
-                        + "RenderedAslTest.sampleValues");
+                throw new IllegalStateException("no sample value for ${" + name + "} = " + e + " (stepfunctions.tf): "
+                        + "teach RenderedAslTest.sampleValues");
             }
         }
         return values;
