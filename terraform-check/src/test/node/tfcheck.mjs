@@ -29,7 +29,8 @@ async function hcl2json(dir) {
 // interface whose properties are the resource's arguments and nested blocks, each with `optional` (absent:
 // required) and a doc link whose anchor is the argument's Terraform name
 // ("https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/s3_bucket#bucket_prefix").
-// A property whose type is a struct (or a list/set of structs) is a nested block; its struct is read the same way.
+// A property documented as a block whose type is a struct (or a list/set of structs) is a nested block; its
+// struct is read the same way.
 
 const LINK = /registry\.terraform\.io\/providers\/hashicorp\/aws\/([^/]+)\/docs(?:\/(resources|data-sources)\/([a-z0-9_]+))?#([a-z0-9_]+)/;
 
@@ -67,8 +68,10 @@ function blockSchema(types, fqn, seen = new Set()) {
     const link = linkOf(prop);
     const name = link ? link[4] : prop.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     const required = !prop.optional;
+    // A nested block's summary is "<name> block."; a struct-typed property without it is a nested *attribute*
+    // (object-typed argument, written `name = { ... }`), checked as an argument.
     const struct = structOf(prop.type);
-    if (struct && types[struct]?.datatype) {
+    if (struct && types[struct]?.datatype && /block\.$/.test(prop.docs?.summary ?? "")) {
       schema.blocks[name] = { required, ...blockSchema(types, struct, new Set(seen)) };
     } else {
       schema.arguments[name] = { required };
