@@ -79,6 +79,44 @@ data "aws_iam_policy_document" "probe" {
     resources = local.source_object_arns
   }
 
+  # Honest errors: without s3:ListBucket, S3 answers a GetObject/HeadObject of a missing (deleted) key with
+  # 403 AccessDenied instead of 404 NoSuchKey ("If you don't have the s3:ListBucket permission, Amazon S3
+  # returns an HTTP status code 403"): https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html and
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html. Only under the watched prefixes
+  # (s3:prefix: https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+  statement {
+    sid       = "ListWatchedPrefixes"
+    actions   = ["s3:ListBucket"]
+    resources = [local.source_bucket_arn]
+
+    dynamic "condition" {
+      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
+      content {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = condition.value
+      }
+    }
+  }
+
+  # SSE-KMS source objects: S3 decrypts them with the reader's permission on the key, asked through S3 only:
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html and
+  # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+  dynamic "statement" {
+    for_each = local.source_kms_key_arns
+    content {
+      sid       = "DecryptSourceObjects"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
+      }
+    }
+  }
+
   # The full MediaInfo JSON: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
   statement {
     sid       = "WriteResults"
@@ -90,34 +128,44 @@ data "aws_iam_policy_document" "probe" {
 # --- Analyze With Rekognition (start) -------------------------------------------------------------
 
 data "aws_iam_policy_document" "start_analysis" {
-  # Start the configured stored-video analyses and, for a job already finished when its token is stored, read
-  # its results (no resource-level permissions for these):
+  # Start the configured stored-video analyses (only those of var.analyses) and, for a job already finished
+  # when its token is stored, read its results (no resource-level permissions for these):
   # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
   statement {
     sid = "RekognitionJobs"
-    actions = [
-      "rekognition:StartCelebrityRecognition",
-      "rekognition:StartContentModeration",
-      "rekognition:StartFaceDetection",
-      "rekognition:StartLabelDetection",
-      "rekognition:StartSegmentDetection",
-      "rekognition:StartTextDetection",
-      "rekognition:GetCelebrityRecognition",
-      "rekognition:GetContentModeration",
-      "rekognition:GetFaceDetection",
-      "rekognition:GetLabelDetection",
-      "rekognition:GetSegmentDetection",
-      "rekognition:GetTextDetection",
-    ]
+    actions = concat(
+      [for op in local.configured_operations : "rekognition:Start${op}"],
+      [for op in local.configured_operations : "rekognition:Get${op}"],
+    )
     resources = ["*"]
   }
 
-  # Rekognition reads the exact video version with the caller's permissions:
-  # https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html
+  # Rekognition reads the exact video version with the caller's permissions ("For Amazon Rekognition to process
+  # an S3 object, the user must have permission to access the S3 object"):
+  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html
   statement {
     sid       = "RekognitionReadsSource"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = local.source_object_arns
+  }
+
+  # ... and so with the caller's permission on an SSE-KMS key, which S3 asks KMS for on its behalf:
+  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html,
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html and
+  # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+  dynamic "statement" {
+    for_each = local.source_kms_key_arns
+    content {
+      sid       = "DecryptSourceObjects"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
+      }
+    }
   }
 
   # NotificationChannel.RoleArn is passed to Rekognition: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
@@ -160,18 +208,11 @@ data "aws_iam_policy_document" "start_analysis" {
 # --- SNS callback ---------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "rekognition_callback" {
-  # Page through each finished job's results (Get* has no resource-level permissions):
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
+  # Page through each finished job's results, for the configured analyses only (Get* has no resource-level
+  # permissions): https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
   statement {
-    sid = "RekognitionResults"
-    actions = [
-      "rekognition:GetCelebrityRecognition",
-      "rekognition:GetContentModeration",
-      "rekognition:GetFaceDetection",
-      "rekognition:GetLabelDetection",
-      "rekognition:GetSegmentDetection",
-      "rekognition:GetTextDetection",
-    ]
+    sid       = "RekognitionResults"
+    actions   = [for op in local.configured_operations : "rekognition:Get${op}"]
     resources = ["*"]
   }
 

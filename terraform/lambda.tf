@@ -13,8 +13,20 @@ locals {
   default_jar_path = "${path.module}/../tasks/target/vidmeta-tasks-0.1.0-SNAPSHOT-lambda.jar"
   jar_path         = coalesce(var.lambda_jar_path, local.default_jar_path)
 
-  # The analyses the code knows (dev.vidmeta.analysis.Analysis codes; TerraformMatchesCodeTest compares).
-  analysis_names = ["celebrities", "labels", "faces", "text", "moderation", "segments"]
+  # The analyses the code knows (dev.vidmeta.analysis.Analysis codes), each with the Rekognition Video operation
+  # pair that runs it (Start<op>, then Get<op>). iam.tf grants only the pairs of var.analyses.
+  # TerraformMatchesCodeTest checks both against the code (the codes, and the calls RekognitionVideoAnalyzer makes).
+  rekognition_operations = {
+    celebrities = "CelebrityRecognition"
+    labels      = "LabelDetection"
+    faces       = "FaceDetection"
+    text        = "TextDetection"
+    moderation  = "ContentModeration"
+    segments    = "SegmentDetection"
+  }
+  analysis_names = keys(local.rekognition_operations)
+  # The configured analyses' operations, e.g. ["CelebrityRecognition"].
+  configured_operations = [for a in var.analyses : local.rekognition_operations[a.name]]
   # TaskConfig's ANALYSES format: "celebrities,labels:80".
   analyses_spec = join(",", [for a in var.analyses : a.min_confidence == null ? a.name : "${a.name}:${a.min_confidence}"])
 

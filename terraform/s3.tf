@@ -15,6 +15,10 @@ locals {
 
   # Objects the pipeline may read: the watched prefixes, or the whole bucket when none are set.
   source_object_arns = length(var.watched_prefixes) == 0 ? ["${local.source_bucket_arn}/*"] : [for p in var.watched_prefixes : "${local.source_bucket_arn}/${p}*"]
+  # The same as s3:prefix patterns (the probe's s3:ListBucket).
+  source_prefix_patterns = [for p in var.watched_prefixes : "${p}*"]
+  # The SSE-KMS key of the source objects, as a zero- or one-element list for dynamic IAM statements.
+  source_kms_key_arns = var.source_kms_key_arn == null ? [] : [var.source_kms_key_arn]
   # Everything the pipeline writes.
   results_object_arn = "${aws_s3_bucket.results.arn}/${var.results_prefix}*"
 
@@ -74,7 +78,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "hardened" {
 
   rule {
     apply_server_side_encryption_by_default {
-      # SSE-S3: Rekognition reads the source objects directly, and SSE-KMS would need a key policy granting it.
+      # SSE-S3 for the buckets created here. An existing SSE-KMS source bucket works too: see source_kms_key_arn.
       sse_algorithm = "AES256"
     }
     bucket_key_enabled = true

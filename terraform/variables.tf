@@ -13,9 +13,18 @@ variable "name_prefix" {
   default     = "vidmeta"
 
   validation {
-    # Lambda, DynamoDB, SQS and IAM role names all accept this alphabet; 32 characters leave room for suffixes.
-    condition     = can(regex("^[a-z][a-z0-9-]{1,31}$", var.name_prefix))
-    error_message = "name_prefix must be 2-32 characters of lower-case letters, digits and '-', starting with a letter."
+    # Every name built from it fits its service's limit in every region (TerraformNameLengthTest computes the
+    # worst cases), the tightest being the results bucket '<name_prefix>-results-<account>-<region>': at most 63
+    # characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). S3, Lambda,
+    # DynamoDB, SQS, SNS and IAM names all accept this alphabet.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,23}$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 characters of lower-case letters, digits and '-', starting with a letter."
+  }
+
+  validation {
+    # Bucket names must not start with these: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    condition     = !anytrue([for p in ["xn--", "sthree-", "amzn-s3-demo-"] : startswith(var.name_prefix, p)])
+    error_message = "name_prefix must not start with xn--, sthree- or amzn-s3-demo- (reserved by S3 for bucket names)."
   }
 }
 
@@ -49,6 +58,25 @@ variable "results_bucket_name" {
   description = "Name for the bucket that receives the full MediaInfo and Rekognition JSON. null derives '<name_prefix>-results-<account>-<region>'. It is always a separate bucket with no EventBridge delivery, so results never trigger the pipeline."
   type        = string
   default     = null
+
+  validation {
+    # S3 bucket naming rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    condition     = var.results_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_name))
+    error_message = "results_bucket_name must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "source_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the source objects (an existing SSE-KMS bucket). null: SSE-S3, no key. The probe and the start_analysis function (whose credentials Rekognition reads the video with) get kms:Decrypt on it through S3; the key policy must let the account's IAM policies grant that (the default key policy does)."
+  type        = string
+  default     = null
+
+  validation {
+    # A key ARN, not an alias or key id: "To specify a KMS key in an IAM policy statement, you must use its key ARN"
+    # (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html).
+    condition     = var.source_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.source_kms_key_arn))
+    error_message = "source_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias."
+  }
 }
 
 variable "results_prefix" {
@@ -57,8 +85,10 @@ variable "results_prefix" {
   default     = "vidmeta/"
 
   validation {
-    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+/)+$", var.results_prefix))
-    error_message = "results_prefix must be one or more path segments, each ending in '/', e.g. \"vidmeta/\"."
+    # S3's safe key characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) less the
+    # apostrophe, which would end the JSONata string literal the state machine embeds this in (RenderedAslTest).
+    condition     = can(regex("^([A-Za-z0-9!_.*()-]+/)+$", var.results_prefix))
+    error_message = "results_prefix must be one or more path segments of letters, digits and !_.*()- each ending in '/', e.g. \"vidmeta/\"."
   }
 }
 
@@ -68,8 +98,10 @@ variable "watched_prefixes" {
   default     = []
 
   validation {
-    condition     = alltrue([for p in var.watched_prefixes : p != "" && !strcontains(p, ",")])
-    error_message = "watched_prefixes entries must be non-empty and contain no comma (the state machine receives them comma-joined)."
+    # The state machine receives them comma-joined, inside a JSON string and a JSONata string literal
+    # (RenderedAslTest renders the definition with values these validations accept).
+    condition     = alltrue([for p in var.watched_prefixes : can(regex("^[^,'\"\\\\\\x00-\\x1f]+$", p))])
+    error_message = "watched_prefixes entries must be non-empty and contain no comma, quote, apostrophe, backslash or control character (the state machine embeds them comma-joined in JSON and JSONata strings)."
   }
 }
 
@@ -79,8 +111,9 @@ variable "watched_suffixes" {
   default     = [".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mxf"]
 
   validation {
-    condition     = alltrue([for s in var.watched_suffixes : s != "" && !strcontains(s, ",")])
-    error_message = "watched_suffixes entries must be non-empty and contain no comma (the state machine receives them comma-joined)."
+    # As for watched_prefixes.
+    condition     = alltrue([for s in var.watched_suffixes : can(regex("^[^,'\"\\\\\\x00-\\x1f]+$", s))])
+    error_message = "watched_suffixes entries must be non-empty and contain no comma, quote, apostrophe, backslash or control character (the state machine embeds them comma-joined in JSON and JSONata strings)."
   }
 }
 
@@ -161,7 +194,7 @@ variable "mediainfo_version" {
   default     = "23.04"
 
   validation {
-    condition     = can(regex("^[0-9]{2}\\.[0-9]{2}(\\.[0-9]+)?$", var.mediainfo_version))
+    condition     = can(regex("^[0-9]{2}\\.[0-9]{2}(\\.[0-9]{1,4})?$", var.mediainfo_version))
     error_message = "mediainfo_version looks like 23.04 or 24.12."
   }
 }

@@ -47,13 +47,23 @@ final class IamActions {
 
     /**
      * The same for every Rekognition {@code Start*Request} builder: Rekognition Video reads the video with the
-     * CALLER's permissions (https://docs.aws.amazon.com/rekognition/latest/dg/api-video.html), and a notification
+     * CALLER's permissions (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html), and a notification
      * channel passes its role to Rekognition
      * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
      */
     private static final Map<String, String> REQUIRED_BY_START_REQUEST = Map.of(
             "video", "s3:GetObject",
             "notificationChannel", "iam:PassRole");
+
+    /**
+     * Reads of an object the code makes itself also get s3:ListBucket, so that a missing (deleted) object answers
+     * 404 NoSuchKey, not 403 AccessDenied: "If you don't have the s3:ListBucket permission, Amazon S3 returns an
+     * HTTP status code 403" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
+     * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). Not for Rekognition's reads.
+     */
+    private static final Map<String, String> HONEST_ERRORS_NEED = Map.of(
+            "s3:GetObject", "s3:ListBucket",
+            "s3:HeadObject", "s3:ListBucket");
 
     private IamActions() {
     }
@@ -73,6 +83,9 @@ final class IamActions {
             String action = operation(call, loader);
             if (action != null) {
                 actions.add(AUTHORIZED_BY.getOrDefault(action, action));
+                if (HONEST_ERRORS_NEED.containsKey(action)) {
+                    actions.add(HONEST_ERRORS_NEED.get(action));
+                }
             }
         }
         return actions;

@@ -20,9 +20,9 @@ class IamActionsTest {
         // WHEN the IAM actions are derived
         Set<String> actions = IamActions.of(graph.externalCalls(), loader);
 
-        // THEN S3Store.read's GetObject with a versionId counts; delete() (never called) and UploadingStore (never
-        // instantiated) do not
-        assertThat(actions).containsExactly("s3:GetObject", "s3:GetObjectVersion");
+        // THEN S3Store.read's GetObject with a versionId counts, with the s3:ListBucket that makes a missing key a 404
+        // (API_GetObject.html, Permissions); delete() (never called) and UploadingStore (never instantiated) do not
+        assertThat(actions).containsExactly("s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket");
     }
 
     @Test

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * terraform/ against the code it deploys, read statically: Terraform through a real HCL parser (hcl4j), the code
+ * terraform/ against the code it deploys, read statically: Terraform through HashiCorp's HCL parser (hcl2json), the code
  * through its compiled classes. Each check fails with the names that differ, so drift on either side -- a renamed
  * handler, a new environment variable, a new SDK call, a new ASL placeholder -- breaks the build, not a deploy.
  */
@@ -52,7 +52,7 @@ class TerraformMatchesCodeTest {
 
     @BeforeAll
     static void loadTerraformAndWalkTheHandlers() {
-        terraform = TerraformModule.load(REPO.resolve("terraform"));
+        terraform = TerraformModule.fromJson(REPO.resolve("terraform"), Hcl2Json.files());
         ClassLoader loader = TerraformMatchesCodeTest.class.getClassLoader();
         for (Map.Entry<String, Object> f : functions().entrySet()) {
             String handler = String.valueOf(map(f.getValue(), "local.functions." + f.getKey()).get("handler"));
@@ -220,8 +220,11 @@ class TerraformMatchesCodeTest {
             // GIVEN the function's code policy (local.function_policies.<fn> -> data.aws_iam_policy_document.<fn>)
             assertThat(policies.get(fn.getKey()))
                     .isEqualTo("data.aws_iam_policy_document." + fn.getKey() + ".json");
+            // (with every analysis configured: the code can run each; the optional KMS grant is checked apart)
             Set<String> allowed = new TreeSet<>();
-            statements(fn.getKey()).forEach(s -> allowed.addAll(list(s.get("actions"))));
+            statements(fn.getKey()).stream().filter(s -> !"DecryptSourceObjects".equals(s.get("sid")))
+                    .forEach(s -> allowed.addAll(Hcl2Json.actions(s.get("actions"),
+                            Hcl2Json.rekognitionOperations().values())));
 
             // WHEN the actions are derived from the SDK calls reachable from its handler
             Set<String> needed = IamActions.of(fn.getValue().graph().externalCalls(), loader);
@@ -239,7 +242,7 @@ class TerraformMatchesCodeTest {
             // GIVEN the resources the function's environment names (e.g. aws_dynamodb_table.record.name)
             String environment = String.valueOf(map(functions().get(fn), fn).get("environment"));
             for (Map<String, Object> s : statements(fn)) {
-                List<String> actions = list(s.get("actions"));
+                List<String> actions = Hcl2Json.actions(s.get("actions"), Hcl2Json.rekognitionOperations().values());
                 List<Object> resources = list(s.get("resources"));
                 String where = "data.aws_iam_policy_document." + fn + " statement " + s.get("sid");
                 assertThat(resources).as(where + " resources").isNotEmpty();
@@ -258,9 +261,13 @@ class TerraformMatchesCodeTest {
                                 .containsExactly("aws_sfn_state_machine.pipeline.arn");
                         case "iam" -> assertThat(resources).as(where).allSatisfy(r ->
                                 assertThat(environment).contains(String.valueOf(r)));
+                        // s3:ListBucket is a bucket action (its statement narrows it with s3:prefix); the rest
+                        // are object actions.
                         case "s3" -> assertThat(resources).as(where).allSatisfy(r ->
-                                assertThat(String.valueOf(r)).isIn("local.source_object_arns",
-                                        "local.results_object_arn"));
+                                assertThat(String.valueOf(r)).isIn(action.equals("s3:ListBucket")
+                                        ? List.of("local.source_bucket_arn")
+                                        : List.of("local.source_object_arns", "local.results_object_arn")));
+                        case "kms" -> assertThat(resources).as(where).containsExactly("statement.value");
                         default -> throw new AssertionError(where + ": no resource rule for " + action);
                     }
                 }
@@ -269,6 +276,158 @@ class TerraformMatchesCodeTest {
                     assertThat(resources).as(where).containsExactly("local.results_object_arn");
                 }
             }
+        }
+    }
+
+    @Test
+    void rekognitionOperations_shouldPairEachAnalysisOfTheCodeWithTheOperationsTheCodeCallsForIt() throws Exception {
+        // GIVEN local.rekognition_operations (analysis -> Start<op>/Get<op>), which the IAM grants are built from
+        Map<String, String> operations = Hcl2Json.rekognitionOperations();
+        Set<String> codes = new TreeSet<>();
+        for (dev.vidmeta.analysis.Analysis a : dev.vidmeta.analysis.Analysis.values()) {
+            codes.add(a.code());
+        }
+        assertThat(new TreeSet<>(operations.keySet())).as("local.rekognition_operations keys").isEqualTo(codes);
+
+        for (dev.vidmeta.analysis.Analysis analysis : dev.vidmeta.analysis.Analysis.values()) {
+            // WHEN the code starts the analysis and reads its results, through a client that records each call
+            List<String> calls = new ArrayList<>();
+            var analyzer = new dev.vidmeta.aws.RekognitionVideoAnalyzer(recordingRekognition(calls),
+                    "arn:aws:sns:us-east-1:111122223333:AmazonRekognition-t", "arn:aws:iam::111122223333:role/t");
+            ignoringFailure(() -> analyzer.start(new dev.vidmeta.analysis.AnalysisRequest(analysis, 0f),
+                    objectRef("b", "k.mp4"), "token", "tag"));
+            ignoringFailure(() -> analyzer.results(analysis, "job"));
+
+            // THEN they are exactly Start<op> and Get<op> of the pair Terraform grants
+            String op = operations.get(analysis.code());
+            assertThat(calls).as("Rekognition calls for %s", analysis.code())
+                    .containsExactly("start" + op, "get" + op);
+        }
+    }
+
+    @Test
+    void rekognitionGrants_shouldAllowOnlyTheOperationsOfTheConfiguredAnalyses() {
+        for (Map.Entry<String, String> configured : Hcl2Json.rekognitionOperations().entrySet()) {
+            // GIVEN var.analyses = [{ name = <one analysis> }]
+            List<String> only = List.of(configured.getValue());
+
+            // WHEN the functions' Rekognition statements are evaluated
+            Set<String> start = rekognitionActions("start_analysis", only);
+            Set<String> callback = rekognitionActions("rekognition_callback", only);
+
+            // THEN the starter may start and read that analysis only, the callback read it only
+            String op = configured.getValue();
+            assertThat(start).as("start_analysis with %s", configured.getKey())
+                    .containsExactlyInAnyOrder("rekognition:Start" + op, "rekognition:Get" + op);
+            assertThat(callback).as("rekognition_callback with %s", configured.getKey())
+                    .containsExactly("rekognition:Get" + op);
+        }
+    }
+
+    @Test
+    void listBucket_shouldBeNarrowedToTheWatchedPrefixes() {
+        // GIVEN the probe's s3:ListBucket statement (honest 404s, API_GetObject.html, Permissions)
+        JsonNode statement = null;
+        for (JsonNode s : Hcl2Json.block("data", "aws_iam_policy_document", "probe").path("statement")) {
+            if (s.path("actions").toString().contains("s3:ListBucket")) {
+                statement = s;
+            }
+        }
+        assertThat(statement).as("probe statement with s3:ListBucket").isNotNull();
+
+        // THEN it names the source bucket and, when prefixes are watched, only keys under them (s3:prefix)
+        assertThat(statement.path("resources").toString()).isEqualTo("[\"${local.source_bucket_arn}\"]");
+        JsonNode condition = statement.path("dynamic").path("condition").path(0);
+        assertThat(condition.path("for_each").asText())
+                .isEqualTo("${length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []}");
+        JsonNode content = condition.path("content").path(0);
+        assertThat(content.path("test").asText()).isEqualTo("StringLike");
+        assertThat(content.path("variable").asText()).isEqualTo("s3:prefix");
+        assertThat(content.path("values").asText()).isEqualTo("${condition.value}");
+        assertThat(Hcl2Json.locals().get("source_prefix_patterns").asText())
+                .isEqualTo("${[for p in var.watched_prefixes : \"${p}*\"]}");
+    }
+
+    @Test
+    void kmsDecrypt_shouldGoThroughS3ToExactlyTheFunctionsWhoseCredentialsReadSourceObjects() {
+        for (String fn : HANDLERS.keySet()) {
+            // GIVEN whether the function's credentials read source objects (itself, or Rekognition with them:
+            // https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html)
+            boolean readsSource = statements(fn).stream().anyMatch(s ->
+                    list(s.get("actions")).contains("s3:GetObject")
+                            && list(s.get("resources")).contains("local.source_object_arns"));
+
+            // WHEN its dynamic KMS statement is looked up
+            JsonNode dynamic = Hcl2Json.block("data", "aws_iam_policy_document", fn).path("dynamic")
+                    .path("statement").path(0);
+
+            // THEN exactly those have one: kms:Decrypt on var.source_kms_key_arn (when set), only via S3
+            if (!readsSource) {
+                assertThat(dynamic.isMissingNode()).as("%s reads no source object, so no KMS grant", fn).isTrue();
+                continue;
+            }
+            assertThat(dynamic.path("for_each").asText()).as(fn).isEqualTo("${local.source_kms_key_arns}");
+            JsonNode content = dynamic.path("content").path(0);
+            assertThat(content.path("actions").toString()).as(fn).isEqualTo("[\"kms:Decrypt\"]");
+            assertThat(content.path("resources").toString()).as(fn).isEqualTo("[\"${statement.value}\"]");
+            JsonNode via = content.path("condition").path(0);
+            assertThat(via.path("variable").asText()).isEqualTo("kms:ViaService");
+            assertThat(via.path("values").toString()).isEqualTo("[\"s3.${data.aws_region.current.region}.amazonaws.com\"]");
+        }
+        assertThat(Hcl2Json.locals().get("source_kms_key_arns").asText())
+                .isEqualTo("${var.source_kms_key_arn == null ? [] : [var.source_kms_key_arn]}");
+    }
+
+    static Set<String> rekognitionActions(String policy, List<String> operations) {
+        Set<String> actions = new TreeSet<>();
+        for (Map<String, Object> s : statements(policy)) {
+            Hcl2Json.actions(s.get("actions"), operations).stream().filter(a -> a.startsWith("rekognition:"))
+                    .forEach(actions::add);
+        }
+        return actions;
+    }
+
+    /** A RekognitionClient that records the name of each operation called, then fails it. */
+    static software.amazon.awssdk.services.rekognition.RekognitionClient recordingRekognition(List<String> calls) {
+        return (software.amazon.awssdk.services.rekognition.RekognitionClient) java.lang.reflect.Proxy.newProxyInstance(
+                TerraformMatchesCodeTest.class.getClassLoader(),
+                new Class<?>[] {software.amazon.awssdk.services.rekognition.RekognitionClient.class},
+                (proxy, method, args) -> {
+                    boolean consumerOverload = method.getParameterCount() == 1
+                            && method.getParameterTypes()[0] == java.util.function.Consumer.class;
+                    if (method.isDefault() && consumerOverload) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    calls.add(method.getName());
+                    throw new IllegalStateException("recorded " + method.getName());
+                });
+    }
+
+    /** An ObjectRef with only a bucket and a key, whatever other components the record has. */
+    static dev.vidmeta.record.ObjectRef objectRef(String bucket, String key) throws Exception {
+        var components = dev.vidmeta.record.ObjectRef.class.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = switch (components[i].getName()) {
+                case "bucket" -> bucket;
+                case "key" -> key;
+                default -> types[i] == boolean.class ? (Object) false : types[i].isPrimitive() ? 0 : null;
+            };
+        }
+        return dev.vidmeta.record.ObjectRef.class.getDeclaredConstructor(types).newInstance(values);
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    static void ignoringFailure(Call call) {
+        try {
+            call.run();
+        } catch (Exception e) {
+            // the recording client fails every operation on purpose; the call was recorded before
         }
     }
 
@@ -343,8 +502,9 @@ class TerraformMatchesCodeTest {
         return map(terraform.locals().get("functions"), "local.functions");
     }
 
+    /** The policy document's statements as hcl2json reads them, dynamic ones included (see {@link Hcl2Json}). */
     static List<Map<String, Object>> statements(String policyDocument) {
-        return list(terraform.data("aws_iam_policy_document", policyDocument).get("statement"));
+        return Hcl2Json.statements(policyDocument);
     }
 
     /** UPPER_SNAKE string constants in the reached TaskConfig code: the variable names it reads. */

@@ -1,33 +1,28 @@
 package dev.vidmeta.terraform;
 
-import com.bertramlabs.plugins.hcl4j.HCLParser;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * The terraform/ directory as hcl4j parses it: every {@code *.tf} file, merged into one tree of blocks
- * ({@code resource -> type -> name -> body}, {@code data}, {@code locals}, {@code variable}, {@code output}).
+ * The terraform/ directory as @cdktf/hcl2json converts it (HashiCorp's HCL parser), merged into one tree of blocks
+ * ({@code resource -> type -> name -> body}, {@code data}, {@code locals}, {@code variable}, {@code output}), with
+ * plain Java values.
  *
- * <p>hcl4j evaluates what it can and renders a reference it cannot resolve as its text, e.g.
- * {@code "aws_dynamodb_table.record.arn"}; the checks rely on that text to see which resource an argument
- * names. Calls of {@code templatefile()} and {@code file()} are captured as
- * {@link TemplateFile} / {@link FileRef} values so the checks can see which files Terraform reads.
- *
- * <p>Known hcl4j limits the Terraform is written around: index expressions lose their key
- * ({@code aws_lambda_alias.live["probe"].arn} reads as {@code aws_lambda_alias.live.value.arn}, hence
- * {@code local.alias_arns.probe}); of two {@code locals} blocks in one file only the last survives (one per
- * file here); a {@code data "http"} block would really be fetched, so that lookup is replaced by a no-op.
+ * <p>An expression reads as its source text: {@code "${aws_dynamodb_table.record.arn}"} becomes
+ * {@code "aws_dynamodb_table.record.arn"}, and a template keeps its {@code ${...}} parts. A block (which hcl2json
+ * gives as a list of bodies) that occurs once reads as its body; {@link #list} reads either as a list. Calls of
+ * {@code templatefile()} and {@code file()} become {@link TemplateFile} / {@link FileRef} values, so the checks can
+ * see which files Terraform reads and with which variables.
  */
 final class TerraformModule {
 
-    /** A {@code templatefile(path, vars)} call: the path and the variable names it supplies. */
+    /** A {@code templatefile(path, vars)} call: the path and, per variable, its expression's text. */
     record TemplateFile(Path path, Map<String, Object> vars) {
     }
 
@@ -43,14 +38,45 @@ final class TerraformModule {
     }
 
     static TerraformModule load(Path dir) {
+        return fromJson(dir, NpmTools.run("hcl2json", dir.toString()));
+    }
+
+    /** The module from tfcheck.mjs's hcl2json output for {@code dir}: {"file.tf": {...}, ...}. */
+    static TerraformModule fromJson(Path dir, JsonNode files) {
         TerraformModule module = new TerraformModule(dir.toAbsolutePath().normalize());
-        try (Stream<Path> files = Files.list(module.dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tf")).sorted().toList()) {
-                module.merge(module.parse(file));
+        Map<String, Object> locals = new LinkedHashMap<>();
+        for (JsonNode file : files) {
+            for (JsonNode block : file.path("locals")) {
+                block.fields().forEachRemaining(e -> locals.put(e.getKey(), plainJson(e.getValue())));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        module.root.put("locals", locals);
+        for (Iterator<Map.Entry<String, JsonNode>> f = files.fields(); f.hasNext(); ) {
+            Map.Entry<String, JsonNode> file = f.next();
+            for (String kind : List.of("resource", "data")) {
+                for (Iterator<Map.Entry<String, JsonNode>> t = file.getValue().path(kind).fields(); t.hasNext(); ) {
+                    Map.Entry<String, JsonNode> type = t.next();
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> ofType = (Map<String, Object>) ((Map<String, Object>) module.root
+                            .computeIfAbsent(kind, k -> new LinkedHashMap<String, Object>()))
+                            .computeIfAbsent(type.getKey(), k -> new LinkedHashMap<String, Object>());
+                    type.getValue().fields().forEachRemaining(named -> {
+                        if (ofType.put(named.getKey(), plainJson(named.getValue().get(0))) != null) {
+                            throw new IllegalStateException("duplicate " + kind + "." + type.getKey() + "."
+                                    + named.getKey() + " in terraform/");
+                        }
+                    });
+                }
+            }
+            for (String kind : List.of("variable", "output")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> all = (Map<String, Object>) module.root.computeIfAbsent(kind,
+                        k -> new LinkedHashMap<String, Object>());
+                file.getValue().path(kind).fields().forEachRemaining(e ->
+                        all.put(e.getKey(), plainJson(e.getValue().get(0))));
+            }
+        }
+        module.resolveCalls(module.root);
         return module;
     }
 
@@ -83,24 +109,24 @@ final class TerraformModule {
         return map(root.get("output"), "output");
     }
 
-    Map<String, Object> terraformBlock() {
-        return map(root.get("terraform"), "terraform");
-    }
-
     private Map<String, Object> block(String kind, String type, String name) {
         Map<String, Object> ofType = blocksOfType(kind, type);
         return map(ofType.get(name), kind + " \"" + type + "\" \"" + name + "\"");
     }
 
+    /** A block body or object; a block that occurs once (a one-element list of bodies) reads as its body. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object value, String what) {
+        if (value instanceof List<?> l && l.size() == 1 && l.get(0) instanceof Map<?, ?>) {
+            value = l.get(0);
+        }
         if (!(value instanceof Map<?, ?> m)) {
             throw new IllegalStateException(what + " is not a block/object in terraform/ (got " + value + ")");
         }
         return (Map<String, Object>) m;
     }
 
-    /** A repeated block (hcl4j gives one block as a map, several as a list) or a list attribute, as a list. */
+    /** A repeated block or a list attribute, as a list (a single value as a one-element list). */
     @SuppressWarnings("unchecked")
     static <T> List<T> list(Object value) {
         if (value == null) {
@@ -112,82 +138,174 @@ final class TerraformModule {
         return List.of((T) value);
     }
 
-    private Map<String, Object> parse(Path file) {
-        HCLParser parser = new HCLParser();
-        parser.registerFunction("templatefile", args -> new TemplateFile(path(args.get(0)), map(plain(vars(args)), "vars")));
-        parser.registerFunction("file", args -> new FileRef(path(args.get(0))));
-        // hcl4j would really fetch the URL of a data "http" block: a static check must not touch the network.
-        parser.registerDataLookup("http", args -> Map.of());
-        try {
-            return map(plain(parser.parse(file.toFile(), "UTF-8")), file.toString());
-        } catch (Exception e) {
-            throw new IllegalStateException("hcl4j cannot parse " + file + ": " + e, e);
-        }
+    private static Object plainJson(JsonNode node) {
+        return unwrap(new ObjectMapper().convertValue(node, Object.class));
     }
 
-    /**
-     * hcl4j's tree with its symbol objects (an unresolved reference, a "for" expression) replaced by their text,
-     * so every leaf is a String, Number, Boolean, null or a captured function call.
-     */
-    private static Object plain(Object value) {
+    /** {@code "${expr}"} (one interpolation, the whole string) -> {@code "expr"}, recursively. */
+    static Object unwrap(Object value) {
+        if (value instanceof String s && s.startsWith("${") && closing(s, 1) == s.length() - 1) {
+            return s.substring(2, s.length() - 1).strip();
+        }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            m.forEach((k, v) -> copy.put(String.valueOf(k), plain(v)));
+            m.forEach((k, v) -> copy.put(String.valueOf(k), unwrap(v)));
             return copy;
         }
         if (value instanceof List<?> l) {
             List<Object> copy = new ArrayList<>();
-            l.forEach(v -> copy.add(plain(v)));
+            l.forEach(v -> copy.add(unwrap(v)));
             return copy;
         }
-        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
-                || value instanceof TemplateFile || value instanceof FileRef) {
-            return value;
-        }
-        return value.toString();
+        return value;
     }
 
+    /** Replaces every {@code templatefile(...)} / {@code file(...)} expression under {@code value} by its record. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> vars(List<Object> args) {
-        return args.size() > 1 && args.get(1) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    private void resolveCalls(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                Object call = call(e.getValue());
+                if (call != null) {
+                    e.setValue(call);
+                } else {
+                    resolveCalls(e.getValue());
+                }
+            }
+        } else if (value instanceof List<?> l) {
+            List<Object> list = (List<Object>) l;
+            for (int i = 0; i < list.size(); i++) {
+                Object call = call(list.get(i));
+                if (call != null) {
+                    list.set(i, call);
+                } else {
+                    resolveCalls(list.get(i));
+                }
+            }
+        }
     }
 
-    /** Resolves {@code "${path.module}/x"}, which hcl4j renders as {@code "path.module/x"}, against terraform/. */
+    private Object call(Object value) {
+        if (!(value instanceof String s)) {
+            return null;
+        }
+        List<String> args = arguments(s, "templatefile");
+        if (args != null && args.size() == 2) {
+            return new TemplateFile(path(args.get(0)), objectLiteral(args.get(1)));
+        }
+        args = arguments(s, "file");
+        if (args != null && args.size() == 1) {
+            return new FileRef(path(args.get(0)));
+        }
+        return null;
+    }
+
+    /**
+     * Resolves a path expression against terraform/: {@code "${path.module}/x"} (quoted or not), or a local
+     * holding one.
+     */
     Path path(Object expression) {
-        String text = String.valueOf(expression);
-        String prefix = "path.module/";
+        String text = String.valueOf(expression).strip();
+        if (text.startsWith("local.") && locals().containsKey(text.substring("local.".length()))) {
+            return path(locals().get(text.substring("local.".length())));
+        }
+        if (text.startsWith("\"") && text.endsWith("\"")) {
+            text = text.substring(1, text.length() - 1);
+        }
+        String prefix = "${path.module}/";
         if (!text.startsWith(prefix)) {
             throw new IllegalStateException("file paths in terraform/ must be relative to ${path.module}: " + text);
         }
         return dir.resolve(text.substring(prefix.length())).normalize();
     }
 
-    @SuppressWarnings("unchecked")
-    private void merge(Map<String, Object> file) {
-        for (String kind : List.of("terraform", "provider", "variable", "locals", "output", "resource", "data")) {
-            Object blocks = file.get(kind);
-            if (blocks instanceof Map<?, ?> m) {
-                deepMerge(root.computeIfAbsent(kind, k -> new LinkedHashMap<String, Object>()),
-                        (Map<String, Object>) m, kind);
-            }
+    /** The entries of an HCL object literal {@code { k = expr ... }}: key -> the expression's text. */
+    static Map<String, Object> objectLiteral(String text) {
+        String body = text.strip();
+        if (!body.startsWith("{") || !body.endsWith("}")) {
+            throw new IllegalStateException("not an object literal: " + text);
         }
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (String item : split(body.substring(1, body.length() - 1), true)) {
+            String entry = item.strip();
+            if (entry.isEmpty() || entry.startsWith("#") || entry.startsWith("//")) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalStateException("not a 'key = value' entry: " + entry);
+            }
+            entries.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+        }
+        return entries;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void deepMerge(Object into, Map<String, Object> from, String where) {
-        Map<String, Object> target = (Map<String, Object>) into;
-        for (Map.Entry<String, Object> e : from.entrySet()) {
-            Object existing = target.get(e.getKey());
-            if (existing instanceof Map<?, ?> && e.getValue() instanceof Map<?, ?> m
-                    && !where.contains(".")) {
-                // resource -> type -> name: types are shared between files, names must not be.
-                deepMerge(existing, (Map<String, Object>) m, where + "." + e.getKey());
-            } else if (existing != null) {
-                throw new IllegalStateException("duplicate " + where + "." + e.getKey() + " in terraform/");
-            } else {
-                target.put(e.getKey(), e.getValue());
+    /** The arguments of {@code name(a, b, ...)} when {@code e} is exactly that call, else null. */
+    static List<String> arguments(String e, String name) {
+        String s = e.strip();
+        if (!s.startsWith(name + "(") || !s.endsWith(")")
+                || closingParen(s, name.length()) != s.length() - 1) {
+            return null;
+        }
+        List<String> args = new ArrayList<>();
+        for (String a : split(s.substring(name.length() + 1, s.length() - 1), false)) {
+            if (!a.isBlank()) {
+                args.add(a.strip());
             }
         }
+        return args;
+    }
+
+    /** Splits at top-level commas (and newlines, for object literals), outside brackets and quoted strings. */
+    private static List<String> split(String s, boolean newlines) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (quoted && ch == '\\') {
+                i++;
+            } else if (ch == '"') {
+                quoted = !quoted;
+            } else if (!quoted && "([{".indexOf(ch) >= 0) {
+                depth++;
+            } else if (!quoted && ")]}".indexOf(ch) >= 0) {
+                depth--;
+            } else if (!quoted && depth == 0 && (ch == ',' || (newlines && ch == '\n'))) {
+                parts.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(s.substring(start));
+        return parts;
+    }
+
+    /** Index of the '}' closing the '{' at {@code open}, outside quoted strings (whose ${...} nest). */
+    static int closing(String s, int open) {
+        return matching(s, open, '{', '}');
+    }
+
+    private static int closingParen(String s, int open) {
+        return matching(s, open, '(', ')');
+    }
+
+    private static int matching(String s, int open, char opening, char closing) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = open; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (quoted && ch == '\\') {
+                i++;
+            } else if (ch == '"') {
+                quoted = !quoted;
+            } else if (!quoted && ch == opening) {
+                depth++;
+            } else if (!quoted && ch == closing && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** All values of {@code body} (recursively) of type {@code type}, e.g. every templatefile() call. */
