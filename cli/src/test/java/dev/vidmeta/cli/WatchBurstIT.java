@@ -2,9 +2,6 @@ package dev.vidmeta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vidmeta.local.LocalAws;
-import dev.vidmeta.local.lambda.LocalLambda;
-import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,8 +14,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * {@code watch --all} at a burst: 1,000 executions of one state machine, 300 running, 200 failed and 500
@@ -26,49 +21,21 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 class WatchBurstIT {
 
-    private static final String DEFINITION = """
-            {"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
-              "Route": {"Type": "Choice", "Default": "Done", "Choices": [
-                {"Condition": "{% $states.input.outcome = 'wait' %}", "Next": "Hold"},
-                {"Condition": "{% $states.input.outcome = 'fail' %}", "Next": "Break"}]},
-              "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "Done"},
-              "Break": {"Type": "Fail", "Error": "Burst.Failed", "Cause": "on purpose"},
-              "Done": {"Type": "Succeed"}}}""";
     private static final Pattern ESCAPES = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]");
     /** The cursor-up sequence with which each frame after the first starts. */
     private static final Pattern FRAME_START = Pattern.compile("\u001b\\[\\d+A");
 
-    private static LocalLambda lambda;
-    private static LocalStepFunctions stepFunctions;
-    private static SfnClient sfn;
-    private static String machine;
+    private static ExecutionBurst burst;
 
     @BeforeAll
     static void burst() {
-        lambda = LocalLambda.create();
-        stepFunctions = LocalStepFunctions.start(lambda, LocalStepFunctions.Options.defaults());
-        sfn = LocalAws.client(SfnClient.builder(), stepFunctions.endpoint());
-        machine = sfn.createStateMachine(b -> b.name("burst").definition(DEFINITION)
-                .roleArn(LocalAws.roleArn("burst"))).stateMachineArn();
-        for (int i = 0; i < 1_000; i++) {
-            String outcome = i % 10 < 3 ? "wait" : i % 10 < 5 ? "fail" : "pass";
-            sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"outcome\": \"" + outcome + "\"}"));
-        }
-        Await.until("the 700 short executions to end", Duration.ofSeconds(120),
-                () -> sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.RUNNING)
-                        .maxResults(1000)).executions().size(),
-                running -> running == 300);
-        System.setProperty("aws.region", LocalAws.REGION);
-        System.setProperty("aws.accessKeyId", LocalAws.ACCESS_KEY_ID);
-        System.setProperty("aws.secretAccessKey", LocalAws.SECRET_ACCESS_KEY);
-        System.setProperty("aws.endpointUrlSfn", stepFunctions.endpoint().toString());
+        burst = ExecutionBurst.start(1_000);
+        burst.exportEndpoint();
     }
 
     @AfterAll
     static void stop() {
-        sfn.close();
-        stepFunctions.close();
-        lambda.close();
+        burst.close();
     }
 
     @Test
@@ -79,7 +46,7 @@ class WatchBurstIT {
         cli.setOut(new PrintWriter(output, true));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread thread = Thread.ofPlatform().start(() -> exit.complete(cli.execute("watch", "--all", "--ansi",
-                "--size", "160x50", "--interval", "1s", "--state-machine-arn", machine)));
+                "--size", "160x50", "--interval", "1s", "--state-machine-arn", burst.machineArn())));
 
         // WHEN it has drawn three frames
         Await.until("three frames (or an early exit)", Duration.ofSeconds(60), output::toString,

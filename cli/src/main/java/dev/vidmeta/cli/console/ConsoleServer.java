@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.ListExecutionsResponse;
 
 /**
  * The local console: a web page on 127.0.0.1 with the executions of one state machine, each one's state graph
@@ -45,7 +47,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * Functions and DynamoDB: pointed at AWS it would show the deployed pipeline. The page and its script are
  * resources of this package; nothing is fetched from elsewhere.
  *
- * <p>JSON endpoints: {@code GET /api/executions[?status=FAILED]}, {@code GET /api/execution?arn=},
+ * <p>JSON endpoints: {@code GET /api/executions[?status=FAILED][&page=TOKEN]} (a page of 100, newest first, with
+ * the token of the next), {@code GET /api/counts} (executions by status), {@code GET /api/execution?arn=},
  * {@code GET /api/record?arn=}, {@code POST /api/replay?arn=}. Because a page from any web site can make a
  * browser send requests to 127.0.0.1, the API answers only requests whose Host header names this server (no
  * DNS rebinding), refuses any request whose {@code Origin} or {@code Sec-Fetch-Site} names another origin
@@ -65,6 +68,12 @@ public final class ConsoleServer implements AutoCloseable {
             "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LIST_LIMIT = 100;
+    /**
+     * How many executions {@code /api/counts} reads at most: ten ListExecutions pages of 1,000. ListExecutions is
+     * throttled per account (Step Functions quotas, "API action throttling quotas"), and a console refreshing
+     * every 2 s must not walk an unbounded history; beyond this the counts say they are a lower bound.
+     */
+    private static final int COUNT_LIMIT = 10_000;
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html", "/console.js", "console.js", "/console.css", "console.css");
 
@@ -175,7 +184,8 @@ public final class ConsoleServer implements AutoCloseable {
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         return switch (method + " " + path) {
-            case "GET /api/executions" -> Reply.json(200, executions(query.get("status")));
+            case "GET /api/executions" -> Reply.json(200, executions(query.get("status"), query.get("page")));
+            case "GET /api/counts" -> Reply.json(200, counts());
             case "GET /api/execution" -> Reply.json(200, execution(required(query, "arn")));
             case "GET /api/record" -> Reply.json(200, record(required(query, "arn")));
             case "POST /api/replay" -> {
@@ -200,23 +210,50 @@ public final class ConsoleServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ API
 
-    private JsonNode executions(String status) {
-        List<ExecutionListItem> items = config.sfn().listExecutions(b -> {
+    /** One page of executions, newest first; {@code page} is the token the previous page gave (null: the first). */
+    private JsonNode executions(String status, String page) {
+        ListExecutionsResponse listed = config.sfn().listExecutions(b -> {
             b.stateMachineArn(config.stateMachineArn()).maxResults(LIST_LIMIT);
             if (status != null && !status.isEmpty()) {
                 b.statusFilter(status);
             }
-        }).executions();
+            if (page != null && !page.isEmpty()) {
+                b.nextToken(page);
+            }
+        });
         ObjectNode out = JSON.createObjectNode();
         out.put("stateMachineArn", config.stateMachineArn());
         ArrayNode list = out.putArray("executions");
-        for (ExecutionListItem item : items) {
+        for (ExecutionListItem item : listed.executions()) {
             ObjectNode row = SdkJson.toJson(item, SdkJson.Timestamps.ISO_8601);
             String object = objectOf.computeIfAbsent(item.executionArn(), arn -> objectUri(
                     config.sfn().describeExecution(b -> b.executionArn(arn)).input()));
             row.put("object", object);
             list.add(row);
         }
+        out.put("nextToken", listed.nextToken());
+        return out;
+    }
+
+    /** {@code {"total": 1000, "complete": true, "counts": {"RUNNING": 300, ...}}}, from one walk of the list. */
+    private JsonNode counts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        int total = 0;
+        String token = null;
+        do {
+            String next = token;
+            ListExecutionsResponse page = config.sfn().listExecutions(b -> b.stateMachineArn(config.stateMachineArn())
+                    .maxResults(1000).nextToken(next));
+            for (ExecutionListItem item : page.executions()) {
+                counts.merge(item.statusAsString(), 1, Integer::sum);
+                total++;
+            }
+            token = page.nextToken();
+        } while (token != null && total < COUNT_LIMIT);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("total", total);
+        out.put("complete", token == null);
+        counts.forEach(out.putObject("counts")::put);
         return out;
     }
 

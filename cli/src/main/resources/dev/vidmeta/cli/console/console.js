@@ -2,7 +2,9 @@
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const state = { status: '', selected: null, detail: null, timer: null };
+// pages: the ListExecutions token of each page seen so far (null for the first); page: the one shown.
+const state = { status: '', selected: null, detail: null, timer: null, pages: [null], page: 0 };
+const PAGE_SIZE = 100;
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -42,15 +44,47 @@ function time(iso) {
 async function loadList() {
   const message = document.getElementById('list-message');
   try {
-    const query = state.status ? '?status=' + encodeURIComponent(state.status) : '';
-    const data = await api('/api/executions' + query);
+    const query = new URLSearchParams();
+    if (state.status) query.set('status', state.status);
+    if (state.pages[state.page]) query.set('page', state.pages[state.page]);
+    const data = await api('/api/executions?' + query);
     document.getElementById('machine').textContent = data.stateMachineArn;
     const body = document.querySelector('#executions tbody');
     body.replaceChildren(...data.executions.map(row));
     message.textContent = data.executions.length ? '' : 'No executions' + (state.status ? ' with status ' + state.status : '') + '.';
+    state.pages[state.page + 1] = data.nextToken || undefined;
+    const first = state.page * PAGE_SIZE;
+    document.getElementById('page-range').textContent = data.executions.length
+      ? (first + 1) + '–' + (first + data.executions.length) : '';
+    document.getElementById('newer').disabled = state.page === 0;
+    document.getElementById('older').disabled = !data.nextToken;
   } catch (e) {
     message.textContent = 'Cannot list executions: ' + e.message;
   }
+}
+
+// Each filter button shows how many executions have its status; All shows the total.
+async function loadCounts() {
+  try {
+    const data = await api('/api/counts');
+    const more = data.complete ? '' : '+';
+    document.querySelectorAll('#filters button').forEach(button => {
+      const n = button.dataset.status ? (data.counts[button.dataset.status] || 0) : data.total;
+      let count = button.querySelector('.count');
+      if (!count) {
+        count = el('span', { class: 'count' });
+        button.append(' ', count);
+      }
+      count.textContent = n + more;
+    });
+  } catch (e) {
+    document.getElementById('list-message').textContent = 'Cannot count executions: ' + e.message;
+  }
+}
+
+function turnPage(delta) {
+  state.page = Math.max(0, state.page + delta);
+  loadList();
 }
 
 function row(execution) {
@@ -239,13 +273,18 @@ async function replay() {
 
 document.querySelectorAll('#filters button').forEach(button => button.addEventListener('click', () => {
   state.status = button.dataset.status;
+  state.pages = [null];
+  state.page = 0;
   document.querySelectorAll('#filters button').forEach(b => b.classList.toggle('active', b === button));
   loadList();
 }));
+document.getElementById('newer').addEventListener('click', () => turnPage(-1));
+document.getElementById('older').addEventListener('click', () => turnPage(1));
 document.getElementById('replay').addEventListener('click', replay);
 
 function refresh() {
   loadList();
+  loadCounts();
   // A running execution changes; a closed one does not, until someone replays it.
   const status = document.getElementById('detail-status').className;
   if (state.selected && !/SUCCEEDED|FAILED|TIMED_OUT|ABORTED/.test(status)) loadDetail();
@@ -253,5 +292,6 @@ function refresh() {
 
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('arn');
 loadList();
+loadCounts();
 if (fromHash) select(fromHash);
 state.timer = setInterval(refresh, 2000);
