@@ -1,5 +1,6 @@
 package dev.vidmeta.cli;
 
+import dev.vidmeta.local.WorkDirLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -39,11 +40,16 @@ public final class VidmetaCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VidmetaCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String command = "vidmeta " + commandLine.getCommandName();
+            String command = commandLine.getCommandSpec().qualifiedName(" ");
             if (e instanceof DeploymentOptions.MissingSettingException) {
                 commandLine.getErr().println(command + ": " + e.getMessage());
                 commandLine.getErr().flush();
                 return CommandLine.ExitCode.USAGE;
+            }
+            if (e instanceof WorkDirLock.InUseException) {
+                commandLine.getErr().println(command + ": " + e.getMessage());
+                commandLine.getErr().flush();
+                return CommandLine.ExitCode.SOFTWARE;
             }
             if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
                 commandLine.getErr().println(command + ": " + aws.awsErrorDetails().errorCode() + ": "

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.PipelineDeployment;
+import dev.vidmeta.local.WorkDirLock;
 import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.SfnExecutions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +61,25 @@ class LocalUpCommandIT {
     }
 
     /** Waits (bounded, for a whole pipeline run on a loaded machine) until the newest execution has ended. */
+    @Test
+    void localUp_onAWorkDirInUse_shouldSaySo_inOneLine_andStartNothing() throws Exception {
+        // GIVEN a work directory another local runtime holds
+        try (WorkDirLock held = WorkDirLock.acquire(workDir)) {
+            var err = new StringWriter();
+            var cli = VidmetaCommand.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+
+            // WHEN local up is started on it
+            int exit = cli.execute("local", "up", "--work-dir", workDir.toString());
+
+            // THEN it says which work dir and who holds it, without a stack trace, and fails
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.SOFTWARE);
+            assertThat(err.toString().strip()).isEqualTo("vidmeta local up: work dir " + workDir
+                    + " is in use by another local runtime (pid " + ProcessHandle.current().pid()
+                    + "): stop it, or give this one another --work-dir");
+        }
+    }
+
     private static ExecutionListItem awaitEnded(SfnClient sfn, String machine) {
         return Await.until("an execution of " + machine + " to end", Duration.ofSeconds(60),
                 () -> SfnExecutions.executions(sfn, machine),

@@ -81,10 +81,15 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalRuntime() {
     }
 
-    /** Starts every server, then deploys; on any failure stops what started and rethrows. */
+    /**
+     * Locks the work directory, starts every server, then deploys; on any failure stops what started and rethrows.
+     *
+     * @throws WorkDirLock.InUseException when another local runtime uses {@code options.workDir()}
+     */
     public static LocalRuntime start(LocalDeployment deployment, Options options) {
         var runtime = new LocalRuntime();
         try {
+            runtime.track(WorkDirLock.acquire(options.workDir()));
             runtime.startServers(options);
             runtime.deploy(deployment);
             return runtime;
