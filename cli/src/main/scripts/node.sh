@@ -62,16 +62,28 @@ ensure_node() { # exports VIDMETA_NODE: a Node.js MIN_NODE+, installed first if 
   export VIDMETA_NODE="$node"
 }
 
-npm_ci_changed() { # `npm ci` in every directory with a committed package-lock.json, when the lockfile changed
+npm_ci_changed() { # $@: directories (default: every one with a committed package-lock.json) -> npm ci where
+  # the lockfile changed since the last install. One install at a time per directory (flock): two launchers
+  # started together must not both empty the same node_modules.
   local lock dir stamp sum
-  while IFS= read -r lock; do
+  local -a locks
+  if (($#)); then
+    for dir in "$@"; do locks+=("$dir/package-lock.json"); done
+  else
+    mapfile -t locks < <(find "$ROOT" \( -name node_modules -o -name target -o -name .git -o -name .vidmeta \) \
+      -prune -o -name package-lock.json -print)
+  fi
+  for lock in "${locks[@]}"; do
     dir=$(dirname "$lock")
     stamp="$dir/node_modules/.vidmeta-lock.sha256"
     sum=$(sha256sum "$lock" | cut -d' ' -f1)
     [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && continue
-    say "installing the npm packages of ${dir#"$ROOT"/} (npm ci)"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed in $dir"
-    echo "$sum" >"$stamp"
-  done < <(find "$ROOT" \( -name node_modules -o -name target -o -name .git -o -name .vidmeta \) -prune \
-    -o -name package-lock.json -print)
+    (
+      flock 9
+      [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && exit 0 # another launcher installed it meanwhile
+      say "installing the npm packages of ${dir#"$ROOT"/} (npm ci)"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed in $dir"
+      echo "$sum" >"$stamp"
+    ) 9>"$dir/.npm-ci.lock" || exit 1
+  done
 }
