@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * }</pre>
  * Output: {@code {"status": "OK", "technical": {...}, "mediainfo": "s3://results/.../mediainfo.json",
  * "stats": {"requests": 2, "bytesRead": 1310720, "wallMillis": 84}}}; for a file MediaInfo cannot use, the
- * probe's status (NOT_MEDIA, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
+ * probe's status (NOT_MEDIA, TRUNCATED, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
  * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry.
  */
 public final class ProbeMediaHandler implements RequestStreamHandler {

@@ -52,6 +52,10 @@ public final class Fixtures {
         RANDOM_BYTES("random.bin", false),
         PDF("document.pdf", false),
         MP4_TRUNCATED("truncated.mp4", false),
+        /** A moov-at-end file whose last 300 bytes (the end of its moov) are cut off. */
+        MP4_MOOV_CUT("moov-cut.mp4", false),
+        /** A faststart file cut at 60 %: the moov is whole, the mdat it indexes is not. */
+        MP4_MDAT_CUT("mdat-cut.mp4", false),
         MP4_ABSURD_BOX_SIZES("absurd-boxes.mp4", false);
 
         private final String fileName;
@@ -166,6 +170,14 @@ public final class Fixtures {
             case MP4_TRUNCATED -> {
                 // An upload cut short: the first 60 % of a file whose moov sits at the end.
                 byte[] whole = Files.readAllBytes(path(Fixture.MP4_MOOV_AT_END));
+                Files.write(out, Arrays.copyOf(whole, whole.length * 6 / 10));
+            }
+            case MP4_MOOV_CUT -> {
+                byte[] whole = Files.readAllBytes(path(Fixture.MP4_MOOV_AT_END));
+                Files.write(out, Arrays.copyOf(whole, whole.length - 300));
+            }
+            case MP4_MDAT_CUT -> {
+                byte[] whole = Files.readAllBytes(path(Fixture.MP4_FASTSTART));
                 Files.write(out, Arrays.copyOf(whole, whole.length * 6 / 10));
             }
             case MP4_ABSURD_BOX_SIZES -> {
