@@ -198,6 +198,11 @@ public final class Fixtures {
         }
     }
 
+    /** Offset of a top-level ISO BMFF box in a file (32-bit sizes only: our own small files). */
+    public static int topLevelBoxOffset(Path file, String type) throws IOException {
+        return topLevelBox(Files.readAllBytes(file), type);
+    }
+
     /** Offset of a top-level ISO BMFF box with the given type (32-bit sizes only: our own small files). */
     static int topLevelBox(byte[] bytes, String type) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
