@@ -1,7 +1,9 @@
 # libmediainfo for the probe, as a Lambda layer built from MediaArea's prebuilt Lambda zip:
 #   https://mediaarea.net/download/binary/libmediainfo0/<version>/MediaInfo_DLL_<version>_Lambda_<arch>.zip
-# (listed on https://mediaarea.net/en/MediaInfo/Download/Lambda). The zip holds lib/libmediainfo.so*,
-# which a layer unpacks to /opt/lib -- on the Lambda library path, and the first place the probe looks.
+# (listed on https://mediaarea.net/en/MediaInfo/Download/Lambda). The zip holds lib/libmediainfo.so.0.0.0, and
+# the .so.0/.so symlinks only sometimes; it is published as it is, and a layer unpacks it to /opt/lib (on
+# LD_LIBRARY_PATH: https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html). The probe loads whichever
+# libmediainfo.so* file is there (LibMediaInfo.filesIn), so nothing here depends on the symlinks.
 #
 # Either the user supplies the zip (mediainfo_layer_zip_path), or Terraform downloads the pinned version and
 # refuses it unless its SHA-256 matches mediainfo_sha256, before any layer is published.

@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
         name = "probe",
         mixinStandardHelpOptions = true,
         description = "Reads a video's technical metadata with libmediainfo, fetching only the byte ranges"
-                + " MediaInfo asks for, and prints the normalized record as JSON.",
+                + " MediaInfo asks for, and prints the normalized record as JSON, with its status (OK, TRUNCATED,"
+                + " NOT_MEDIA, ...) and, for every status but OK, the reason: bad inputs print JSON too.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the object is media; its record was printed",
-            "1:probe failure (libmediainfo missing, I/O error)",
-            "2:usage error",
-            "3:not usable media: EMPTY, NOT_MEDIA, UNREADABLE or LIMIT_EXCEEDED",
+            "0:the object is media (status OK)",
+            "1:probe failure (libmediainfo missing, I/O error); nothing on stdout",
+            "2:usage error; nothing on stdout",
+            "3:not usable media: EMPTY, NOT_MEDIA, TRUNCATED, UNREADABLE or LIMIT_EXCEEDED",
             "4:the source failed: NOT_FOUND, ACCESS_DENIED or SOURCE_CHANGED"})
 public final class ProbeCommand implements Callable<Integer> {
 
@@ -44,7 +45,8 @@ public final class ProbeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "LOCATION", description = "a local file, s3://bucket/key[?versionId=...] or https://...")
     String location;
 
-    @Option(names = "--mediainfo", description = "print MediaInfo's own JSON report (as mediainfo --Output=JSON)")
+    @Option(names = "--mediainfo", description = "print MediaInfo's own JSON report (as mediainfo --Output=JSON);"
+            + " when MediaInfo never ran (empty, missing), the status object instead")
     boolean mediaInfo;
 
     @Option(names = "--stats", description = "print requests, bytes read and wall time to stderr as one JSON line")
@@ -70,7 +72,17 @@ public final class ProbeCommand implements Callable<Integer> {
         } catch (SourceException e) {
             // Raised while opening, before the probe ran (a missing file, say).
             err.println("vidmeta probe: " + e.kind() + ": " + e.getMessage());
-            return e.kind() == SourceException.Kind.UNAVAILABLE ? 1 : SOURCE_FAILED;
+            if (e.kind() == SourceException.Kind.UNAVAILABLE) {
+                return 1;
+            }
+            ProbeStatus status = switch (e.kind()) {
+                case NOT_FOUND -> ProbeStatus.NOT_FOUND;
+                case ACCESS_DENIED -> ProbeStatus.ACCESS_DENIED;
+                case LIMIT_EXCEEDED -> ProbeStatus.LIMIT_EXCEEDED;
+                default -> ProbeStatus.SOURCE_CHANGED;
+            };
+            print(out, statusObject(status, e.getMessage()));
+            return exitCode(status);
         } catch (IOException e) {
             err.println("vidmeta probe: cannot read " + where + ": " + e.getMessage());
             return 1;
@@ -86,18 +98,47 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         if (result.status() != ProbeStatus.OK) {
             err.println("vidmeta probe: " + result.status() + ": " + result.reason());
-            return switch (result.status()) {
-                case NOT_FOUND, ACCESS_DENIED, SOURCE_CHANGED -> SOURCE_FAILED;
-                default -> NOT_MEDIA;
-            };
         }
-        JsonNode printed = mediaInfo ? result.mediaInfo() : JSON.valueToTree(result.metadata());
+        print(out, mediaInfo && result.mediaInfo() != null ? result.mediaInfo() : normalized(result));
+        return exitCode(result.status());
+    }
+
+    /**
+     * {@code {"status": ..., "reason": ..., "general": ..., "video": [...], ...}}: the status first, so that a
+     * script probing a folder reads every file's outcome from stdout, then the normalized metadata when
+     * MediaInfo read any (a truncated file's, say).
+     */
+    private static JsonNode normalized(ProbeResult result) {
+        ObjectNode printed = statusObject(result.status(), result.reason());
+        if (result.metadata() != null) {
+            printed.setAll((ObjectNode) JSON.valueToTree(result.metadata()));
+        }
+        return printed;
+    }
+
+    private static ObjectNode statusObject(ProbeStatus status, String reason) {
+        ObjectNode printed = JSON.createObjectNode();
+        printed.put("status", status.name());
+        if (reason != null) {
+            printed.put("reason", reason);
+        }
+        return printed;
+    }
+
+    private static int exitCode(ProbeStatus status) {
+        return switch (status) {
+            case OK -> 0;
+            case NOT_FOUND, ACCESS_DENIED, SOURCE_CHANGED -> SOURCE_FAILED;
+            default -> NOT_MEDIA;
+        };
+    }
+
+    private static void print(PrintWriter out, JsonNode json) {
         try {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(printed));
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
         out.flush();
-        return 0;
     }
 }

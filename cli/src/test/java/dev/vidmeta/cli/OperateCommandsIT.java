@@ -214,10 +214,11 @@ class OperateCommandsIT {
 
     @Test
     void replay_shouldRedrive_whenTheExecutionWasStopped_andBeANoOpTheSecondTime() {
-        // GIVEN an execution stopped while it waited for Rekognition (jobs take 3 s in this runtime)
+        // GIVEN an execution stopped while it waited for Rekognition (jobs take 3 s in this runtime); a real
+        // MP4, since a file Rekognition cannot read starts no job and would not wait
         local.close();
         local = new OperateRuntime(workDir.resolve("slow-rekognition"), Duration.ofSeconds(3));
-        local.upload("in/clip.mp4");
+        local.upload("in/clip.mp4", FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART));
         String arn = local.awaitStarted().executionArn();
         SfnExecutions.awaitEvent(local.sfn, arn, "TaskSubmitted", OperateRuntime.WAIT);
         local.sfn.stopExecution(b -> b.executionArn(arn).error("operator").cause("stopped on purpose"));

@@ -12,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class ProbeCommandTest {
@@ -37,9 +39,12 @@ class ProbeCommandTest {
         // WHEN probed from the command line
         int exit = run("probe", file.toString());
 
-        // THEN the record is on stdout and nothing on stderr
+        // THEN the record is on stdout, status first, and nothing on stderr
         assertThat(exit).isZero();
         JsonNode record = JSON.readTree(out.toString());
+        assertThat(record.fieldNames().next()).isEqualTo("status");
+        assertThat(record.path("status").asText()).isEqualTo("OK");
+        assertThat(record.has("reason")).isFalse();
         assertThat(record.path("general").path("format").asText()).isEqualTo("Matroska");
         assertThat(record.path("video").get(0).path("width").asInt()).isEqualTo(320);
         assertThat(err.toString()).isEmpty();
@@ -73,20 +78,75 @@ class ProbeCommandTest {
     }
 
     @Test
-    void probe_shouldExitThreeWithTheReason_whenPdf() {
+    void probe_shouldExitThree_andPrintTheStatusWithTheReason_whenPdf() throws Exception {
         int exit = run("probe", FIXTURES.path(Fixture.PDF).toString());
 
         assertThat(exit).isEqualTo(ProbeCommand.NOT_MEDIA);
-        assertThat(out.toString()).isEmpty();
+        JsonNode printed = JSON.readTree(out.toString());
+        assertThat(printed.path("status").asText()).isEqualTo("NOT_MEDIA");
+        assertThat(printed.path("reason").asText()).isEqualTo("recognized as PDF, which holds no audio, video or image");
+        assertThat(printed.path("general").path("format").asText()).isEqualTo("PDF");
         assertThat(err.toString()).contains("NOT_MEDIA: recognized as PDF, which holds no audio, video or image");
     }
 
     @Test
-    void probe_shouldExitFour_whenFileIsMissing() {
+    void probe_shouldExitThree_andPrintTheTruncatedFilesMetadataWithItsFlag_whenMoovIsCut() throws Exception {
+        // GIVEN an MP4 whose moov is partly cut off: MediaInfo reads its tracks and says IsTruncated
+        Path file = FIXTURES.path(Fixture.MP4_MOOV_CUT);
+
+        // WHEN probed
+        int exit = run("probe", file.toString());
+
+        // THEN it is not a clean OK: exit 3, status TRUNCATED with the reason, the tracks and the flag on stdout
+        assertThat(exit).isEqualTo(ProbeCommand.NOT_MEDIA);
+        JsonNode printed = JSON.readTree(out.toString());
+        assertThat(printed.path("status").asText()).isEqualTo("TRUNCATED");
+        assertThat(printed.path("reason").asText()).contains("IsTruncated");
+        assertThat(printed.path("general").path("truncated").asBoolean()).isTrue();
+        assertThat(printed.path("video").get(0).path("codec").asText()).isEqualTo("AVC");
+    }
+
+    @Test
+    void probe_shouldPrintMediaInfosOwnReport_whenTruncatedAndAskedFor() throws Exception {
+        int exit = run("probe", "--mediainfo", FIXTURES.path(Fixture.MP4_MDAT_CUT).toString());
+
+        assertThat(exit).isEqualTo(ProbeCommand.NOT_MEDIA);
+        JsonNode report = JSON.readTree(out.toString());
+        assertThat(report.at("/media/track/0/extra/IsTruncated").asText()).isEqualTo("Yes");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"EMPTY, EMPTY, 3", "RANDOM_BYTES, NOT_MEDIA, 3", "MP4_TRUNCATED, UNREADABLE, 3"})
+    void probe_shouldPrintOneStatusObjectPerFile_whenProbingBadInputs(Fixture fixture, String status, int code)
+            throws Exception {
+        // GIVEN a bad input, probed as a script probing a folder would, with and without --mediainfo
+        int exit = run("probe", FIXTURES.path(fixture).toString());
+        JsonNode printed = JSON.readTree(out.toString());
+
+        // THEN stdout holds JSON with the status and the reason, and the exit code is kept
+        assertThat(exit).isEqualTo(code);
+        assertThat(printed.path("status").asText()).isEqualTo(status);
+        assertThat(printed.path("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void probe_shouldPrintTheStatusObject_whenAskedForMediaInfosReportOfAnEmptyFile() throws Exception {
+        // GIVEN an empty file: MediaInfo never runs, so there is no report of its own to print
+        int exit = run("probe", "--mediainfo", FIXTURES.path(Fixture.EMPTY).toString());
+
+        assertThat(exit).isEqualTo(ProbeCommand.NOT_MEDIA);
+        assertThat(JSON.readTree(out.toString()).path("status").asText()).isEqualTo("EMPTY");
+    }
+
+    @Test
+    void probe_shouldExitFour_andPrintNotFound_whenFileIsMissing() throws Exception {
         int exit = run("probe", "/nonexistent/video.mp4");
 
         assertThat(exit).isEqualTo(ProbeCommand.SOURCE_FAILED);
         assertThat(err.toString()).contains("NOT_FOUND: no such file: /nonexistent/video.mp4");
+        JsonNode printed = JSON.readTree(out.toString());
+        assertThat(printed.path("status").asText()).isEqualTo("NOT_FOUND");
+        assertThat(printed.path("reason").asText()).isEqualTo("no such file: /nonexistent/video.mp4");
     }
 
     @Test
@@ -118,6 +178,8 @@ class ProbeCommandTest {
 
             assertThat(exit).isEqualTo(ProbeCommand.SOURCE_FAILED);
             assertThat(err.toString()).contains("ACCESS_DENIED").doesNotContain("topsecret");
+            assertThat(JSON.readTree(out.toString()).path("status").asText()).isEqualTo("ACCESS_DENIED");
+            assertThat(out.toString()).doesNotContain("topsecret");
         }
     }
 
@@ -126,6 +188,7 @@ class ProbeCommandTest {
         int exit = run("probe", "s3://bucket-only");
 
         assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).contains("expected s3://bucket/key[?versionId=...]");
     }
 }

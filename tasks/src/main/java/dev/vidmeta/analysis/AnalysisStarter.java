@@ -26,20 +26,27 @@ public final class AnalysisStarter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VideoAnalyzer analyzer;
+    private final ObjectHead head;
     private final TaskTokenStore tokens;
     private final JobCompletion completion;
     private final List<AnalysisRequest> requests;
     private final long tokenTtlSeconds;
     private final Clock clock;
 
+    /**
+     * @param head reads the object's first bytes, so that a format Rekognition Video cannot read starts no job
+     *     ({@link StoredVideoFormat})
+     */
     public AnalysisStarter(
             VideoAnalyzer analyzer,
+            ObjectHead head,
             TaskTokenStore tokens,
             JobCompletion completion,
             List<AnalysisRequest> requests,
             long tokenTtlSeconds,
             Clock clock) {
         this.analyzer = analyzer;
+        this.head = head;
         this.tokens = tokens;
         this.completion = completion;
         this.requests = List.copyOf(requests);
@@ -58,10 +65,12 @@ public final class AnalysisStarter {
         String waiterId = JobTokens.waiterId(executionId);
         Map<String, Analysis> jobs = new LinkedHashMap<>();
         Map<String, String> refused = new LinkedHashMap<>();
+        String skip = object.size() != null && object.size() > MAX_VIDEO_BYTES
+                ? "the object is " + object.size() + " bytes; Rekognition Video analyses stored videos of at most 10 GB"
+                : unreadableFormat(object);
         for (AnalysisRequest request : requests) {
-            if (object.size() != null && object.size() > MAX_VIDEO_BYTES) {
-                refused.put(request.analysis().code(), result("SKIPPED", "the object is " + object.size()
-                        + " bytes; Rekognition Video analyses stored videos of at most 10 GB"));
+            if (skip != null) {
+                refused.put(request.analysis().code(), result("SKIPPED", skip));
                 continue;
             }
             try {
@@ -89,6 +98,23 @@ public final class AnalysisStarter {
             }
         }
         return new Started(jobs, refused, answered);
+    }
+
+    /**
+     * Why Rekognition Video cannot read the object, from its first bytes; null when it may (or when the bytes
+     * could not be read: then Rekognition itself decides, and its refusal or job failure is recorded).
+     */
+    private String unreadableFormat(ObjectRef object) {
+        try {
+            StoredVideoFormat.Verdict verdict = StoredVideoFormat.check(head.read(object, StoredVideoFormat.HEAD_BYTES));
+            LOG.info("{}: {} ({})", object.uri(), verdict.skip() ? "no Rekognition job" : "Rekognition jobs",
+                    verdict.reason());
+            return verdict.skip() ? verdict.reason() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not read the start of {} to check its format ({}); starting the jobs anyway",
+                    object.uri(), e.getMessage());
+            return null;
+        }
     }
 
     private static String result(String status, String reason) {

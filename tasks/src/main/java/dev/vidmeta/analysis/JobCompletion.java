@@ -3,6 +3,7 @@ package dev.vidmeta.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.record.ResultStore;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobCompletion {
 
-    /** Summaries of all analyses together stay under this, leaving room in the 256 KiB task output. */
-    public static final int SUMMARY_BUDGET_BYTES = 160 * 1024;
+    /**
+     * Summaries of all analyses together stay under this ({@link dev.vidmeta.record.JsonSize#worstCase}), leaving
+     * room in the 256 KiB Parallel output for the object, the probe's branch and each analysis' job id and
+     * results URI: ParallelOutputBoundTest adds up the worst case.
+     */
+    public static final int SUMMARY_BUDGET_BYTES = 128 * 1024;
 
     static final String JOB_FAILED_ERROR = "RekognitionJobFailed";
 
@@ -98,13 +103,37 @@ public final class JobCompletion {
 
     /** Answers a waiter whose results are all in (also used when every analysis was refused up front). */
     void answer(String waiterId, TaskTokenStore.Progress progress) {
+        ObjectNode output = taskOutput(progress.results());
+        TaskCallbacks.Delivery delivery;
+        if (output == null) {
+            List<String> failures = new ArrayList<>();
+            progress.results().forEach((code, json) -> failures.add(code + ": "
+                    + JsonSize.cap(parse(json).path("reason").asText(), JsonSize.MAX_REASON_CODE_POINTS)));
+            delivery = callbacks.failure(progress.taskToken(), JOB_FAILED_ERROR, String.join("; ", failures));
+        } else {
+            delivery = callbacks.success(progress.taskToken(), output.toString());
+        }
+        if (delivery == TaskCallbacks.Delivery.GONE) {
+            LOG.warn("task of waiter {} no longer waits (timed out or redriven); acknowledged", waiterId);
+        }
+        tokens.markSent(waiterId);
+    }
+
+    /**
+     * The "Analyze With Rekognition" task's output for these results (analysis code to result JSON):
+     * {@code {status: OK|SKIPPED, reason?, analyses: {...}}}, or null when every analysis failed (the task then
+     * fails). Reasons are capped; summaries were made within their budget; so the output is bounded.
+     */
+    static ObjectNode taskOutput(Map<String, String> results) {
         ObjectNode analyses = JSON.createObjectNode();
         int ok = 0;
         int skipped = 0;
-        List<String> failures = new ArrayList<>();
         List<String> skips = new ArrayList<>();
-        for (Map.Entry<String, String> e : progress.results().entrySet()) {
+        for (Map.Entry<String, String> e : results.entrySet()) {
             JsonNode one = parse(e.getValue());
+            if (one instanceof ObjectNode object && object.hasNonNull("reason")) {
+                object.put("reason", JsonSize.cap(object.get("reason").asText(), JsonSize.MAX_REASON_CODE_POINTS));
+            }
             analyses.set(e.getKey(), one);
             switch (one.path("status").asText()) {
                 case "OK" -> ok++;
@@ -112,27 +141,21 @@ public final class JobCompletion {
                     skipped++;
                     skips.add(e.getKey() + ": " + one.path("reason").asText());
                 }
-                default -> failures.add(e.getKey() + ": " + one.path("reason").asText());
+                default -> { }
             }
         }
-        TaskCallbacks.Delivery delivery;
         if (ok == 0 && skipped == 0) {
-            delivery = callbacks.failure(progress.taskToken(), JOB_FAILED_ERROR, String.join("; ", failures));
+            return null;
+        }
+        ObjectNode output = JSON.createObjectNode();
+        if (ok == 0) {
+            output.put("status", "SKIPPED");
+            output.put("reason", String.join("; ", skips));
         } else {
-            ObjectNode output = JSON.createObjectNode();
-            if (ok == 0) {
-                output.put("status", "SKIPPED");
-                output.put("reason", String.join("; ", skips));
-            } else {
-                output.put("status", "OK");
-            }
-            output.set("analyses", analyses);
-            delivery = callbacks.success(progress.taskToken(), output.toString());
+            output.put("status", "OK");
         }
-        if (delivery == TaskCallbacks.Delivery.GONE) {
-            LOG.warn("task of waiter {} no longer waits (timed out or redriven); acknowledged", waiterId);
-        }
-        tokens.markSent(waiterId);
+        output.set("analyses", analyses);
+        return output;
     }
 
     private String resultOf(String jobId, Analysis analysis, JobState notified, TaskTokenStore.JobWaiter waiter) {

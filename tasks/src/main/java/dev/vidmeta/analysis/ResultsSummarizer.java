@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import dev.vidmeta.record.JsonSize;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -190,13 +190,13 @@ public final class ResultsSummarizer {
     private static void fit(ObjectNode summary, String listName, List<ObjectNode> entries, int budgetBytes) {
         summary.put("truncated", false);
         ArrayNode list = summary.putArray(listName);
-        int base = size(summary);
+        long base = size(summary);
         if (base > budgetBytes) {
             throw new IllegalArgumentException("summary budget of " + budgetBytes + " bytes is below its fixed part");
         }
-        int used = base;
+        long used = base;
         for (ObjectNode entry : entries) {
-            int cost = size(entry) + 1; // the separating comma
+            long cost = size(entry) + 1; // the separating comma
             if (used + cost > budgetBytes) {
                 summary.put("truncated", true);
                 break;
@@ -206,11 +206,8 @@ public final class ResultsSummarizer {
         }
     }
 
-    static int size(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8).length;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
+    /** Its size as Step Functions may count it: see {@link JsonSize#worstCase}. */
+    static long size(JsonNode node) {
+        return JsonSize.worstCase(node);
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.aws.S3RangedReader;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.probe.MediaProbe;
@@ -11,7 +12,8 @@ import dev.vidmeta.probe.PrefetchingReader;
 import dev.vidmeta.probe.ProbeResult;
 import dev.vidmeta.probe.ProbeStats;
 import dev.vidmeta.probe.RangedReader;
-import dev.vidmeta.probe.TechnicalMetadata;
+import dev.vidmeta.probe.TechnicalSummary;
+import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.record.ResultStore;
@@ -35,7 +37,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * }</pre>
  * Output: {@code {"status": "OK", "technical": {...}, "mediainfo": "s3://results/.../mediainfo.json",
  * "stats": {"requests": 2, "bytesRead": 1310720, "wallMillis": 84}}}; for a file MediaInfo cannot use, the
- * probe's status (NOT_MEDIA, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
+ * probe's status (NOT_MEDIA, TRUNCATED, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
  * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry.
  */
 public final class ProbeMediaHandler implements RequestStreamHandler {
@@ -64,10 +66,20 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Input(String executionName, ObjectRef object) {}
 
-    /** The branch's status object, as "Merge Record" reads it. */
+    /**
+     * The branch's status object, as "Merge Record" reads it. Its size is bounded by construction (the reason
+     * capped, the technical summary within {@link TechnicalSummary#BUDGET_BYTES}): see {@link #of}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String status, String reason, TechnicalMetadata technical, String mediainfo,
-            ProbeStats stats) {}
+    public record Output(String status, String reason, ObjectNode technical, String mediainfo, ProbeStats stats) {
+
+        /** The output for a probe result whose MediaInfo report is kept at {@code mediainfoUri} (or null). */
+        public static Output of(ProbeResult result, String mediainfoUri) {
+            return new Output(result.status().name(), JsonSize.cap(result.reason(), JsonSize.MAX_REASON_CODE_POINTS),
+                    result.metadata() == null ? null : TechnicalSummary.of(result.metadata()), mediainfoUri,
+                    result.stats());
+        }
+    }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
@@ -114,7 +126,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         LOG.info("probe {} ({}); {} requests, {} bytes, {} ms", result.status(),
                 result.reason() == null ? "" : result.reason(), stats == null ? 0 : stats.requests(),
                 stats == null ? 0 : stats.bytesRead(), stats == null ? 0 : stats.wallMillis());
-        return new Output(result.status().name(), result.reason(), result.metadata(), mediainfoUri, stats);
+        return Output.of(result, mediainfoUri);
     }
 
     /** MediaInfo only uses the name for its report; the key's last segment is what a user recognises. */

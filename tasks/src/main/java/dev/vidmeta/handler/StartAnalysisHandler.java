@@ -7,6 +7,7 @@ import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.aws.DynamoDbTaskTokenStore;
 import dev.vidmeta.aws.RekognitionVideoAnalyzer;
+import dev.vidmeta.aws.S3ObjectHead;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.aws.SfnTaskCallbacks;
 import dev.vidmeta.record.ObjectRef;
@@ -24,7 +25,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Called by the "Analyze With Rekognition" state ({@code lambda:invoke.waitForTaskToken}): starts the
- * configured Rekognition Video jobs for the object version and stores the task token by JobId.
+ * configured Rekognition Video jobs for the object version and stores the task token by JobId. An object whose
+ * first bytes show a format Rekognition Video cannot read (one ranged GET, {@code StoredVideoFormat}) starts no
+ * job: its analyses are SKIPPED with the reason.
  *
  * <p>Input sample:
  * <pre>{@code
@@ -58,7 +61,8 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
         var clock = Clock.systemUTC();
         var completion = new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn),
                 new S3ResultStore(s3, location.bucket()), location, analyses, clock);
-        this.starter = new AnalysisStarter(analyzer, tokens, completion, analyses, config.taskTokenTtlSeconds(), clock);
+        this.starter = new AnalysisStarter(analyzer, new S3ObjectHead(s3), tokens, completion, analyses,
+                config.taskTokenTtlSeconds(), clock);
     }
 
     /** The state's payload. */

@@ -35,7 +35,7 @@ public final class MediaInfoLibrary {
      */
     public static synchronized MediaInfoLibrary system() {
         if (system == null) {
-            system = new MediaInfoLibrary(LibMediaInfo.load(LibMediaInfo.DEFAULT_CANDIDATES));
+            system = new MediaInfoLibrary(LibMediaInfo.load(LibMediaInfo.defaultCandidates()));
         }
         return system;
     }

@@ -2,7 +2,6 @@ package dev.vidmeta.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.util.Locale;
@@ -223,10 +222,15 @@ public final class MediaProbe {
                     source, report, metadata, stats);
         }
         if (metadata.hasMedia()) {
+            if (metadata.truncated()) {
+                return new ProbeResult(ProbeStatus.TRUNCATED, "MediaInfo reports the file as truncated (IsTruncated):"
+                        + " it is shorter than its own structure says, so the metadata may be incomplete",
+                        source, report, metadata, stats);
+            }
             return new ProbeResult(ProbeStatus.OK, null, source, report, metadata, stats);
         }
         String format = metadata.general().format();
-        boolean truncated = "Yes".equals(generalTrack(report).path("extra").path("IsTruncated").asText());
+        boolean truncated = metadata.truncated();
         if (truncated || MEDIA_CONTAINERS.contains(format.toLowerCase(Locale.ROOT))) {
             return new ProbeResult(ProbeStatus.UNREADABLE, "recognized as " + format
                     + " but no audio, video or image track could be read: "
@@ -236,15 +240,6 @@ public final class MediaProbe {
         // A PDF, say: MediaInfo recognizes it (and even lists a Text track) but it holds no media.
         return new ProbeResult(ProbeStatus.NOT_MEDIA, "recognized as " + format
                 + ", which holds no audio, video or image", source, report, metadata, stats);
-    }
-
-    private static JsonNode generalTrack(JsonNode report) {
-        for (JsonNode track : report.path("media").path("track")) {
-            if ("General".equals(track.path("@type").asText())) {
-                return track;
-            }
-        }
-        return MissingNode.getInstance();
     }
 
     private static ProbeStats stats(RangedReader reader, long started) {

@@ -11,6 +11,12 @@ public enum ProbeStatus {
     EMPTY,
     /** MediaInfo does not recognize the format, or it recognizes a format that holds no audio, video or image (PDF, a lone subtitle file, ...). */
     NOT_MEDIA,
+    /**
+     * MediaInfo read tracks, but the file is shorter than its own structure says: MediaInfo's
+     * {@code IsTruncated} (an upload cut short, a moov partly cut off). The metadata is kept but may be
+     * incomplete or wrong (a duration from the header, say), so it is never reported as {@link #OK}.
+     */
+    TRUNCATED,
     /** A media container was recognized but no track could be read: truncated or damaged. */
     UNREADABLE,
     /** The probe hit a bound (bytes, reads or time) before MediaInfo finished; the metadata may be partial. */

@@ -30,6 +30,8 @@ public record TechnicalMetadata(
      * @param recordedDate when the content was recorded, if a tag says so
      * @param encodingApplication the muxing application (Lavf60.3.100, HandBrake ...)
      * @param encodingLibrary the muxing library, when MediaInfo reports it apart from the application
+     * @param truncated true when MediaInfo found the file shorter than its structure says ({@code IsTruncated},
+     *     set by MediaInfoLib's {@code File__Analyze::IsTruncated}); absent otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record General(
@@ -43,7 +45,8 @@ public record TechnicalMetadata(
             String recordedDate,
             String encodingApplication,
             String encodingLibrary,
-            String title) {
+            String title,
+            Boolean truncated) {
     }
 
     /**
@@ -139,6 +142,11 @@ public record TechnicalMetadata(
             Boolean isForced) {
     }
 
+    /** True when MediaInfo says the file is shorter than its own structure says. */
+    public boolean truncated() {
+        return Boolean.TRUE.equals(general.truncated());
+    }
+
     /** True when MediaInfo found at least one audio, video or image track. */
     public boolean hasMedia() {
         return !video.isEmpty() || !audio.isEmpty() || !image.isEmpty();
@@ -146,7 +154,7 @@ public record TechnicalMetadata(
 
     /** Reads MediaInfo's JSON report ({@code {"media": {"track": [...]}}}); unknown fields are ignored. */
     public static TechnicalMetadata fromMediaInfo(JsonNode report) {
-        General general = new General(null, null, null, null, null, null, null, null, null, null, null);
+        General general = new General(null, null, null, null, null, null, null, null, null, null, null, null);
         List<Video> video = new ArrayList<>();
         List<Audio> audio = new ArrayList<>();
         List<Text> text = new ArrayList<>();
@@ -179,7 +187,9 @@ public record TechnicalMetadata(
                 MediaInfoFields.date(t, "Recorded_Date"),
                 MediaInfoFields.text(t, "Encoded_Application"),
                 MediaInfoFields.text(t, "Encoded_Library"),
-                MediaInfoFields.text(t, "Title"));
+                MediaInfoFields.text(t, "Title"),
+                // MediaInfo fills it in the General track's "extra" object, and only with "Yes".
+                "Yes".equals(t.path("extra").path("IsTruncated").asText()) ? Boolean.TRUE : null);
     }
 
     private static Video video(JsonNode t) {

@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Status rules: a skip reason gives SKIPPED; a file the probe recognises as not media gives SKIPPED unless
  * Rekognition found something; both parts done (an analysis Rekognition refused for a documented reason counts
- * as done) gives COMPLETE; one part usable gives PARTIAL; nothing usable gives FAILED.
+ * as done) gives COMPLETE; one part usable gives PARTIAL; nothing usable gives FAILED. A truncated file's probe
+ * (TRUNCATED) is usable but never done: its record is at best PARTIAL.
  */
 public final class RecordBuilder {
 
@@ -81,9 +82,9 @@ public final class RecordBuilder {
         if (probe == Part.NOT_MEDIA && analysis != Part.OK) {
             return RecordStatus.SKIPPED;
         }
-        boolean probeUsable = probe == Part.OK;
+        boolean probeUsable = probe == Part.OK || probe == Part.DEGRADED;
         boolean analysisUsable = analysis == Part.OK || analysis == Part.DEGRADED || analysis == Part.REFUSED;
-        if (probeUsable && (analysis == Part.OK || analysis == Part.REFUSED)) {
+        if (probe == Part.OK && (analysis == Part.OK || analysis == Part.REFUSED)) {
             return RecordStatus.COMPLETE;
         }
         if (probeUsable || analysisUsable) {
@@ -110,6 +111,10 @@ public final class RecordBuilder {
         }
         return switch (status) {
             case "OK" -> Part.OK;
+            case "TRUNCATED" -> {
+                reasons.add("probe: truncated" + suffix(probe.path("reason").asText("")));
+                yield Part.DEGRADED;
+            }
             case "NOT_MEDIA", "EMPTY" -> {
                 reasons.add("probe: not a media file" + suffix(probe.path("reason").asText("")));
                 yield Part.NOT_MEDIA;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.testing.RepoFiles;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,40 @@ class ResultsSummarizerTest {
         assertThat(summary.get("truncated").asBoolean()).isTrue();
         assertThat(summary.get("distinct").asInt()).isEqualTo(20_000);
         assertThat(summary.get("celebrities").size()).isBetween(50, 20_000 - 1);
+    }
+
+    /**
+     * The celebrity list at its budget: counted as Step Functions may serialize it ({@code JsonSize.worstCase}), since
+     * its 256 KiB quota applies to the task output ("Step Functions service quotas",
+     * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+     */
+    @Test
+    void summarize_shouldFillTheCelebrityListToItsBudget_countingEveryEscape_whenNamesAreEmojiAndControlCharacters()
+            throws Exception {
+        // GIVEN 2,000 celebrities whose names are emoji (12 bytes escaped as a surrogate pair) and control characters
+        ObjectNode results = JSON.createObjectNode();
+        ArrayNode items = results.putArray("Celebrities");
+        for (int i = 0; i < 2000; i++) {
+            ObjectNode c = items.addObject().put("Timestamp", i * 40L).putObject("Celebrity");
+            c.put("Name", "\uD83C\uDFAC\u0001".repeat(20) + i).put("Id", "id" + i).put("Confidence", 90.0);
+            c.putArray("Urls").add("www.wikidata.org/wiki/Q" + i);
+        }
+        int budget = 128 * 1024 / 6;
+
+        // WHEN summarized at one analysis' share of the summaries' budget
+        ObjectNode summary = ResultsSummarizer.summarize(Analysis.CELEBRITIES, results, 0, budget);
+
+        // THEN the list fills the budget: within it however serialized, and the next celebrity would not fit
+        long size = JsonSize.worstCase(summary);
+        assertThat(size).isLessThanOrEqualTo(budget);
+        assertThat((long) JSON.writeValueAsBytes(summary).length).isLessThanOrEqualTo(size);
+        assertThat(summary.get("truncated").asBoolean()).isTrue();
+        int kept = summary.get("celebrities").size();
+        ObjectNode withNext = summary.deepCopy();
+        ObjectNode next = ResultsSummarizer.summarize(Analysis.CELEBRITIES, results, 0, Integer.MAX_VALUE)
+                .get("celebrities").get(kept).deepCopy();
+        withNext.withArray("celebrities").add(next);
+        assertThat(JsonSize.worstCase(withNext)).isGreaterThan(budget);
     }
 
     @Test

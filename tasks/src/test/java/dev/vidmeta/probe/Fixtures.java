@@ -52,6 +52,10 @@ public final class Fixtures {
         RANDOM_BYTES("random.bin", false),
         PDF("document.pdf", false),
         MP4_TRUNCATED("truncated.mp4", false),
+        /** A moov-at-end file whose last 300 bytes (the end of its moov) are cut off. */
+        MP4_MOOV_CUT("moov-cut.mp4", false),
+        /** A faststart file cut at 60 %: the moov is whole, the mdat it indexes is not. */
+        MP4_MDAT_CUT("mdat-cut.mp4", false),
         MP4_ABSURD_BOX_SIZES("absurd-boxes.mp4", false);
 
         private final String fileName;
@@ -168,6 +172,14 @@ public final class Fixtures {
                 byte[] whole = Files.readAllBytes(path(Fixture.MP4_MOOV_AT_END));
                 Files.write(out, Arrays.copyOf(whole, whole.length * 6 / 10));
             }
+            case MP4_MOOV_CUT -> {
+                byte[] whole = Files.readAllBytes(path(Fixture.MP4_MOOV_AT_END));
+                Files.write(out, Arrays.copyOf(whole, whole.length - 300));
+            }
+            case MP4_MDAT_CUT -> {
+                byte[] whole = Files.readAllBytes(path(Fixture.MP4_FASTSTART));
+                Files.write(out, Arrays.copyOf(whole, whole.length * 6 / 10));
+            }
             case MP4_ABSURD_BOX_SIZES -> {
                 // A faststart file whose moov claims to be 4 GiB and whose next box claims 2^62 bytes.
                 byte[] bytes = Files.readAllBytes(path(Fixture.MP4_FASTSTART));
@@ -184,6 +196,11 @@ public final class Fixtures {
                 Files.write(out, withLargeSize);
             }
         }
+    }
+
+    /** Offset of a top-level ISO BMFF box in a file (32-bit sizes only: our own small files). */
+    public static int topLevelBoxOffset(Path file, String type) throws IOException {
+        return topLevelBox(Files.readAllBytes(file), type);
     }
 
     /** Offset of a top-level ISO BMFF box with the given type (32-bit sizes only: our own small files). */

@@ -75,6 +75,34 @@ class MediaProbeTest {
                 "recognized as MPEG-4 but no audio, video or image track could be read: the file is truncated");
     }
 
+    /**
+     * MediaInfo marks a file shorter than its structure says with {@code IsTruncated: Yes} in the General track
+     * (MediaInfoLib's File__Analyze::IsTruncated, called by File_Mpeg4 when a top-level box ends past the file).
+     */
+    @ParameterizedTest
+    @CsvSource({"MP4_MOOV_CUT", "MP4_MDAT_CUT"})
+    void probe_shouldReportTruncated_whenTracksAreReadButTheFileIsCutShort(Fixture fixture) throws IOException {
+        // GIVEN an MP4 cut short: in its moov (moov at the end), or in its mdat (faststart)
+        // WHEN it is probed
+        ProbeResult result = probe(fixture);
+
+        // THEN the tracks are read, but the status and the technical summary say the file is truncated
+        assertThat(result.status()).isEqualTo(ProbeStatus.TRUNCATED);
+        assertThat(result.reason()).isEqualTo("MediaInfo reports the file as truncated (IsTruncated): it is shorter"
+                + " than its own structure says, so the metadata may be incomplete");
+        assertThat(result.metadata().video()).singleElement().satisfies(v -> assertThat(v.codec()).isEqualTo("AVC"));
+        assertThat(result.metadata().general().truncated()).isTrue();
+        assertThat(result.mediaInfo().at("/media/track/0/extra/IsTruncated").asText()).isEqualTo("Yes");
+    }
+
+    @Test
+    void probe_shouldNotFlagTruncation_whenTheFileIsWhole() throws IOException {
+        ProbeResult result = probe(Fixture.MP4_MOOV_AT_END);
+
+        assertThat(result.status()).isEqualTo(ProbeStatus.OK);
+        assertThat(result.metadata().general().truncated()).isNull();
+    }
+
     @Test
     void probe_shouldStayWithinTheFile_whenBoxSizesAreAbsurd() throws IOException {
         // GIVEN an MP4 whose moov claims 4 GiB and whose next box claims 2^62 bytes
@@ -83,8 +111,9 @@ class MediaProbeTest {
         // WHEN it is probed
         ProbeResult result = probe(Fixture.MP4_ABSURD_BOX_SIZES);
 
-        // THEN MediaInfo still finds the tracks it can, and the probe never read past the file's bytes
-        assertThat(result.status()).isEqualTo(ProbeStatus.OK);
+        // THEN MediaInfo still finds the tracks it can, calls the file truncated (its boxes claim more bytes than
+        // there are), and the probe never read past the file's bytes
+        assertThat(result.status()).isEqualTo(ProbeStatus.TRUNCATED);
         assertThat(result.metadata().video()).hasSize(1);
         assertThat(result.stats().bytesRead()).isLessThanOrEqualTo(2 * Files.size(file));
     }

@@ -98,6 +98,26 @@ class RecordBuilderTest {
     }
 
     @Test
+    void build_shouldBePartial_withTheTruncationFlag_whenTheProbeSaysTruncated() throws Exception {
+        // GIVEN both branches done, but the probe read a truncated file (MediaInfo's IsTruncated)
+        ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
+        ObjectNode probe = (ObjectNode) raw.get("probe");
+        probe.put("status", "TRUNCATED").put("reason", "MediaInfo reports the file as truncated (IsTruncated)");
+        ((ObjectNode) probe.get("technical").get("general")).put("truncated", true);
+
+        // WHEN the record is built
+        VideoRecord record = RecordBuilder.build(JSON.treeToValue(raw, MergeInput.class), NOW);
+
+        // THEN it is not COMPLETE: PARTIAL, saying why, with the technical summary and its flag kept
+        assertThat(record.status()).isEqualTo(RecordStatus.PARTIAL);
+        assertThat(record.item().get("probeStatus").asText()).isEqualTo("TRUNCATED");
+        assertThat(reasons(record)).containsExactly(
+                "probe: truncated (MediaInfo reports the file as truncated (IsTruncated))");
+        assertThat(record.item().at("/technical/general/truncated").asBoolean()).isTrue();
+        assertThat(record.item().get("container").asText()).isEqualTo("MPEG-4");
+    }
+
+    @Test
     void build_shouldBeSkipped_whenProbeSaysNotMedia_andRekognitionFoundNothing() throws Exception {
         ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
         raw.set("probe", JSON.readTree("{\"status\":\"NOT_MEDIA\",\"reason\":\"PDF document\"}"));

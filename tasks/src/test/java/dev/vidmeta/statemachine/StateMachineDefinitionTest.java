@@ -57,6 +57,25 @@ class StateMachineDefinitionTest {
                         "Record Not Written")));
     }
 
+    /**
+     * A caught error's Cause can be 32,768 characters (TaskFailedEventDetails, Step Functions API reference); carried
+     * whole it could push a state's output past the 256 KiB quota, and States.DataLimitExceeded cannot be caught
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+     */
+    @Test
+    void everyCatchThatKeepsTheCause_shouldCutItTo2000Characters() {
+        List<String> outputs = new ArrayList<>();
+        forEachState(definition, (name, state) -> state.path("Catch").forEach(c -> {
+            String output = c.path("Output").asText();
+            if (output.contains("$states.errorOutput.Cause")) {
+                outputs.add(name + ": " + output);
+            }
+        }));
+        assertThat(outputs).hasSize(4).allSatisfy(output -> assertThat(output)
+                .contains("$substring($states.errorOutput.Cause, 0, 2000)")
+                .doesNotContainPattern("[^(]\\$states\\.errorOutput\\.Cause"));
+    }
+
     @Test
     void rekognitionWait_shouldHaveAnExplicitTimeout_andRetryTheBusyErrorForLong() {
         JsonNode analyze = branchState("Analyze With Rekognition");

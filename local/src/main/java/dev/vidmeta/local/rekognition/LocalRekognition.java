@@ -46,6 +46,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * checks -- the object must exist (InvalidS3ObjectException), at most 10 GB and 6 hours
  * (VideoTooLargeException), MP4 or MOV with H.264 or the job FAILS with a StatusMessage. Requests pass
  * {@link LocalRequestGuard} first: SigV4-signed with any key pair, and not from a web page.
+ *
+ * <p>The format rule is the developer guide's: "The video must be encoded using the H.264 codec. The supported
+ * file formats are MPEG-4 and MOV." (https://docs.aws.amazon.com/rekognition/latest/dg/video.html). AWS documents
+ * the outcome of another file only as a FAILED job whose StatusMessage is "a descriptive error message" (Get*
+ * operations); the text used here, {@value #UNSUPPORTED}, is the one Rekognition users report, not a documented
+ * one: the pipeline reads it only to call such an analysis SKIPPED rather than FAILED (JobState.unsupportedMedia),
+ * and records it either way.
  */
 public final class LocalRekognition implements AutoCloseable {
 

@@ -99,6 +99,30 @@ class PipelineEndToEndIT {
         assertThat(record.get("reasons").toString()).contains("Unsupported codec/format.");
     }
 
+    /**
+     * Rekognition Video reads "MPEG-4 and MOV" files "encoded using the H.264 codec"
+     * (https://docs.aws.amazon.com/rekognition/latest/dg/video.html): a Matroska upload starts no job at all.
+     */
+    @Test
+    void matroskaVideo_shouldBeProbed_andStartNoRekognitionJob() {
+        String key = "codec/h264-opus.mkv";
+        int before = p.executions().size();
+
+        p.upload(key, FIXTURES.path(Fixture.MKV_H264_OPUS));
+        p.awaitExecutions(before + 1, WAIT);
+
+        // THEN the probe read it, and the analyses were SKIPPED from its first bytes, not by a failed job
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("probeStatus").asText()).isEqualTo("OK");
+        assertThat(record.get("container").asText()).isEqualTo("Matroska");
+        assertThat(record.get("analysisStatus").asText()).isEqualTo("SKIPPED");
+        assertThat(record.at("/analyses/celebrities/status").asText()).isEqualTo("SKIPPED");
+        assertThat(record.at("/analyses/celebrities/reason").asText()).isEqualTo("the object is Matroska/WebM;"
+                + " Rekognition Video reads MPEG-4 and MOV files encoded with H.264 only");
+        assertThat(record.at("/analyses/celebrities").has("jobId")).isFalse();
+    }
+
     @Test
     void nonMediaFile_shouldBeRecordedAsSkipped_withTheProbesReason() throws Exception {
         String key = "docs/not-a-video.mp4";

@@ -65,6 +65,7 @@ class LocalRekognitionIT {
         s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MOOV_AT_END)));
         s3Client.putObject(b -> b.bucket(BUCKET).key("old-codec.mp4"), RequestBody.fromFile(FIXTURES.path(Fixture.MP4_MPEG4_PART2)));
         s3Client.putObject(b -> b.bucket(BUCKET).key("notes.txt"), RequestBody.fromString("not a video at all"));
+        s3Client.putObject(b -> b.bucket(BUCKET).key("clip.mkv"), RequestBody.fromFile(FIXTURES.path(Fixture.MKV_H264_OPUS)));
         rekognition = LocalRekognition.start(s3Client, (topic, message) -> published.add(new String[] {topic, message}),
                 Duration.ofMillis(200));
         client = LocalAws.client(RekognitionClient.builder(), rekognition.endpoint());
@@ -130,6 +131,24 @@ class LocalRekognitionIT {
     void start_shouldFailWithInvalidS3Object_whenTheObjectDoesNotExist() {
         assertThatThrownBy(() -> client.startFaceDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("missing.mp4")))))
                 .isInstanceOf(InvalidS3ObjectException.class);
+    }
+
+    /**
+     * "The video must be encoded using the H.264 codec. The supported file formats are MPEG-4 and MOV."
+     * (https://docs.aws.amazon.com/rekognition/latest/dg/video.html). The Get* reference documents the outcome
+     * only as JobStatus FAILED with "a descriptive error message" in StatusMessage
+     * (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_GetCelebrityRecognition.html).
+     */
+    @Test
+    void job_shouldFailWithAStatusMessage_whenTheContainerIsMatroska_evenWithH264Inside() {
+        String jobId = client.startCelebrityRecognition(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mkv"))))
+                .jobId();
+
+        var done = awaitEnd(jobId, () -> client.getCelebrityRecognition(b -> b.jobId(jobId)), r -> r.jobStatus());
+
+        assertThat(done.jobStatus()).isEqualTo(VideoJobStatus.FAILED);
+        assertThat(done.statusMessage()).isEqualTo(LocalRekognition.UNSUPPORTED);
+        assertThat(done.celebrities()).isEmpty();
     }
 
     @Test
