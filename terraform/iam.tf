@@ -140,6 +140,7 @@ data "aws_iam_policy_document" "start_analysis" {
     resources = ["*"]
   }
 
+  # The function reads the object's first 64 KiB to tell whether Rekognition Video can read its format, and
   # Rekognition reads the exact video version with the caller's permissions ("For Amazon Rekognition to process
   # an S3 object, the user must have permission to access the S3 object"):
   # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html
@@ -147,6 +148,23 @@ data "aws_iam_policy_document" "start_analysis" {
     sid       = "RekognitionReadsSource"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = local.source_object_arns
+  }
+
+  # Honest errors for that read too: a deleted object answers 404, not 403, only with s3:ListBucket
+  # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), under the watched prefixes only.
+  statement {
+    sid       = "ListWatchedPrefixesForFormatCheck"
+    actions   = ["s3:ListBucket"]
+    resources = [local.source_bucket_arn]
+
+    dynamic "condition" {
+      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
+      content {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = condition.value
+      }
+    }
   }
 
   # ... and so with the caller's permission on an SSE-KMS key, which S3 asks KMS for on its behalf:
