@@ -5,6 +5,7 @@ import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalDeployment;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
+import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import dev.vidmeta.testing.Await;
@@ -130,11 +131,11 @@ final class OperateRuntime implements AutoCloseable {
     }
 
     void deleteRecordTable() {
-        dynamo.deleteTable(b -> b.tableName(TABLE));
+        LocalDynamoDb.deleteTable(dynamo, TABLE);
     }
 
     void createRecordTable() {
-        dynamo.createTable(RecordTable.createTableRequest(TABLE));
+        LocalDynamoDb.createTable(dynamo, RecordTable.createTableRequest(TABLE));
     }
 
     int records() {

@@ -4,6 +4,7 @@ import dev.vidmeta.local.lambda.LocalFunction;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
  * What Terraform would deploy, for the local runtime: buckets, tables, topics and their Lambda
@@ -16,13 +17,16 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 public record LocalDeployment(
         String sourceBucket,
         List<Bucket> buckets,
-        List<CreateTableRequest> tables,
+        List<Table> tables,
         List<String> topics,
         List<Subscription> subscriptions,
         List<LocalFunction> functions,
         StateMachine stateMachine) {
 
     public record Bucket(String name, boolean versioned) { }
+
+    /** A table, and its Time to Live setting (null: TTL off), as Terraform's {@code ttl} block sets it. */
+    public record Table(CreateTableRequest create, UpdateTimeToLiveRequest timeToLive) { }
 
     /** A Lambda subscription: {@code topic} by name, {@code function} by name. */
     public record Subscription(String topic, String function) { }
@@ -48,7 +52,7 @@ public record LocalDeployment(
     public static final class Builder {
         private String sourceBucket;
         private final List<Bucket> buckets = new ArrayList<>();
-        private final List<CreateTableRequest> tables = new ArrayList<>();
+        private final List<Table> tables = new ArrayList<>();
         private final List<String> topics = new ArrayList<>();
         private final List<Subscription> subscriptions = new ArrayList<>();
         private final List<LocalFunction> functions = new ArrayList<>();
@@ -70,7 +74,12 @@ public record LocalDeployment(
         }
 
         public Builder table(CreateTableRequest table) {
-            tables.add(table);
+            tables.add(new Table(table, null));
+            return this;
+        }
+
+        public Builder table(CreateTableRequest table, UpdateTimeToLiveRequest timeToLive) {
+            tables.add(new Table(table, timeToLive));
             return this;
         }
 

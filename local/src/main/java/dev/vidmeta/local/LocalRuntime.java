@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * The whole local AWS of vidmeta, on 127.0.0.1 with random ports: S3 (s3proxy), DynamoDB (DynamoDB Local),
+ * The whole local AWS of vidmeta, on 127.0.0.1 with random ports: S3 (s3proxy), DynamoDB (dynalite),
  * Lambda (in-process), SNS, Rekognition Video, EventBridge matching and Step Functions; then the project's
  * deployment on top. {@link #close()} stops everything.
  *
@@ -95,10 +95,11 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * S3 (s3proxy: its own shaded Jetty, Jackson 3) and DynamoDB (DynamoDB Local: Jetty, log4j, SDK v1)
-     * load most of the runtime's classes, which is most of the start-up time. Each gets its own thread while
-     * this one starts the light stand-ins and builds the Step Functions client. Not CompletableFuture's default
-     * pool: with 2 cores the common pool has one worker, and it ran the two starts one after the other.
+     * S3 (s3proxy: Jetty, Jackson 3, jclouds) loads most of the runtime's classes, and DynamoDB (dynalite) is a
+     * Node process that takes a few hundred milliseconds to open its data: together most of the start-up time.
+     * Each gets its own thread while this one starts the light stand-ins and builds the Step Functions client.
+     * Not CompletableFuture's default pool: with 2 cores the common pool has one worker, and it ran the two
+     * starts one after the other.
      */
     private void startServers(Options options) {
         var eventSink = new AtomicReference<LocalEventBridge>();
@@ -172,9 +173,13 @@ public final class LocalRuntime implements AutoCloseable {
         }
         if (!deployment.tables().isEmpty()) {
             try (var dynamo = LocalAws.client(DynamoDbClient.builder(), dynamoDb.endpoint())) {
-                for (var table : deployment.tables()) {
-                    if (!dynamo.listTables().tableNames().contains(table.tableName())) {
-                        dynamo.createTable(table);
+                List<String> existing = dynamo.listTables().tableNames();
+                for (LocalDeployment.Table table : deployment.tables()) {
+                    if (!existing.contains(table.create().tableName())) {
+                        LocalDynamoDb.createTable(dynamo, table.create());
+                        if (table.timeToLive() != null) {
+                            dynamo.updateTimeToLive(table.timeToLive());
+                        }
                     }
                 }
             }

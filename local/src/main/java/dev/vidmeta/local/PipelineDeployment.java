@@ -115,7 +115,8 @@ public final class PipelineDeployment {
                 .sourceBucket(s.sourceBucket())
                 .bucket(s.resultsBucket(), false)
                 .table(RecordTable.createTableRequest(s.recordTable()))
-                .table(TaskTokenTable.createTableRequest(s.taskTokenTable()))
+                .table(TaskTokenTable.createTableRequest(s.taskTokenTable()),
+                        TaskTokenTable.timeToLiveRequest(s.taskTokenTable()))
                 .topic(TOPIC)
                 .function(LocalFunction.of(PROBE, e -> new ProbeMediaHandler(new TaskConfig(e), s3(e),
                         MediaProbe.create()), results).withTimeout(Duration.ofMinutes(5)))

@@ -1,100 +1,238 @@
 package dev.vidmeta.local.dynamodb;
 
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import dev.vidmeta.local.LocalAws;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
- * DynamoDB Local 2.6.1 in-process on 127.0.0.1 (random port), telemetry off.
+ * The local DynamoDB: dynalite 4 (npm, Apache-2.0) in a Node child process on 127.0.0.1 (random port), behind
+ * the small front in {@code local/dynalite/server.js}, which adds Time to Live and refuses requests from web
+ * pages. The child exits when its stdin closes, so it ends with this JVM however the JVM ends.
  *
- * <p>DynamoDB Local's own {@code DynamoDBProxyServer} builds {@code new Server(port)}, which listens on every
- * interface. We keep its request handling ({@code setUpHandler}) but serve it from our own Jetty server
- * whose only connector is bound to loopback. Telemetry: DynamoDB Local creates its telemetry client only
- * when {@code ServerRunner} calls {@code Telemetry.configureTelemetry(.., true)}; this class never goes
- * through ServerRunner, so no telemetry object exists and nothing is sent.
- *
- * <p>Stopping: DynamoDB Local runs background jobs (stream shard rollover, TTL deletion, index creation) on
- * a pool of non-daemon threads that it creates while serving the first request. Its shutdown only flags
- * them, and a job sees the flag after its sleep, up to 7.5 minutes later; meanwhile a JVM that closed this
- * server cannot exit. Our Jetty's threads all belong to one thread group, so those pools' threads do too
- * (a default thread factory takes the group of the thread creating it), and {@link #close()} interrupts
- * the group, which ends the jobs' sleeps at once.
+ * <p>Where things are: {@code node} is {@code -Dvidmeta.node}, else {@code $VIDMETA_NODE}, else {@code node} on
+ * the PATH (the launcher exports the one it found or installed); the front and its {@code node_modules} are in
+ * {@code -Dvidmeta.dynalite.dir} (the launcher and the Maven test runners set it), after {@code npm ci} there.
  */
 public final class LocalDynamoDb implements AutoCloseable {
 
-    private final Server server;
-    private final LocalDynamoDBRequestHandler requestHandler;
-    private final ServerConnector connector;
-    private final ThreadGroup threads;
+    private static final System.Logger LOG = System.getLogger(LocalDynamoDb.class.getName());
+    /** Node's start plus dynalite's first open; a cold machine under load takes a few seconds. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern PORT = Pattern.compile("\\{\"port\":(\\d+)}");
+    private static final Pattern ERROR = Pattern.compile("\\{\"error\":\"(.*)\"}");
 
-    private LocalDynamoDb(Server server, ServerConnector connector, LocalDynamoDBRequestHandler requestHandler,
-            ThreadGroup threads) {
-        this.server = server;
-        this.connector = connector;
-        this.requestHandler = requestHandler;
-        this.threads = threads;
+    /**
+     * @param dataDir LevelDB data and TTL settings here, kept across restarts; null keeps tables in memory
+     * @param ttlSweep how often the server deletes items whose TTL has passed
+     */
+    public record Options(Path dataDir, Duration ttlSweep) {
+
+        public static Options inMemory() {
+            return new Options(null, Duration.ofSeconds(1));
+        }
+
+        /** Tables under {@code workDir/dynamodb}. */
+        public static Options persistent(Path workDir) {
+            return new Options(workDir.resolve("dynamodb"), Duration.ofSeconds(1));
+        }
+
+        public Options withTtlSweep(Duration every) {
+            return new Options(dataDir, every);
+        }
+    }
+
+    private final Process process;
+    private final URI endpoint;
+
+    private LocalDynamoDb(Process process, URI endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
     }
 
     /** Tables live in memory and vanish on {@link #close()}. */
     public static LocalDynamoDb startInMemory() {
-        return start(true, null);
+        return start(Options.inMemory());
     }
 
-    /** Tables live in one SQLite file under {@code workDir/dynamodb} and survive restarts. */
+    /** Tables live under {@code workDir/dynamodb} and survive restarts. */
     public static LocalDynamoDb startPersistent(Path workDir) {
-        Path dir = workDir.resolve("dynamodb");
-        try {
-            java.nio.file.Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + dir, e);
-        }
-        return start(false, dir.toString());
+        return start(Options.persistent(workDir));
     }
 
-    private static LocalDynamoDb start(boolean inMemory, String dbPath) {
-        SqliteNatives.ensureLoadable();
-        try {
-            // sharedDb: one database whatever the credentials/region, as our clients all use LocalAws anyway.
-            var requestHandler = new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false);
-            var serverHandler = new LocalDynamoDBServerHandler(requestHandler, null);
-            var threads = new ThreadGroup("dynamodb-local");
-            // Jetty's defaults (200 threads at most, 8 kept, 60 s idle), in our group.
-            var pool = new QueuedThreadPool(200, 8, 60_000, -1, null, threads);
-            pool.setName("dynamodb-local");
-            var server = new Server(pool);
-            var connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            // The port argument only feeds DynamoDBProxyServer's own (never started) Server.
-            server.setHandler(new DynamoDBProxyServer(0, serverHandler).setUpHandler(serverHandler));
-            // No graceful drain: clients keep idle keep-alive connections that a graceful stop would wait out.
-            server.setStopTimeout(0);
-            server.start();
-            return new LocalDynamoDb(server, connector, requestHandler, threads);
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start", e);
+    public static LocalDynamoDb start(Options options) {
+        Path front = frontDirectory().resolve("server.js");
+        List<String> command = new ArrayList<>(List.of(node(), front.toString(),
+                "--ttl-sweep-ms", Long.toString(options.ttlSweep().toMillis())));
+        if (options.dataDir() != null) {
+            try {
+                Files.createDirectories(options.dataDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + options.dataDir(), e);
+            }
+            command.addAll(List.of("--path", options.dataDir().toString()));
         }
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the local DynamoDB: " + String.join(" ", command)
+                    + " (" + e.getMessage() + "). It needs Node.js 20 or later; ./vidmeta installs it.", e);
+        }
+        try {
+            URI endpoint = URI.create("http://127.0.0.1:" + awaitPort(process));
+            var db = new LocalDynamoDb(process, endpoint);
+            db.awaitReady();
+            return db;
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /**
+     * The front's first output line is its port or why it could not start ("work dir in use by another local
+     * runtime", "node ... is too old", "run npm ci ..."); what follows is logged.
+     */
+    private static int awaitPort(Process process) {
+        var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, command -> Thread.ofPlatform().daemon().name("dynalite-start").start(command));
+        String line;
+        try {
+            line = first.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the local DynamoDB did not start within " + START_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the local DynamoDB did not start", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the local DynamoDB started", e);
+        }
+        Thread.ofPlatform().daemon().name("dynalite-log").start(() -> logLines(reader));
+        Matcher port = line == null ? null : PORT.matcher(line.trim());
+        if (port != null && port.matches()) {
+            return Integer.parseInt(port.group(1));
+        }
+        Matcher error = line == null ? null : ERROR.matcher(line.trim());
+        throw new IllegalStateException("the local DynamoDB did not start: "
+                + (error != null && error.matches() ? error.group(1).replace("\\\"", "\"") : "it printed " + line));
+    }
+
+    private static void logLines(BufferedReader reader) {
+        try {
+            for (String line; (line = reader.readLine()) != null; ) {
+                LOG.log(System.Logger.Level.WARNING, "local DynamoDB: " + line);
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** A real signed request through the SDK, as every user of this server makes them. */
+    private void awaitReady() {
+        try (DynamoDbClient client = LocalAws.client(DynamoDbClient.builder(), endpoint)) {
+            client.listTables(b -> b.limit(1));
+        } catch (SdkException e) {
+            throw new IllegalStateException("the local DynamoDB started but does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private static String node() {
+        String configured = System.getProperty("vidmeta.node", System.getenv("VIDMETA_NODE"));
+        return configured == null || configured.isBlank() ? "node" : configured;
+    }
+
+    private static Path frontDirectory() {
+        String dir = System.getProperty("vidmeta.dynalite.dir");
+        if (dir == null) {
+            throw new IllegalStateException("-Dvidmeta.dynalite.dir is not set: it names the directory of the local"
+                    + " DynamoDB (local/dynalite in the repository); ./vidmeta and the Maven build set it");
+        }
+        Path path = Path.of(dir);
+        if (!Files.isDirectory(path.resolve("node_modules/dynalite"))) {
+            throw new IllegalStateException("dynalite is not installed in " + path + ": run 'npm ci' there"
+                    + " (./vidmeta does it)");
+        }
+        return path;
+    }
+
+    /**
+     * CreateTable, then waits until the table is ACTIVE. "CreateTable is an asynchronous operation": the table is
+     * CREATING at first, and only ACTIVE tables take reads and writes (DynamoDB API reference, CreateTable). The
+     * local DynamoDB keeps a table CREATING for a few milliseconds, so the SDK waiter polls at that pace, not
+     * at its default 20 s.
+     */
+    public static void createTable(DynamoDbClient client, CreateTableRequest request) {
+        client.createTable(request);
+        try (DynamoDbWaiter waiter = waiter(client)) {
+            waiter.waitUntilTableExists(b -> b.tableName(request.tableName()));
+        }
+    }
+
+    /** DeleteTable, then waits until it is gone: "DeleteTable is an asynchronous operation" (API reference). */
+    public static void deleteTable(DynamoDbClient client, String tableName) {
+        client.deleteTable(b -> b.tableName(tableName));
+        try (DynamoDbWaiter waiter = waiter(client)) {
+            waiter.waitUntilTableNotExists(b -> b.tableName(tableName));
+        }
+    }
+
+    private static DynamoDbWaiter waiter(DynamoDbClient client) {
+        return DynamoDbWaiter.builder().client(client)
+                .overrideConfiguration(WaiterOverrideConfiguration.builder()
+                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(10)))
+                        .waitTimeout(Duration.ofSeconds(30)).build())
+                .build();
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return endpoint;
     }
 
+    /** The Node process's id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Closes the child's stdin, upon which it closes its database and exits; kills it if it has not in 5 s. */
     @Override
     public void close() {
         try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
-        } finally {
-            requestHandler.shutdown();
-            threads.interrupt();
+            process.getOutputStream().close();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 }

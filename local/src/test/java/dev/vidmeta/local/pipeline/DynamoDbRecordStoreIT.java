@@ -48,9 +48,9 @@ class DynamoDbRecordStoreIT {
     @BeforeEach
     void freshTable() {
         if (client.listTables().tableNames().contains(TABLE)) {
-            client.deleteTable(b -> b.tableName(TABLE));
+            LocalDynamoDb.deleteTable(client, TABLE);
         }
-        client.createTable(RecordTable.createTableRequest(TABLE));
+        LocalDynamoDb.createTable(client, RecordTable.createTableRequest(TABLE));
         store = new DynamoDbRecordStore(client, TABLE);
     }
 

@@ -35,7 +35,7 @@ class DynamoDbTaskTokenStoreIT {
     static void start() {
         db = LocalDynamoDb.startInMemory();
         client = LocalAws.client(DynamoDbClient.builder(), db.endpoint());
-        client.createTable(TaskTokenTable.createTableRequest("tokens"));
+        LocalDynamoDb.createTable(client, TaskTokenTable.createTableRequest("tokens"));
         client.updateTimeToLive(TaskTokenTable.timeToLiveRequest("tokens"));
         store = new DynamoDbTaskTokenStore(client, "tokens");
     }
