@@ -44,9 +44,17 @@ final class DefinitionParser {
     private static final Set<String> LAMBDA_ARGUMENTS = Set.of("FunctionName", "Payload", "Qualifier");
     private static final Set<String> MAX_FIELDS_COMMON = Set.of("Type", "Comment", "QueryLanguage");
 
-    private final Set<String> allStateNames = new HashSet<>();
+    private static final String JSONATA = "JSONata";
+    private static final String JSONPATH = "JSONPath";
 
-    private DefinitionParser() {
+    private final Set<String> allStateNames = new HashSet<>();
+    private final boolean languageSet;
+    /** The state machine's QueryLanguage, which every state without its own inherits. */
+    private final String machineLanguage;
+
+    private DefinitionParser(boolean languageSet, String machineLanguage) {
+        this.languageSet = languageSet;
+        this.machineLanguage = machineLanguage;
     }
 
     static Definition parse(String json) {
@@ -57,10 +65,10 @@ final class DefinitionParser {
             throw new InvalidDefinitionException("definition is not valid JSON: " + e.getMessage());
         }
         Map<String, Object> top = object(parsed, "the definition");
-        Object language = top.get("QueryLanguage");
-        if (!"JSONata".equals(language)) {
-            throw new InvalidDefinitionException("QueryLanguage " + (language == null ? "JSONPath (the default)"
-                    : language) + " is not supported: set \"QueryLanguage\": \"JSONata\" at the top level");
+        Object language = top.getOrDefault("QueryLanguage", JSONPATH);
+        if (!JSONATA.equals(language) && !JSONPATH.equals(language)) {
+            throw new InvalidDefinitionException("the definition: QueryLanguage must be JSONPath or JSONata, was "
+                    + language);
         }
         allowOnly(top, "the definition", Set.of("StartAt", "States", "Comment", "Version", "TimeoutSeconds",
                 "QueryLanguage"));
@@ -69,7 +77,7 @@ final class DefinitionParser {
         }
         Integer timeout = top.containsKey("TimeoutSeconds")
                 ? positiveInt(top.get("TimeoutSeconds"), "the definition", "TimeoutSeconds") : null;
-        DefinitionParser parser = new DefinitionParser();
+        DefinitionParser parser = new DefinitionParser(top.containsKey("QueryLanguage"), (String) language);
         Branch root = parser.branch(top, "the definition", Set.of());
         return new Definition(root, timeout);
     }
@@ -135,10 +143,7 @@ final class DefinitionParser {
     private State state(String name, Map<String, Object> raw, Set<String> visibleAssigned) {
         String where = "state '" + name + "'";
         String type = string(raw.get("Type"), where, "Type");
-        Object language = raw.get("QueryLanguage");
-        if (language != null && !"JSONata".equals(language)) {
-            throw new InvalidDefinitionException(where + ": QueryLanguage " + language + " is not supported");
-        }
+        queryLanguage(raw, where);
         for (String field : raw.keySet()) {
             if (JSONPATH_FIELDS.contains(field)) {
                 throw new InvalidDefinitionException(where + ": field " + field + " is not supported: it belongs"
@@ -207,6 +212,34 @@ final class DefinitionParser {
             }
             default -> throw new InvalidDefinitionException(where + ": Type '" + type + "' is not a state type");
         };
+    }
+
+    /**
+     * A state's query language is its own QueryLanguage, else the state machine's (JSONPath by default); a state
+     * nested in a Parallel or Map inherits the state machine's too. So a definition that leaves the top level at
+     * JSONPath and sets "QueryLanguage": "JSONata" on every state is a JSONata definition, and AWS accepts it; a
+     * state may upgrade to JSONata but not fall back to JSONPath under a JSONata state machine
+     * (Amazon States Language, QueryLanguage field:
+     * https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html and
+     * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). Only JSONata runs here, so a
+     * state that resolves to JSONPath is rejected by name.
+     */
+    private void queryLanguage(Map<String, Object> raw, String where) {
+        Object own = raw.get("QueryLanguage");
+        if (own != null && !JSONATA.equals(own) && !JSONPATH.equals(own)) {
+            throw new InvalidDefinitionException(where + ": QueryLanguage must be JSONPath or JSONata, was " + own);
+        }
+        if (JSONPATH.equals(own) && JSONATA.equals(machineLanguage)) {
+            throw new InvalidDefinitionException(where + ": QueryLanguage can not be JSONPath when the state"
+                    + " machine's QueryLanguage is JSONata");
+        }
+        Object resolved = own != null ? own : machineLanguage;
+        if (!JSONATA.equals(resolved)) {
+            String origin = own != null ? "set on the state" : languageSet ? "inherited from the state machine"
+                    : "the state machine's default";
+            throw new InvalidDefinitionException(where + ": QueryLanguage JSONPath (" + origin + ") is not"
+                    + " supported: set \"QueryLanguage\": \"JSONata\" on the state or at the top level");
+        }
     }
 
     private Task task(String name, Map<String, Object> raw, String where) {
