@@ -197,7 +197,7 @@ final class DefinitionParser {
             case "Succeed" -> {
                 allowOnly(raw, where, with("Output"));
                 check(raw.get("Output"), where, "Output");
-                yield new Succeed(name, raw.get("Output"));
+                yield new Succeed(name, output(raw));
             }
             case "Fail" -> {
                 allowOnly(raw, where, with("Error", "Cause"));
@@ -314,12 +314,12 @@ final class DefinitionParser {
             }
             check(condition, ruleWhere, "Condition");
             check(r.get("Output"), ruleWhere, "Output");
-            rules.add(new ChoiceRule(condition, string(r.get("Next"), ruleWhere, "Next"), r.get("Output"),
+            rules.add(new ChoiceRule(condition, string(r.get("Next"), ruleWhere, "Next"), output(r),
                     assign(r, ruleWhere)));
         }
         String defaultNext = raw.containsKey("Default") ? string(raw.get("Default"), where, "Default") : null;
         check(raw.get("Output"), where, "Output");
-        return new Choice(name, rules, defaultNext, raw.get("Output"), assign(raw, where));
+        return new Choice(name, rules, defaultNext, output(raw), assign(raw, where));
     }
 
     private MapState map(String name, Map<String, Object> raw, String where, Set<String> visibleAssigned) {
@@ -374,8 +374,19 @@ final class DefinitionParser {
             throw new InvalidDefinitionException(where + ": exactly one of Next and \"End\": true is required");
         }
         check(raw.get("Output"), where, "Output");
-        return new Flow(raw.get("Output"), assign(raw, where), hasNext ? string(raw.get("Next"), where, "Next")
+        return new Flow(output(raw), assign(raw, where), hasNext ? string(raw.get("Next"), where, "Next")
                 : null);
+    }
+
+    /**
+     * The Output template; {@code "Output": null} is kept apart from an absent Output, since a state with
+     * {@code "Output": null} outputs null (the Pass state's Output, like every JSONata field, is a literal unless
+     * it is a {% %} template: https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html and
+     * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). It becomes a template that
+     * yields null, so the engine needs no second notion of "present".
+     */
+    private static Object output(Map<String, Object> raw) {
+        return raw.containsKey("Output") && raw.get("Output") == null ? Expressions.NULL_TEMPLATE : raw.get("Output");
     }
 
     private static Map<String, Object> assign(Map<String, Object> raw, String where) {
@@ -438,7 +449,7 @@ final class DefinitionParser {
             allowOnly(c, at, Set.of("ErrorEquals", "Next", "Output", "Assign", "Comment"));
             check(c.get("Output"), at, "Output");
             catchers.add(new Catcher(errorEquals(c, at, i == list.size() - 1), string(c.get("Next"), at, "Next"),
-                    c.get("Output"), assign(c, at)));
+                    output(c), assign(c, at)));
         }
         return catchers;
     }

@@ -50,6 +50,96 @@ class AwsAnswersConformanceIT extends SfnITBase {
         assertThat(SfnHarness.json(done.output())).isEqualTo(Map.of("doubled", List.of(2, 4, 6)));
     }
 
+    // ---------------------------------------------------------------- values
+
+    /**
+     * "Passing data between states with variables"
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html):
+     * a variable holds any JSON value, null included.
+     */
+    @Test
+    void variable_shouldHoldNull_whenAssignedNull() {
+        // GIVEN a variable assigned a literal null and one assigned an expression yielding null
+        String machine = h.createFromText("""
+                {"QueryLanguage": "JSONata", "StartAt": "Set", "States": {
+                  "Set": {"Type": "Pass", "Assign": {"literal": null, "computed": "{% null %}"}, "Next": "Read"},
+                  "Read": {"Type": "Pass", "End": true, "Output": {"literal": "{% $literal %}",
+                    "exists": "{% $exists($literal) %}", "isNull": "{% $computed = null %}",
+                    "type": "{% $type($computed) %}"}}}}
+                """);
+
+        // WHEN it runs
+        DescribeExecutionResponse done = h.run(machine, "{}");
+
+        // THEN both read as null, not as undefined (which would fail the Output fields)
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Map<String, Object> out = SfnHarness.jsonObject(done.output());
+        assertThat(out).containsEntry("literal", null).containsEntry("exists", true).containsEntry("isNull", true)
+                .containsEntry("type", "null");
+    }
+
+    /**
+     * "Pass state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html) and "Transforming data
+     * with JSONata": Output is the state's output; a literal null is a value like any other.
+     */
+    @Test
+    void passOutput_shouldBeNull_whenOutputIsNull() {
+        // GIVEN a Pass with "Output": null
+        String machine = pass("\"Output\": null");
+
+        // WHEN it runs on a non-null input
+        DescribeExecutionResponse done = h.run(machine, "{\"kept\": false}");
+
+        // THEN the output is null, not the input
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.output()).isEqualTo("null");
+    }
+
+    /**
+     * "JSONata functions provided by Step Functions"
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html#jsonata-functions-provided-by-sfn):
+     * the documented examples, and $range's single value, which is 1 on AWS for $range(1, 9, 9), not [1].
+     */
+    @Test
+    void stepFunctionsJsonataFunctions_shouldAnswerAsAwsDocuments() {
+        // GIVEN each function Step Functions adds
+        String machine = pass("""
+                "Output": {
+                  "partition": "{% $partition([1, 2, 3, 4, 5, 6, 7, 8, 9], 3) %}",
+                  "range": "{% $range(0, 10, 2) %}",
+                  "singleRange": "{% $range(1, 9, 9) %}",
+                  "descending": "{% $range(3, 1, -1) %}",
+                  "sha1": "{% $hash('abc', 'SHA-1') %}",
+                  "md5": "{% $hash('abc', 'MD5') %}",
+                  "seeded": "{% [$random(42), $random(42), $random(7)] %}",
+                  "unseeded": "{% $random() %}",
+                  "uuid": "{% $uuid() %}",
+                  "parsed": "{% $parse('{\\"a\\": [1, null]}') %}",
+                  "parsedNull": "{% $parse('null') %}"}""");
+
+        // WHEN it runs
+        DescribeExecutionResponse done = h.run(machine, "{}");
+
+        // THEN
+        assertThat(done.status()).as(done.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Map<String, Object> out = SfnHarness.jsonObject(done.output());
+        assertThat(out.get("partition")).isEqualTo(List.of(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7, 8, 9)));
+        assertThat(out.get("range")).isEqualTo(List.of(0, 2, 4, 6, 8, 10));
+        assertThat(out.get("singleRange")).isEqualTo(1);
+        assertThat(out.get("descending")).isEqualTo(List.of(3, 2, 1));
+        assertThat(out.get("sha1")).isEqualTo("a9993e364706816aba3e25717850c26c9cd0d89d");
+        assertThat(out.get("md5")).isEqualTo("900150983cd24fb0d6963f7d28e17f72");
+        @SuppressWarnings("unchecked")
+        List<Number> seeded = (List<Number>) out.get("seeded");
+        assertThat(seeded.get(0)).isEqualTo(seeded.get(1));
+        assertThat(seeded).allSatisfy(n -> assertThat(n.doubleValue()).isGreaterThanOrEqualTo(0).isLessThan(1));
+        assertThat(((Number) out.get("unseeded")).doubleValue()).isGreaterThanOrEqualTo(0).isLessThan(1);
+        assertThat((String) out.get("uuid"))
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(out.get("parsed")).isEqualTo(Map.of("a", Arrays.asList(1, null)));
+        assertThat(out).containsEntry("parsedNull", null);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A one-state machine: a Pass named "Shape" with the given fields. */
