@@ -59,9 +59,12 @@ final class Expressions {
     }
 
     /**
-     * Evaluates {@code template} for the field named {@code field}.
+     * Evaluates {@code template} for the field named {@code field}. Fields are named as Step Functions names them
+     * in causes: relative to the state, {@code /} before each object key and {@code [i]} for each array element,
+     * as in {@code 'Output/result'}.
      *
-     * @throws StatesError States.QueryEvaluationError when an expression fails or yields nothing
+     * @throws StatesError States.QueryEvaluationError when an expression fails, yields nothing, or yields a value
+     *         JSON cannot hold
      */
     static Object evaluate(Object template, Map<String, Object> states, Scope scope, String field) {
         if (isTemplate(template)) {
@@ -78,26 +81,30 @@ final class Expressions {
             try {
                 result = compiled.evaluate(null, frame);
             } catch (JException | IllegalArgumentException | ClassCastException e) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "An error occurred while evaluating the"
-                        + " JSONata expression " + abbreviate(expression) + " of field '" + field + "': "
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "An error occurred while evaluating the"
+                        + " JSONata expression " + quote(expression) + " of field '" + field + "': "
                         + e.getMessage());
             }
             if (result == null) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "The JSONata expression "
-                        + abbreviate(expression) + " specified for the field '" + field
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "The JSONata expression "
+                        + quote(expression) + " specified for the field '" + field
                         + "' returned nothing (undefined).");
             }
             try {
                 return Json.normalize(result);
             } catch (IllegalArgumentException e) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "The JSONata expression "
-                        + abbreviate(expression) + " of field '" + field + "': " + e.getMessage());
+                // A value JSON cannot hold, such as a function (a built-in like $sum, or a lambda). AWS's exact
+                // words for this case are not documented; this text follows the shape of its recorded siblings
+                // ("The JSONata expression '...' specified for the field '...' returned ...").
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "The JSONata expression "
+                        + quote(expression) + " specified for the field '" + field
+                        + "' returned an unsupported result type.");
             }
         }
         if (template instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.put((String) e.getKey(), evaluate(e.getValue(), states, scope, field + "." + e.getKey()));
+                out.put((String) e.getKey(), evaluate(e.getValue(), states, scope, field + "/" + e.getKey()));
             }
             return out;
         }
@@ -111,8 +118,17 @@ final class Expressions {
         return template;
     }
 
+    /** The expression of a {@code {% %}} template, as causes quote it. */
+    static String expression(Object template) {
+        return isTemplate(template) ? quote(body((String) template)) : "'" + Json.write(template) + "'";
+    }
+
     private static String body(String template) {
         return template.substring(2, template.length() - 2).strip();
+    }
+
+    private static String quote(String expression) {
+        return "'" + expression + "'";
     }
 
     private static String abbreviate(String s) {

@@ -50,6 +50,139 @@ class AwsAnswersConformanceIT extends SfnITBase {
         assertThat(SfnHarness.json(done.output())).isEqualTo(Map.of("doubled", List.of(2, 4, 6)));
     }
 
+    // ---------------------------------------------------------------- error causes
+
+    /**
+     * "Transforming data with JSONata in Step Functions"
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html):
+     * an expression that yields nothing fails the state with States.QueryEvaluationError. The guide does not quote
+     * the cause; this is AWS's recorded text, with the state prefix and the field named 'Output/result'.
+     */
+    @Test
+    void errorCause_shouldCarryStatePrefix_andSlashFieldPath_whenOutputExpressionReturnsNothing() {
+        // GIVEN a Pass whose Output field 'result' reads a missing input field
+        String machine = pass("""
+                "Output": {"result": "{% $states.input.missing %}"}""");
+
+        // WHEN it runs
+        DescribeExecutionResponse done = h.run(machine, "{}");
+
+        // THEN the cause names the state, the event it was entered at, and the field as AWS does
+        assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(done.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(done.cause()).isEqualTo(PREFIX.formatted("Shape", enteredEventId(done, "Shape"))
+                + "The JSONata expression '$states.input.missing' specified for the field 'Output/result' returned"
+                + " nothing (undefined).");
+    }
+
+    /** "Map state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html): Items must be an array. */
+    @Test
+    void errorCause_shouldBeAwsText_whenMapItemsResultIsNotAnArray() {
+        // GIVEN a Map whose Items evaluates to a number
+        String machine = map("\"Items\": \"{% $states.input.n %}\",");
+
+        // WHEN it runs
+        DescribeExecutionResponse done = h.run(machine, "{\"n\": 1}");
+
+        // THEN AWS's recorded cause (not quoted by the guide)
+        assertThat(done.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(done.cause()).isEqualTo(PREFIX.formatted("Each", enteredEventId(done, "Each"))
+                + "The JSONata expression '$states.input.n' specified for the field 'Items' returned an unexpected"
+                + " result type. Expected 'array', but was 'number' for value: 1");
+    }
+
+    /**
+     * "Map state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html): without Items, a JSONata
+     * Map iterates over $states.input, so a state input that is not an array fails the same way as such Items.
+     */
+    @Test
+    void errorCause_shouldNameStatesInput_whenMapWithoutItemsGetsAnObject() {
+        // GIVEN a Map without Items
+        String machine = map("");
+
+        // WHEN its input is an object
+        DescribeExecutionResponse done = h.run(machine, "{\"a\": \"x\"}");
+
+        // THEN the cause reads as that of Items '$states.input'
+        assertThat(done.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(done.cause()).isEqualTo(PREFIX.formatted("Each", enteredEventId(done, "Each"))
+                + "The JSONata expression '$states.input' specified for the field 'Items' returned an unexpected"
+                + " result type. Expected 'array', but was 'object' for value: {\"a\":\"x\"}");
+    }
+
+    /** "Wait state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html): Timestamp is ISO-8601. */
+    @Test
+    void errorCause_shouldBeAwsText_whenWaitTimestampCannotBeParsed() {
+        // GIVEN a Wait whose Timestamp comes from the input
+        String machine = h.createFromText("""
+                {"QueryLanguage": "JSONata", "StartAt": "Hold", "States": {
+                  "Hold": {"Type": "Wait", "Timestamp": "{% $states.input.at %}", "End": true}}}
+                """);
+
+        // WHEN the input holds no timestamp
+        DescribeExecutionResponse done = h.run(machine, "{\"at\": \"next tuesday\"}");
+
+        // THEN AWS's recorded cause (not quoted by the guide)
+        assertThat(done.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(done.cause()).isEqualTo(PREFIX.formatted("Hold", enteredEventId(done, "Hold"))
+                + "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string:"
+                + " next tuesday");
+    }
+
+    /**
+     * "Transforming data with JSONata in Step Functions": fields hold JSON values, and a function is none. AWS's
+     * text for this case is not documented; the twin words it like its documented siblings.
+     */
+    @Test
+    void errorCause_shouldSayUnsupportedResultType_whenExpressionReturnsAFunction() {
+        // GIVEN Output fields holding a built-in function and a lambda
+        String builtIn = pass("\"Output\": {\"f\": \"{% $sum %}\"}");
+        String lambda = pass("\"Output\": {\"g\": [\"{% function($x) { $x } %}\"]}");
+
+        // WHEN they run
+        DescribeExecutionResponse first = h.run(builtIn, "{}");
+        DescribeExecutionResponse second = h.run(lambda, "{}");
+
+        // THEN each fails the state, naming the field
+        assertThat(first.error()).isEqualTo("States.QueryEvaluationError");
+        assertThat(first.cause()).isEqualTo(PREFIX.formatted("Shape", enteredEventId(first, "Shape"))
+                + "The JSONata expression '$sum' specified for the field 'Output/f' returned an unsupported result"
+                + " type.");
+        assertThat(second.cause()).isEqualTo(PREFIX.formatted("Shape", enteredEventId(second, "Shape"))
+                + "The JSONata expression 'function($x) { $x }' specified for the field 'Output/g[0]' returned an"
+                + " unsupported result type.");
+    }
+
+    /**
+     * "Error handling in Step Functions"
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html):
+     * a Fail state's Cause and a function's error reach the execution as they are; only the causes the
+     * interpreter raises get the state prefix, and only once, at the innermost state.
+     */
+    @Test
+    void errorCause_shouldBePrefixedOnce_atTheInnermostState_andFailCauseKeptAsGiven() {
+        // GIVEN a Map whose iteration fails on an undefined field, and a Fail state
+        String nested = h.createFromText("""
+                {"QueryLanguage": "JSONata", "StartAt": "Each", "States": {
+                  "Each": {"Type": "Map", "ItemProcessor": {"StartAt": "Inner", "States": {
+                    "Inner": {"Type": "Pass", "Output": "{% $states.input.nope %}", "End": true}}}, "End": true}}}
+                """);
+        String failing = h.createFromText("""
+                {"QueryLanguage": "JSONata", "StartAt": "Stop", "States": {
+                  "Stop": {"Type": "Fail", "Error": "Vidmeta.Rejected", "Cause": "{% 'bad ' & $states.input.k %}"}}}
+                """);
+
+        // WHEN they run
+        DescribeExecutionResponse inner = h.run(nested, "[{\"a\": 1}]");
+        DescribeExecutionResponse fail = h.run(failing, "{\"k\": \"key\"}");
+
+        // THEN the Map's failure carries the inner state's prefix alone; the Fail cause is untouched
+        assertThat(inner.cause()).isEqualTo(PREFIX.formatted("Inner", enteredEventId(inner, "Inner"))
+                + "The JSONata expression '$states.input.nope' specified for the field 'Output' returned nothing"
+                + " (undefined).");
+        assertThat(fail.cause()).isEqualTo("bad key");
+    }
+
     // ---------------------------------------------------------------- values
 
     /**
