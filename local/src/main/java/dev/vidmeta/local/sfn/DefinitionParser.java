@@ -323,15 +323,14 @@ final class DefinitionParser {
     }
 
     private MapState map(String name, Map<String, Object> raw, String where, Set<String> visibleAssigned) {
-        for (String distributed : List.of("ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
-                "ToleratedFailurePercentage", "Label")) {
+        for (String distributed : List.of("ItemReader", "ResultWriter", "ItemBatcher", "Label")) {
             if (raw.containsKey(distributed)) {
                 throw new InvalidDefinitionException(where + ": field " + distributed + " is not supported: it"
                         + " belongs to the distributed Map, only the inline Map runs locally");
             }
         }
         allowOnly(raw, where, with("Next", "End", "Output", "Assign", "Items", "ItemSelector", "ItemProcessor",
-                "MaxConcurrency", "Retry", "Catch"));
+                "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage", "Retry", "Catch"));
         Map<String, Object> processor = object(raw.get("ItemProcessor"), where + " field ItemProcessor");
         allowOnly(processor, where + " ItemProcessor", Set.of("ProcessorConfig", "StartAt", "States", "Comment",
                 "QueryLanguage"));
@@ -356,12 +355,27 @@ final class DefinitionParser {
         if (maxConcurrency != null && !Expressions.isTemplate(maxConcurrency)) {
             nonNegativeInt(maxConcurrency, where, "MaxConcurrency");
         }
+        // AWS accepts the failure thresholds on an inline Map too, and honours them (Map state:
+        // https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html ; thresholds:
+        // https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html).
+        Object toleratedCount = raw.get("ToleratedFailureCount");
+        if (toleratedCount != null && !Expressions.isTemplate(toleratedCount)) {
+            nonNegativeInt(toleratedCount, where, "ToleratedFailureCount");
+        }
+        Object toleratedPercentage = raw.get("ToleratedFailurePercentage");
+        if (toleratedPercentage != null && !Expressions.isTemplate(toleratedPercentage)
+                && (!(toleratedPercentage instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 100)) {
+            throw new InvalidDefinitionException(where + ": ToleratedFailurePercentage must be a number from 0 to"
+                    + " 100, was " + toleratedPercentage);
+        }
+        check(toleratedCount, where, "ToleratedFailureCount");
+        check(toleratedPercentage, where, "ToleratedFailurePercentage");
         check(items, where, "Items");
         check(raw.get("ItemSelector"), where, "ItemSelector");
         check(maxConcurrency, where, "MaxConcurrency");
         Branch processorBranch = branch(processor, where + " ItemProcessor", visibleAssigned);
-        return new MapState(name, items, raw.get("ItemSelector"), maxConcurrency, processorBranch,
-                retry(raw, where), catchers(raw, where), flow(raw, where));
+        return new MapState(name, items, raw.get("ItemSelector"), maxConcurrency, toleratedCount,
+                toleratedPercentage, processorBranch, retry(raw, where), catchers(raw, where), flow(raw, where));
     }
 
     private static Flow flow(Map<String, Object> raw, String where) {

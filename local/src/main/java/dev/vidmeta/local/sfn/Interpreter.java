@@ -891,6 +891,7 @@ final class Interpreter {
             }
             maxConcurrency = n.intValue();
         }
+        Tolerance tolerance = tolerance(map, st, run, list.size());
         HistoryEvent started = ex.record(run, now(), "MapStateStarted", "mapStateStartedEventDetails",
                 Map.of("length", list.size()));
         List<Run> children = run.children;
@@ -923,12 +924,17 @@ final class Interpreter {
                 results.add(child.done);
             }
         }
+        CompletableFuture<Object> gathered = gather(results, children, tolerance, () -> {
+            ex.record(run, now(), "MapStateSucceeded", null, null);
+        }, () -> {
+            ex.record(run, now(), "MapStateFailed", null, null);
+        });
         int limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
         AtomicInteger nextIndex = new AtomicInteger();
         Runnable[] launchNext = new Runnable[1];
         launchNext[0] = () -> {
             int i = nextIndex.getAndIncrement();
-            if (i >= pending.size() || !run.live(gen)) {
+            if (i >= pending.size() || !run.live(gen) || gathered.isCompletedExceptionally()) {
                 return;
             }
             Run child = pending.get(i);
@@ -943,7 +949,8 @@ final class Interpreter {
                         : child.status == Run.Status.ABORTED ? "MapIterationAborted" : "MapIterationFailed";
                 ex.record(child, now(), type, type.substring(0, 1).toLowerCase() + type.substring(1)
                         + "EventDetails", iteration);
-                if (failure == null) {
+                // A tolerated failure frees its slot like a success does.
+                if (failure == null || tolerance != null) {
                     launchNext[0].run();
                 }
             });
@@ -952,19 +959,64 @@ final class Interpreter {
         for (int i = 0; i < Math.min(limit, pending.size()); i++) {
             launchNext[0].run();
         }
-        return gather(results, children, () -> {
-            ex.record(run, now(), "MapStateSucceeded", null, null);
-        }, () -> {
-            ex.record(run, now(), "MapStateFailed", null, null);
-        });
+        return gathered;
     }
 
     /**
-     * Completes with the children's outputs in order once all succeed; on the first failure, aborts the other
-     * children (Step Functions stops the remaining branches/iterations) and fails with that error.
+     * The failure thresholds of a Map state: it fails with States.ExceedToleratedFailureThreshold once more
+     * iterations failed than ToleratedFailureCount, or a greater share than ToleratedFailurePercentage of all its
+     * items (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html). AWS accepts and
+     * honours them on an inline Map too. A field that is absent sets no bound; with neither, the first failure
+     * fails the Map with that failure's own error, as the Map state reference describes.
      */
+    private record Tolerance(Integer count, Double percentage, int items) {
+
+        boolean exceededBy(int failed) {
+            return (count != null && failed > count) || (percentage != null && failed * 100.0 > percentage * items);
+        }
+    }
+
+    private static Tolerance tolerance(MapState map, Map<String, Object> st, Run run, int items) {
+        if (map.toleratedFailureCount() == null && map.toleratedFailurePercentage() == null) {
+            return null;
+        }
+        Integer count = null;
+        if (map.toleratedFailureCount() != null) {
+            Object value = Expressions.evaluate(map.toleratedFailureCount(), st, run.scope, "ToleratedFailureCount");
+            if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "ToleratedFailureCount of state '"
+                        + map.name() + "' must be a non-negative integer, was " + Json.write(value));
+            }
+            count = n.intValue();
+        }
+        Double percentage = null;
+        if (map.toleratedFailurePercentage() != null) {
+            Object value = Expressions.evaluate(map.toleratedFailurePercentage(), st, run.scope,
+                    "ToleratedFailurePercentage");
+            if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 100) {
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "ToleratedFailurePercentage of state '"
+                        + map.name() + "' must be a number from 0 to 100, was " + Json.write(value));
+            }
+            percentage = n.doubleValue();
+        }
+        return new Tolerance(count, percentage, items);
+    }
+
     private static CompletableFuture<Object> gather(List<CompletableFuture<Object>> results, List<Run> children,
             Runnable onSuccess, Runnable onFailure) {
+        return gather(results, children, null, onSuccess, onFailure);
+    }
+
+    /**
+     * Completes with the children's outputs in order once all end. Without a tolerance, the first failure aborts
+     * the other children (Step Functions stops the remaining branches/iterations) and fails with that error. With
+     * one, failures within it are kept in place of their outputs as their error output ({"Error", "Cause"}, a
+     * choice of this engine: the guide does not say what a tolerated inline iteration leaves in the result), and
+     * the failure that exceeds it fails the whole with States.ExceedToleratedFailureThreshold.
+     */
+    private static CompletableFuture<Object> gather(List<CompletableFuture<Object>> results, List<Run> children,
+            Tolerance tolerance, Runnable onSuccess, Runnable onFailure) {
+        AtomicInteger failed = new AtomicInteger();
         CompletableFuture<Object> gathered = new CompletableFuture<>();
         if (results.isEmpty()) {
             onSuccess.run();
@@ -974,20 +1026,31 @@ final class Interpreter {
         AtomicInteger remaining = new AtomicInteger(results.size());
         for (CompletableFuture<Object> result : results) {
             result.whenComplete((ok, failure) -> {
+                boolean tolerated = false;
                 if (failure != null) {
                     StatesError error = asStatesError(failure);
-                    if (!"States.Aborted".equals(error.error()) && !gathered.isDone()) {
+                    if ("States.Aborted".equals(error.error())) {
+                        return;
+                    }
+                    tolerated = tolerance != null && !tolerance.exceededBy(failed.incrementAndGet());
+                    if (!tolerated && !gathered.isDone()) {
                         children.forEach(c -> {
                             if (c.status == Run.Status.RUNNING) {
                                 c.abort();
                             }
                         });
                         onFailure.run();
-                        gathered.completeExceptionally(error);
+                        // The guide names the error, not its cause text; this cause is this engine's wording.
+                        gathered.completeExceptionally(tolerance == null ? error
+                                : StatesError.inState(StatesError.EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                        "The specified tolerated failure threshold was exceeded"));
+                        return;
                     }
-                } else if (remaining.decrementAndGet() == 0) {
+                }
+                if ((failure == null || tolerated) && remaining.decrementAndGet() == 0 && !gathered.isDone()) {
                     List<Object> outputs = new ArrayList<>();
-                    results.forEach(r -> outputs.add(r.join()));
+                    results.forEach(r -> outputs.add(r.handle((value, t) -> t == null ? value
+                            : errorOutput(asStatesError(t))).join()));
                     onSuccess.run();
                     gathered.complete(outputs);
                 }
@@ -997,6 +1060,13 @@ final class Interpreter {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Map<String, Object> errorOutput(StatesError error) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("Error", error.error());
+        output.put("Cause", error.cause());
+        return output;
+    }
 
     /** {@code $states} for an evaluation: input, context, and result or errorOutput where they exist. */
     private Map<String, Object> states(Run run, Object input, Object result, Map<String, Object> errorOutput) {

@@ -15,6 +15,7 @@ final class StatesError extends RuntimeException {
     static final String RUNTIME = "States.Runtime";
     static final String QUERY_EVALUATION = "States.QueryEvaluationError";
     static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
+    static final String EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold";
 
     private final String error;
     private final String errorCause;

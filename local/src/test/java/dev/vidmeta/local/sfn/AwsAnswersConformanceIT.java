@@ -273,6 +273,45 @@ class AwsAnswersConformanceIT extends SfnITBase {
         assertThat(out).containsEntry("parsedNull", null);
     }
 
+    // ---------------------------------------------------------------- inline Map tolerance
+
+    /**
+     * "Map state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html) and "Setting failure
+     * thresholds for Distributed Map states"
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html):
+     * AWS accepts ToleratedFailureCount and ToleratedFailurePercentage on an inline Map and honours them.
+     */
+    @Test
+    void inlineMap_shouldTolerateFailuresWithinThresholds_andFailWithExceedToleratedFailureThreshold_beyond() {
+        // GIVEN inline Maps over [1, 2, 3, 4] whose even items fail (2 of 4, 50 %)
+        String count2 = toleratingMap("\"ToleratedFailureCount\": 2,");
+        String count1 = toleratingMap("\"ToleratedFailureCount\": 1,");
+        String percent50 = toleratingMap("\"ToleratedFailurePercentage\": 50,");
+        String percent25 = toleratingMap("\"ToleratedFailurePercentage\": \"{% $states.input.percent %}\",");
+        String input = "{\"items\": [1, 2, 3, 4], \"percent\": 25}";
+
+        // WHEN they run
+        DescribeExecutionResponse withinCount = h.run(count2, input);
+        DescribeExecutionResponse beyondCount = h.run(count1, input);
+        DescribeExecutionResponse withinPercent = h.run(percent50, input);
+        DescribeExecutionResponse beyondPercent = h.run(percent25, input);
+
+        // THEN within a threshold the Map succeeds with the successful iterations' outputs in place
+        for (DescribeExecutionResponse done : List.of(withinCount, withinPercent)) {
+            assertThat(done.status()).as(done.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            List<?> out = (List<?>) SfnHarness.json(done.output());
+            assertThat(out).hasSize(4);
+            assertThat(out.get(0)).isEqualTo(10);
+            assertThat(out.get(2)).isEqualTo(30);
+            assertThat(h.types(done.executionArn())).filteredOn("MapIterationFailed"::equals).hasSize(2);
+        }
+        // ... and beyond it fails with States.ExceedToleratedFailureThreshold
+        for (DescribeExecutionResponse done : List.of(beyondCount, beyondPercent)) {
+            assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(done.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A one-state machine: a Pass named "Shape" with the given fields. */
