@@ -71,8 +71,13 @@ record Definition(Branch root, Integer timeoutSeconds) {
             List<Catcher> catchers, Flow flow) implements State {
     }
 
-    record MapState(String name, Object items, Object itemSelector, Object maxConcurrency, Branch processor,
-            List<Retrier> retry, List<Catcher> catchers, Flow flow) implements State {
+    /**
+     * @param toleratedFailureCount a number or a JSONata template; null when absent
+     * @param toleratedFailurePercentage a number or a JSONata template; null when absent
+     */
+    record MapState(String name, Object items, Object itemSelector, Object maxConcurrency,
+            Object toleratedFailureCount, Object toleratedFailurePercentage, Branch processor, List<Retrier> retry,
+            List<Catcher> catchers, Flow flow) implements State {
     }
 
     record Succeed(String name, Object output) implements State {

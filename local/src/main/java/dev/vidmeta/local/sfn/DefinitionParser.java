@@ -44,9 +44,17 @@ final class DefinitionParser {
     private static final Set<String> LAMBDA_ARGUMENTS = Set.of("FunctionName", "Payload", "Qualifier");
     private static final Set<String> MAX_FIELDS_COMMON = Set.of("Type", "Comment", "QueryLanguage");
 
-    private final Set<String> allStateNames = new HashSet<>();
+    private static final String JSONATA = "JSONata";
+    private static final String JSONPATH = "JSONPath";
 
-    private DefinitionParser() {
+    private final Set<String> allStateNames = new HashSet<>();
+    private final boolean languageSet;
+    /** The state machine's QueryLanguage, which every state without its own inherits. */
+    private final String machineLanguage;
+
+    private DefinitionParser(boolean languageSet, String machineLanguage) {
+        this.languageSet = languageSet;
+        this.machineLanguage = machineLanguage;
     }
 
     static Definition parse(String json) {
@@ -57,10 +65,10 @@ final class DefinitionParser {
             throw new InvalidDefinitionException("definition is not valid JSON: " + e.getMessage());
         }
         Map<String, Object> top = object(parsed, "the definition");
-        Object language = top.get("QueryLanguage");
-        if (!"JSONata".equals(language)) {
-            throw new InvalidDefinitionException("QueryLanguage " + (language == null ? "JSONPath (the default)"
-                    : language) + " is not supported: set \"QueryLanguage\": \"JSONata\" at the top level");
+        Object language = top.getOrDefault("QueryLanguage", JSONPATH);
+        if (!JSONATA.equals(language) && !JSONPATH.equals(language)) {
+            throw new InvalidDefinitionException("the definition: QueryLanguage must be JSONPath or JSONata, was "
+                    + language);
         }
         allowOnly(top, "the definition", Set.of("StartAt", "States", "Comment", "Version", "TimeoutSeconds",
                 "QueryLanguage"));
@@ -69,7 +77,7 @@ final class DefinitionParser {
         }
         Integer timeout = top.containsKey("TimeoutSeconds")
                 ? positiveInt(top.get("TimeoutSeconds"), "the definition", "TimeoutSeconds") : null;
-        DefinitionParser parser = new DefinitionParser();
+        DefinitionParser parser = new DefinitionParser(top.containsKey("QueryLanguage"), (String) language);
         Branch root = parser.branch(top, "the definition", Set.of());
         return new Definition(root, timeout);
     }
@@ -135,10 +143,7 @@ final class DefinitionParser {
     private State state(String name, Map<String, Object> raw, Set<String> visibleAssigned) {
         String where = "state '" + name + "'";
         String type = string(raw.get("Type"), where, "Type");
-        Object language = raw.get("QueryLanguage");
-        if (language != null && !"JSONata".equals(language)) {
-            throw new InvalidDefinitionException(where + ": QueryLanguage " + language + " is not supported");
-        }
+        queryLanguage(raw, where);
         for (String field : raw.keySet()) {
             if (JSONPATH_FIELDS.contains(field)) {
                 throw new InvalidDefinitionException(where + ": field " + field + " is not supported: it belongs"
@@ -192,7 +197,7 @@ final class DefinitionParser {
             case "Succeed" -> {
                 allowOnly(raw, where, with("Output"));
                 check(raw.get("Output"), where, "Output");
-                yield new Succeed(name, raw.get("Output"));
+                yield new Succeed(name, output(raw));
             }
             case "Fail" -> {
                 allowOnly(raw, where, with("Error", "Cause"));
@@ -207,6 +212,34 @@ final class DefinitionParser {
             }
             default -> throw new InvalidDefinitionException(where + ": Type '" + type + "' is not a state type");
         };
+    }
+
+    /**
+     * A state's query language is its own QueryLanguage, else the state machine's (JSONPath by default); a state
+     * nested in a Parallel or Map inherits the state machine's too. So a definition that leaves the top level at
+     * JSONPath and sets "QueryLanguage": "JSONata" on every state is a JSONata definition, and AWS accepts it; a
+     * state may upgrade to JSONata but not fall back to JSONPath under a JSONata state machine
+     * (Amazon States Language, QueryLanguage field:
+     * https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html and
+     * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). Only JSONata runs here, so a
+     * state that resolves to JSONPath is rejected by name.
+     */
+    private void queryLanguage(Map<String, Object> raw, String where) {
+        Object own = raw.get("QueryLanguage");
+        if (own != null && !JSONATA.equals(own) && !JSONPATH.equals(own)) {
+            throw new InvalidDefinitionException(where + ": QueryLanguage must be JSONPath or JSONata, was " + own);
+        }
+        if (JSONPATH.equals(own) && JSONATA.equals(machineLanguage)) {
+            throw new InvalidDefinitionException(where + ": QueryLanguage can not be JSONPath when the state"
+                    + " machine's QueryLanguage is JSONata");
+        }
+        Object resolved = own != null ? own : machineLanguage;
+        if (!JSONATA.equals(resolved)) {
+            String origin = own != null ? "set on the state" : languageSet ? "inherited from the state machine"
+                    : "the state machine's default";
+            throw new InvalidDefinitionException(where + ": QueryLanguage JSONPath (" + origin + ") is not"
+                    + " supported: set \"QueryLanguage\": \"JSONata\" on the state or at the top level");
+        }
     }
 
     private Task task(String name, Map<String, Object> raw, String where) {
@@ -281,24 +314,23 @@ final class DefinitionParser {
             }
             check(condition, ruleWhere, "Condition");
             check(r.get("Output"), ruleWhere, "Output");
-            rules.add(new ChoiceRule(condition, string(r.get("Next"), ruleWhere, "Next"), r.get("Output"),
+            rules.add(new ChoiceRule(condition, string(r.get("Next"), ruleWhere, "Next"), output(r),
                     assign(r, ruleWhere)));
         }
         String defaultNext = raw.containsKey("Default") ? string(raw.get("Default"), where, "Default") : null;
         check(raw.get("Output"), where, "Output");
-        return new Choice(name, rules, defaultNext, raw.get("Output"), assign(raw, where));
+        return new Choice(name, rules, defaultNext, output(raw), assign(raw, where));
     }
 
     private MapState map(String name, Map<String, Object> raw, String where, Set<String> visibleAssigned) {
-        for (String distributed : List.of("ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
-                "ToleratedFailurePercentage", "Label")) {
+        for (String distributed : List.of("ItemReader", "ResultWriter", "ItemBatcher", "Label")) {
             if (raw.containsKey(distributed)) {
                 throw new InvalidDefinitionException(where + ": field " + distributed + " is not supported: it"
                         + " belongs to the distributed Map, only the inline Map runs locally");
             }
         }
         allowOnly(raw, where, with("Next", "End", "Output", "Assign", "Items", "ItemSelector", "ItemProcessor",
-                "MaxConcurrency", "Retry", "Catch"));
+                "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage", "Retry", "Catch"));
         Map<String, Object> processor = object(raw.get("ItemProcessor"), where + " field ItemProcessor");
         allowOnly(processor, where + " ItemProcessor", Set.of("ProcessorConfig", "StartAt", "States", "Comment",
                 "QueryLanguage"));
@@ -323,12 +355,27 @@ final class DefinitionParser {
         if (maxConcurrency != null && !Expressions.isTemplate(maxConcurrency)) {
             nonNegativeInt(maxConcurrency, where, "MaxConcurrency");
         }
+        // AWS accepts the failure thresholds on an inline Map too, and honours them (Map state:
+        // https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html ; thresholds:
+        // https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html).
+        Object toleratedCount = raw.get("ToleratedFailureCount");
+        if (toleratedCount != null && !Expressions.isTemplate(toleratedCount)) {
+            nonNegativeInt(toleratedCount, where, "ToleratedFailureCount");
+        }
+        Object toleratedPercentage = raw.get("ToleratedFailurePercentage");
+        if (toleratedPercentage != null && !Expressions.isTemplate(toleratedPercentage)
+                && (!(toleratedPercentage instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 100)) {
+            throw new InvalidDefinitionException(where + ": ToleratedFailurePercentage must be a number from 0 to"
+                    + " 100, was " + toleratedPercentage);
+        }
+        check(toleratedCount, where, "ToleratedFailureCount");
+        check(toleratedPercentage, where, "ToleratedFailurePercentage");
         check(items, where, "Items");
         check(raw.get("ItemSelector"), where, "ItemSelector");
         check(maxConcurrency, where, "MaxConcurrency");
         Branch processorBranch = branch(processor, where + " ItemProcessor", visibleAssigned);
-        return new MapState(name, items, raw.get("ItemSelector"), maxConcurrency, processorBranch,
-                retry(raw, where), catchers(raw, where), flow(raw, where));
+        return new MapState(name, items, raw.get("ItemSelector"), maxConcurrency, toleratedCount,
+                toleratedPercentage, processorBranch, retry(raw, where), catchers(raw, where), flow(raw, where));
     }
 
     private static Flow flow(Map<String, Object> raw, String where) {
@@ -341,8 +388,19 @@ final class DefinitionParser {
             throw new InvalidDefinitionException(where + ": exactly one of Next and \"End\": true is required");
         }
         check(raw.get("Output"), where, "Output");
-        return new Flow(raw.get("Output"), assign(raw, where), hasNext ? string(raw.get("Next"), where, "Next")
+        return new Flow(output(raw), assign(raw, where), hasNext ? string(raw.get("Next"), where, "Next")
                 : null);
+    }
+
+    /**
+     * The Output template; {@code "Output": null} is kept apart from an absent Output, since a state with
+     * {@code "Output": null} outputs null (the Pass state's Output, like every JSONata field, is a literal unless
+     * it is a {% %} template: https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html and
+     * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). It becomes a template that
+     * yields null, so the engine needs no second notion of "present".
+     */
+    private static Object output(Map<String, Object> raw) {
+        return raw.containsKey("Output") && raw.get("Output") == null ? Expressions.NULL_TEMPLATE : raw.get("Output");
     }
 
     private static Map<String, Object> assign(Map<String, Object> raw, String where) {
@@ -405,7 +463,7 @@ final class DefinitionParser {
             allowOnly(c, at, Set.of("ErrorEquals", "Next", "Output", "Assign", "Comment"));
             check(c.get("Output"), at, "Output");
             catchers.add(new Catcher(errorEquals(c, at, i == list.size() - 1), string(c.get("Next"), at, "Next"),
-                    c.get("Output"), assign(c, at)));
+                    output(c), assign(c, at)));
         }
         return catchers;
     }

@@ -181,10 +181,10 @@ final class Interpreter {
             try {
                 step.run();
             } catch (StatesError e) {
-                branchFailed(run, gen, e);
+                branchFailed(run, gen, placed(e, run));
             } catch (RuntimeException | Error e) {
-                branchFailed(run, gen, new StatesError(StatesError.RUNTIME, "Internal error in the local Step"
-                        + " Functions engine: " + e));
+                branchFailed(run, gen, placed(StatesError.inState(StatesError.RUNTIME, "Internal error in the local"
+                        + " Step Functions engine: " + e), run));
             }
         });
     }
@@ -207,8 +207,8 @@ final class Interpreter {
         details.put("name", name);
         details.put("input", Json.write(input));
         details.put("inputDetails", Map.of("truncated", false));
-        run.execution.record(run, now(), state.eventPrefix() + "StateEntered", "stateEnteredEventDetails",
-                details);
+        run.enteredEventId = run.execution.record(run, now(), state.eventPrefix() + "StateEntered",
+                "stateEnteredEventDetails", details).id();
         attempt(run, gen, state, resuming);
     }
 
@@ -269,7 +269,13 @@ final class Interpreter {
         Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
                 ? t.getCause() : t;
         return cause instanceof StatesError e ? e
-                : new StatesError(StatesError.RUNTIME, "Internal error in the local Step Functions engine: " + cause);
+                : StatesError.inState(StatesError.RUNTIME, "Internal error in the local Step Functions engine: "
+                        + cause);
+    }
+
+    /** An error raised in the run's current state, with the state prefix on its cause if it is the engine's. */
+    private static StatesError placed(StatesError error, Run run) {
+        return error.placed(run.stateName, run.enteredEventId);
     }
 
     /** Evaluates Output and Assign, records the exit and moves to Next or ends the branch. */
@@ -281,7 +287,7 @@ final class Interpreter {
         }
         Object output = flow.output() == null ? (hasResult ? result : input)
                 : Expressions.evaluate(flow.output(), st, run.scope, "Output");
-        Map<String, Object> assigned = assign(flow.assign(), st, run);
+        Map<String, Object> assigned = assign(flow.assign(), st, run, "Assign");
         checkSize(output, "the output of state '" + state.name() + "'");
         transition(run, gen, state, flow.next(), output, assigned);
     }
@@ -312,13 +318,14 @@ final class Interpreter {
     }
 
     /** Assign values are all evaluated against the variables as they were when the state was entered. */
-    private Map<String, Object> assign(Map<String, Object> template, Map<String, Object> st, Run run) {
+    private Map<String, Object> assign(Map<String, Object> template, Map<String, Object> st, Run run,
+            String field) {
         if (template.isEmpty()) {
             return Map.of();
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : template.entrySet()) {
-            Object value = Expressions.evaluate(e.getValue(), st, run.scope, "Assign." + e.getKey());
+            Object value = Expressions.evaluate(e.getValue(), st, run.scope, field + "/" + e.getKey());
             checkSize(value, "variable '" + e.getKey() + "'");
             values.put(e.getKey(), value);
         }
@@ -329,31 +336,37 @@ final class Interpreter {
         Map<String, Object> st = states(run, input, null, null);
         for (int i = 0; i < choice.choices().size(); i++) {
             ChoiceRule rule = choice.choices().get(i);
-            Object verdict = Expressions.evaluate(rule.condition(), st, run.scope, "Choices[" + i + "].Condition");
+            Object verdict = Expressions.evaluate(rule.condition(), st, run.scope, "Choices[" + i + "]/Condition");
             if (!(verdict instanceof Boolean)) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "The Condition of Choices[" + i + "] in state '"
-                        + choice.name() + "' returned a " + Json.typeName(verdict) + ", not a boolean");
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "The Condition of Choices[" + i
+                        + "] in state '" + choice.name() + "' returned a " + Json.typeName(verdict)
+                        + ", not a boolean");
             }
             if ((Boolean) verdict) {
                 // A rule's own Output/Assign take the place of the state's, as in the Choice state reference.
+                String ruleField = "Choices[" + i + "]/";
                 Object outputTemplate = rule.output() != null ? rule.output() : choice.output();
                 Map<String, Object> assignTemplate = rule.assign().isEmpty() ? choice.assign() : rule.assign();
-                choiceTransition(run, gen, choice, rule.next(), outputTemplate, assignTemplate, st, input);
+                choiceTransition(run, gen, choice, rule.next(), outputTemplate,
+                        (rule.output() != null ? ruleField : "") + "Output", assignTemplate,
+                        (rule.assign().isEmpty() ? "" : ruleField) + "Assign", st, input);
                 return;
             }
         }
         if (choice.defaultNext() == null) {
-            throw new StatesError(StatesError.NO_CHOICE_MATCHED, "No Choice Rule matched in state '"
+            throw StatesError.inState(StatesError.NO_CHOICE_MATCHED, "No Choice Rule matched in state '"
                     + choice.name() + "' and no Default was specified");
         }
-        choiceTransition(run, gen, choice, choice.defaultNext(), choice.output(), choice.assign(), st, input);
+        choiceTransition(run, gen, choice, choice.defaultNext(), choice.output(), "Output", choice.assign(), "Assign",
+                st, input);
     }
 
     private void choiceTransition(Run run, int gen, Choice choice, String next, Object outputTemplate,
-            Map<String, Object> assignTemplate, Map<String, Object> st, Object input) {
+            String outputField, Map<String, Object> assignTemplate, String assignField, Map<String, Object> st,
+            Object input) {
         Object output = outputTemplate == null ? input
-                : Expressions.evaluate(outputTemplate, st, run.scope, "Output");
-        Map<String, Object> assigned = assign(assignTemplate, st, run);
+                : Expressions.evaluate(outputTemplate, st, run.scope, outputField);
+        Map<String, Object> assigned = assign(assignTemplate, st, run, assignField);
         checkSize(output, "the output of state '" + choice.name() + "'");
         transition(run, gen, choice, next, output, assigned);
     }
@@ -364,17 +377,17 @@ final class Interpreter {
         if (wait.seconds() != null) {
             Object value = Expressions.evaluate(wait.seconds(), st, run.scope, "Seconds");
             if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "Seconds of state '" + wait.name()
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "Seconds of state '" + wait.name()
                         + "' must be a non-negative integer, was " + Json.write(value));
             }
             seconds = n.doubleValue();
         } else {
             Object value = Expressions.evaluate(wait.timestamp(), st, run.scope, "Timestamp");
             if (!(value instanceof String text)) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "Timestamp of state '" + wait.name()
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "Timestamp of state '" + wait.name()
                         + "' must be a string, was " + Json.write(value));
             }
-            Instant until = parseTimestampAtRuntime(text, wait.name());
+            Instant until = parseTimestampAtRuntime(text);
             // A timestamp is absolute: its wait is real time, so undo the time scale applied by schedule().
             seconds = Math.max(0, ChronoUnit.MILLIS.between(now(), until) / 1000.0) / timeScale;
         }
@@ -387,24 +400,42 @@ final class Interpreter {
 
     /** Parses a Wait Timestamp as the ASL requires: RFC 3339 with an uppercase T and Z or an offset. */
     static Instant parseTimestamp(String text, String where) {
+        Instant instant = parseTimestamp(text);
+        if (instant == null) {
+            throw new InvalidDefinitionException(where + ": " + timestampCause(text));
+        }
+        return instant;
+    }
+
+    private static Instant parseTimestamp(String text) {
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidDefinitionException(where + ": Timestamp '" + text + "' is not an RFC 3339 timestamp");
+            return null;
         }
     }
 
-    private static Instant parseTimestampAtRuntime(String text, String state) {
-        try {
-            return parseTimestamp(text, "state '" + state + "'");
-        } catch (InvalidDefinitionException e) {
-            throw new StatesError(StatesError.QUERY_EVALUATION, e.getMessage());
+    /**
+     * AWS's cause for a Timestamp it cannot parse (Wait state:
+     * https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html). The guide does not quote the text;
+     * this is the text AWS records, as the issue's recorded executions show it.
+     */
+    private static String timestampCause(String text) {
+        return "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: " + text;
+    }
+
+    private static Instant parseTimestampAtRuntime(String text) {
+        Instant instant = parseTimestamp(text);
+        if (instant == null) {
+            throw StatesError.inState(StatesError.QUERY_EVALUATION, timestampCause(text));
         }
+        return instant;
     }
 
     // ---------------------------------------------------------------- errors: Retry and Catch
 
-    private void handleError(Run run, int gen, State state, StatesError error) {
+    private void handleError(Run run, int gen, State state, StatesError raised) {
+        StatesError error = placed(raised, run);
         List<Retrier> retriers = retriers(state);
         for (int i = 0; i < retriers.size(); i++) {
             Retrier retrier = retriers.get(i);
@@ -429,7 +460,9 @@ final class Interpreter {
             }
             break;
         }
-        for (Catcher catcher : catchers(state)) {
+        List<Catcher> catchers = catchers(state);
+        for (int c = 0; c < catchers.size(); c++) {
+            Catcher catcher = catchers.get(c);
             if (!error.matches(catcher.errorEquals())) {
                 continue;
             }
@@ -441,11 +474,11 @@ final class Interpreter {
             Map<String, Object> assigned;
             try {
                 output = catcher.output() == null ? errorOutput
-                        : Expressions.evaluate(catcher.output(), st, run.scope, "Catch.Output");
-                assigned = assign(catcher.assign(), st, run);
+                        : Expressions.evaluate(catcher.output(), st, run.scope, "Catch[" + c + "]/Output");
+                assigned = assign(catcher.assign(), st, run, "Catch[" + c + "]/Assign");
                 checkSize(output, "the output of state '" + state.name() + "'");
             } catch (StatesError e) {
-                branchFailed(run, gen, e);
+                branchFailed(run, gen, placed(e, run));
                 return;
             }
             transition(run, gen, state, catcher.next(), output, assigned);
@@ -560,7 +593,7 @@ final class Interpreter {
         }
         Object arguments = Expressions.evaluate(task.arguments(), st, run.scope, "Arguments");
         if (!(arguments instanceof Map<?, ?> args) || !(args.get("FunctionName") instanceof String function)) {
-            throw new StatesError(StatesError.RUNTIME, "The Arguments of state '" + task.name()
+            throw StatesError.inState(StatesError.RUNTIME, "The Arguments of state '" + task.name()
                     + "' must be an object with a string FunctionName for lambda:invoke");
         }
         Integer timeout = seconds(task.timeoutSeconds(), st, run, "TimeoutSeconds");
@@ -839,18 +872,26 @@ final class Interpreter {
         Map<String, Object> st = states(run, input, null, null);
         Object items = map.items() == null ? input : Expressions.evaluate(map.items(), st, run.scope, "Items");
         if (!(items instanceof List<?> list)) {
-            throw new StatesError(StatesError.QUERY_EVALUATION, "The Items of Map state '" + map.name()
-                    + "' must be a JSON array, was a " + Json.typeName(items));
+            // Without Items, a JSONata Map iterates over $states.input (Map state:
+            // https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html), so a non-array input reads as
+            // that expression's result. AWS's text for an Items result that is not an array, as recorded on AWS
+            // (the guide does not quote it): "... returned an unexpected result type. Expected 'array', but was
+            // 'number' for value: 1".
+            String expression = map.items() == null ? "'$states.input'" : Expressions.expression(map.items());
+            throw StatesError.inState(StatesError.QUERY_EVALUATION, "The JSONata expression " + expression
+                    + " specified for the field 'Items' returned an unexpected result type. Expected 'array', but"
+                    + " was '" + Json.typeName(items) + "' for value: " + Json.write(items));
         }
         int maxConcurrency = 0;
         if (map.maxConcurrency() != null) {
             Object value = Expressions.evaluate(map.maxConcurrency(), st, run.scope, "MaxConcurrency");
             if (!(value instanceof Number n) || n.intValue() < 0 || n.doubleValue() != n.intValue()) {
-                throw new StatesError(StatesError.QUERY_EVALUATION, "MaxConcurrency of state '" + map.name()
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "MaxConcurrency of state '" + map.name()
                         + "' must be a non-negative integer, was " + Json.write(value));
             }
             maxConcurrency = n.intValue();
         }
+        Tolerance tolerance = tolerance(map, st, run, list.size());
         HistoryEvent started = ex.record(run, now(), "MapStateStarted", "mapStateStartedEventDetails",
                 Map.of("length", list.size()));
         List<Run> children = run.children;
@@ -883,12 +924,17 @@ final class Interpreter {
                 results.add(child.done);
             }
         }
+        CompletableFuture<Object> gathered = gather(results, children, tolerance, () -> {
+            ex.record(run, now(), "MapStateSucceeded", null, null);
+        }, () -> {
+            ex.record(run, now(), "MapStateFailed", null, null);
+        });
         int limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
         AtomicInteger nextIndex = new AtomicInteger();
         Runnable[] launchNext = new Runnable[1];
         launchNext[0] = () -> {
             int i = nextIndex.getAndIncrement();
-            if (i >= pending.size() || !run.live(gen)) {
+            if (i >= pending.size() || !run.live(gen) || gathered.isCompletedExceptionally()) {
                 return;
             }
             Run child = pending.get(i);
@@ -903,7 +949,8 @@ final class Interpreter {
                         : child.status == Run.Status.ABORTED ? "MapIterationAborted" : "MapIterationFailed";
                 ex.record(child, now(), type, type.substring(0, 1).toLowerCase() + type.substring(1)
                         + "EventDetails", iteration);
-                if (failure == null) {
+                // A tolerated failure frees its slot like a success does.
+                if (failure == null || tolerance != null) {
                     launchNext[0].run();
                 }
             });
@@ -912,19 +959,64 @@ final class Interpreter {
         for (int i = 0; i < Math.min(limit, pending.size()); i++) {
             launchNext[0].run();
         }
-        return gather(results, children, () -> {
-            ex.record(run, now(), "MapStateSucceeded", null, null);
-        }, () -> {
-            ex.record(run, now(), "MapStateFailed", null, null);
-        });
+        return gathered;
     }
 
     /**
-     * Completes with the children's outputs in order once all succeed; on the first failure, aborts the other
-     * children (Step Functions stops the remaining branches/iterations) and fails with that error.
+     * The failure thresholds of a Map state: it fails with States.ExceedToleratedFailureThreshold once more
+     * iterations failed than ToleratedFailureCount, or a greater share than ToleratedFailurePercentage of all its
+     * items (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html). AWS accepts and
+     * honours them on an inline Map too. A field that is absent sets no bound; with neither, the first failure
+     * fails the Map with that failure's own error, as the Map state reference describes.
      */
+    private record Tolerance(Integer count, Double percentage, int items) {
+
+        boolean exceededBy(int failed) {
+            return (count != null && failed > count) || (percentage != null && failed * 100.0 > percentage * items);
+        }
+    }
+
+    private static Tolerance tolerance(MapState map, Map<String, Object> st, Run run, int items) {
+        if (map.toleratedFailureCount() == null && map.toleratedFailurePercentage() == null) {
+            return null;
+        }
+        Integer count = null;
+        if (map.toleratedFailureCount() != null) {
+            Object value = Expressions.evaluate(map.toleratedFailureCount(), st, run.scope, "ToleratedFailureCount");
+            if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "ToleratedFailureCount of state '"
+                        + map.name() + "' must be a non-negative integer, was " + Json.write(value));
+            }
+            count = n.intValue();
+        }
+        Double percentage = null;
+        if (map.toleratedFailurePercentage() != null) {
+            Object value = Expressions.evaluate(map.toleratedFailurePercentage(), st, run.scope,
+                    "ToleratedFailurePercentage");
+            if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 100) {
+                throw StatesError.inState(StatesError.QUERY_EVALUATION, "ToleratedFailurePercentage of state '"
+                        + map.name() + "' must be a number from 0 to 100, was " + Json.write(value));
+            }
+            percentage = n.doubleValue();
+        }
+        return new Tolerance(count, percentage, items);
+    }
+
     private static CompletableFuture<Object> gather(List<CompletableFuture<Object>> results, List<Run> children,
             Runnable onSuccess, Runnable onFailure) {
+        return gather(results, children, null, onSuccess, onFailure);
+    }
+
+    /**
+     * Completes with the children's outputs in order once all end. Without a tolerance, the first failure aborts
+     * the other children (Step Functions stops the remaining branches/iterations) and fails with that error. With
+     * one, failures within it are kept in place of their outputs as their error output ({"Error", "Cause"}, a
+     * choice of this engine: the guide does not say what a tolerated inline iteration leaves in the result), and
+     * the failure that exceeds it fails the whole with States.ExceedToleratedFailureThreshold.
+     */
+    private static CompletableFuture<Object> gather(List<CompletableFuture<Object>> results, List<Run> children,
+            Tolerance tolerance, Runnable onSuccess, Runnable onFailure) {
+        AtomicInteger failed = new AtomicInteger();
         CompletableFuture<Object> gathered = new CompletableFuture<>();
         if (results.isEmpty()) {
             onSuccess.run();
@@ -934,20 +1026,31 @@ final class Interpreter {
         AtomicInteger remaining = new AtomicInteger(results.size());
         for (CompletableFuture<Object> result : results) {
             result.whenComplete((ok, failure) -> {
+                boolean tolerated = false;
                 if (failure != null) {
                     StatesError error = asStatesError(failure);
-                    if (!"States.Aborted".equals(error.error()) && !gathered.isDone()) {
+                    if ("States.Aborted".equals(error.error())) {
+                        return;
+                    }
+                    tolerated = tolerance != null && !tolerance.exceededBy(failed.incrementAndGet());
+                    if (!tolerated && !gathered.isDone()) {
                         children.forEach(c -> {
                             if (c.status == Run.Status.RUNNING) {
                                 c.abort();
                             }
                         });
                         onFailure.run();
-                        gathered.completeExceptionally(error);
+                        // The guide names the error, not its cause text; this cause is this engine's wording.
+                        gathered.completeExceptionally(tolerance == null ? error
+                                : StatesError.inState(StatesError.EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                        "The specified tolerated failure threshold was exceeded"));
+                        return;
                     }
-                } else if (remaining.decrementAndGet() == 0) {
+                }
+                if ((failure == null || tolerated) && remaining.decrementAndGet() == 0 && !gathered.isDone()) {
                     List<Object> outputs = new ArrayList<>();
-                    results.forEach(r -> outputs.add(r.join()));
+                    results.forEach(r -> outputs.add(r.handle((value, t) -> t == null ? value
+                            : errorOutput(asStatesError(t))).join()));
                     onSuccess.run();
                     gathered.complete(outputs);
                 }
@@ -957,6 +1060,13 @@ final class Interpreter {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Map<String, Object> errorOutput(StatesError error) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("Error", error.error());
+        output.put("Cause", error.cause());
+        return output;
+    }
 
     /** {@code $states} for an evaluation: input, context, and result or errorOutput where they exist. */
     private Map<String, Object> states(Run run, Object input, Object result, Map<String, Object> errorOutput) {
@@ -991,7 +1101,7 @@ final class Interpreter {
     private static String stringResult(Object template, Map<String, Object> st, Run run, String field) {
         Object value = Expressions.evaluate(template, st, run.scope, field);
         if (!(value instanceof String s)) {
-            throw new StatesError(StatesError.QUERY_EVALUATION, field + " of state '" + run.stateName
+            throw StatesError.inState(StatesError.QUERY_EVALUATION, field + " of state '" + run.stateName
                     + "' must be a string, was a " + Json.typeName(value));
         }
         return s;
@@ -1004,7 +1114,7 @@ final class Interpreter {
         Object value = Expressions.evaluate(template, st, run.scope, field);
         if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1
                 || n.longValue() > 99_999_999L) {
-            throw new StatesError(StatesError.QUERY_EVALUATION, field + " of state '" + run.stateName
+            throw StatesError.inState(StatesError.QUERY_EVALUATION, field + " of state '" + run.stateName
                     + "' must be an integer from 1 to 99999999, was " + Json.write(value));
         }
         return n.intValue();
@@ -1012,7 +1122,7 @@ final class Interpreter {
 
     private static void checkSize(Object value, String what) {
         if (Json.utf8Size(Json.write(value)) > MAX_PAYLOAD_BYTES) {
-            throw new StatesError(StatesError.DATA_LIMIT_EXCEEDED, "The size of " + what + " exceeds the maximum"
+            throw StatesError.inState(StatesError.DATA_LIMIT_EXCEEDED, "The size of " + what + " exceeds the maximum"
                     + " payload size of " + MAX_PAYLOAD_BYTES + " bytes");
         }
     }

@@ -39,6 +39,8 @@ final class Run {
     volatile Object stateInput;
     volatile Map<String, Object> variablesAtEntry;
     volatile Instant enteredTime;
+    /** The id of the current state's StateEntered event, which causes of errors raised in the state name. */
+    volatile long enteredEventId;
     volatile int[] retryAttempts;
     volatile int retryCount;
     volatile List<Run> children;

@@ -15,14 +15,46 @@ final class StatesError extends RuntimeException {
     static final String RUNTIME = "States.Runtime";
     static final String QUERY_EVALUATION = "States.QueryEvaluationError";
     static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
+    static final String EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold";
 
     private final String error;
     private final String errorCause;
+    /** Raised by the engine while running a state, so its cause still lacks the state prefix. */
+    private final boolean unplaced;
 
+    /** An error whose cause is kept as given: a function's error, SendTaskFailure, a Fail state, a timeout. */
     StatesError(String error, String cause) {
+        this(error, cause, false);
+    }
+
+    private StatesError(String error, String cause, boolean unplaced) {
         super(error + ": " + cause, null, false, false);
         this.error = error;
         this.errorCause = cause;
+        this.unplaced = unplaced;
+    }
+
+    /**
+     * An error the engine itself raises while running a state (an expression that fails, a value of the wrong
+     * type, ...). Its cause gets the state prefix ({@link #placed}) where the state handles it.
+     */
+    static StatesError inState(String error, String cause) {
+        return new StatesError(error, cause, true);
+    }
+
+    /**
+     * This error with its cause prefixed as Step Functions prefixes the causes its interpreter raises:
+     * {@code An error occurred while executing the state '<name>' (entered at the event id #<n>). }, once, at the
+     * innermost state; an error that carries a cause from elsewhere is returned unchanged. The developer guide
+     * does not spell this text out; it is what AWS writes in execution history (the issue's recorded
+     * executions, and AWS's own Step Functions workshop shows the same prefix on a States.Runtime cause).
+     */
+    StatesError placed(String stateName, long enteredEventId) {
+        if (!unplaced || stateName == null) {
+            return this;
+        }
+        return new StatesError(error, "An error occurred while executing the state '" + stateName
+                + "' (entered at the event id #" + enteredEventId + "). " + errorCause, false);
     }
 
     /** The error name; null when a SendTaskFailure caller gave none. */

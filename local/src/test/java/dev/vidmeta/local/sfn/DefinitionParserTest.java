@@ -41,7 +41,8 @@ class DefinitionParserTest {
     @Test
     void parse_shouldRejectJsonPathMachines_otherResources_distributedMap_andBrokenTransitions() {
         assertThatThrownBy(() -> DefinitionParser.parse("{\"StartAt\": \"S\", \"States\": {\"S\": {\"Type\": \"Succeed\"}}}"))
-                .hasMessageContaining("QueryLanguage JSONPath (the default) is not supported");
+                .hasMessageContaining("state 'S': QueryLanguage JSONPath (the state machine's default) is not"
+                        + " supported");
         assertThatThrownBy(() -> DefinitionParser.parse(machine("{\"Type\": \"Task\", \"Resource\": "
                 + "\"arn:aws:states:::dynamodb:putItem\", \"Arguments\": {}, \"End\": true}")))
                 .hasMessageContaining("state 'S'").hasMessageContaining("arn:aws:states:::dynamodb:putItem");
@@ -53,6 +54,56 @@ class DefinitionParserTest {
         assertThatThrownBy(() -> DefinitionParser.parse("{\"QueryLanguage\": \"JSONata\", \"StartAt\": \"S\","
                 + " \"States\": {\"S\": {\"Type\": \"Succeed\"}, \"Orphan\": {\"Type\": \"Succeed\"}}}"))
                 .hasMessageContaining("state 'Orphan' is not reachable");
+    }
+
+    /**
+     * Amazon States Language, QueryLanguage field: a state's own QueryLanguage overrides the state machine's, which
+     * defaults to JSONPath (https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html,
+     * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
+     */
+    @Test
+    void parse_shouldAcceptDefaultJsonPathMachine_whoseStatesAllSetJsonata_includingNestedOnes() {
+        // GIVEN no top-level QueryLanguage, and every state, also inside the Map, setting JSONata
+        String definition = "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"QueryLanguage\": \"JSONata\","
+                + " \"Items\": \"{% [1, 2] %}\", \"ItemProcessor\": {\"StartAt\": \"I\", \"States\": {\"I\": {\"Type\":"
+                + " \"Pass\", \"QueryLanguage\": \"JSONata\", \"Output\": \"{% $states.input %}\", \"End\": true}}},"
+                + " \"Next\": \"Done\"}, \"Done\": {\"Type\": \"Succeed\", \"QueryLanguage\": \"JSONata\"}}}";
+
+        // WHEN it loads
+        Definition parsed = DefinitionParser.parse(definition);
+
+        // THEN all its states are there
+        assertThat(parsed.root().states()).containsOnlyKeys("M", "Done");
+        // ... and the same holds with the top level set to JSONPath explicitly
+        assertThat(DefinitionParser.parse("{\"QueryLanguage\": \"JSONPath\"," + definition.substring(1)).root()
+                .states()).containsOnlyKeys("M", "Done");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            nested state inherits the machine default  | "QueryLanguage": "JSONata", | | state 'I': QueryLanguage JSONPath (the state machine's default)
+            state set to JSONPath                      | "QueryLanguage": "JSONata", | "QueryLanguage": "JSONPath", | state 'I': QueryLanguage JSONPath (set on the state)
+            """)
+    void parse_shouldRejectAStateThatResolvesToJsonPath_namingIt(String name, String outer, String inner,
+            String message) {
+        // GIVEN a JSONata Map whose inner state resolves to JSONPath
+        String definition = "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", " + outer
+                + " \"ItemProcessor\": {\"StartAt\": \"I\", \"States\": {\"I\": {\"Type\": \"Succeed\""
+                + (inner == null ? "" : ", " + inner.substring(0, inner.length() - 1)) + "}}}, \"End\": true}}}";
+
+        // WHEN / THEN loading fails naming the state
+        assertThatThrownBy(() -> DefinitionParser.parse(definition)).isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void parse_shouldRejectJsonPathState_inJsonataMachine() {
+        // GIVEN a JSONata state machine with a state falling back to JSONPath, which AWS does not allow
+        String definition = machine("{\"Type\": \"Succeed\", \"QueryLanguage\": \"JSONPath\"}");
+
+        // WHEN / THEN
+        assertThatThrownBy(() -> DefinitionParser.parse(definition))
+                .hasMessageContaining("state 'S': QueryLanguage can not be JSONPath");
     }
 
     @Test

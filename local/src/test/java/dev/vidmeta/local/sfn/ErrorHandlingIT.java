@@ -162,6 +162,7 @@ class ErrorHandlingIT extends SfnITBase {
         // THEN the task fails with States.QueryEvaluationError, which the States.ALL catcher takes
         assertThat(SfnHarness.jsonObject(done.output()).get("other"))
                 .isEqualTo(Map.of("Error", "States.QueryEvaluationError", "Cause",
-                        "TimeoutSeconds of state 'Slow Call' must be an integer from 1 to 99999999, was 0"));
+                        "An error occurred while executing the state 'Slow Call' (entered at the event id #2)."
+                        + " TimeoutSeconds of state 'Slow Call' must be an integer from 1 to 99999999, was 0"));
     }
 }
