@@ -213,6 +213,36 @@ class OperateCommandsIT {
     }
 
     @Test
+    void replay_shouldStartOneCopyOnly_whenTheCopyFailsInTheSameFailStateAgain() {
+        // GIVEN an execution that ended in the Fail state "Record Not Written", replayed once while the cause
+        // (the missing record table) is still there, so its copy ends in the same Fail state. Redrive would re-enter
+        // that Fail state ("Redriving executions",
+        // https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html), hence a restart.
+        local.deleteRecordTable();
+        local.upload("in/bad.mp4");
+        ExecutionListItem failed = local.awaitSettled(1).getFirst();
+        OperateRuntime.Run first = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
+        String copy = failed.name() + "-r1";
+        assertThat(local.awaitSettled(2)).filteredOn(e -> e.name().equals(copy)).singleElement()
+                .extracting(ExecutionListItem::status).isEqualTo(ExecutionStatus.FAILED);
+
+        // WHEN failed executions are replayed twice more
+        OperateRuntime.Run second = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
+        OperateRuntime.Run third = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
+
+        // THEN the copy counts as the original's replay: no -r2, nothing RESTARTED after the first run
+        assertThat(first.out()).contains("RESTARTED", "started " + copy);
+        for (OperateRuntime.Run again : List.of(second, third)) {
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out()).doesNotContain("RESTARTED", "REDRIVEN")
+                    .contains("already replayed as " + copy + " (FAILED)")
+                    .contains("is the replay of " + failed.name() + " (FAILED)");
+        }
+        assertThat(local.executions()).extracting(ExecutionListItem::name)
+                .containsExactlyInAnyOrder(failed.name(), copy);
+    }
+
+    @Test
     void replay_shouldRedrive_whenTheExecutionWasStopped_andBeANoOpTheSecondTime() {
         // GIVEN an execution stopped while it waited for Rekognition (jobs take 3 s in this runtime)
         local.close();
