@@ -20,9 +20,28 @@ public record LocalDeployment(
         List<String> topics,
         List<Subscription> subscriptions,
         List<LocalFunction> functions,
-        StateMachine stateMachine) {
+        StateMachine stateMachine,
+        List<Queue> queues,
+        List<AsyncInvokeConfig> asyncInvokeConfigs) {
 
     public record Bucket(String name, boolean versioned) { }
+
+    /** An SQS queue, by name, with its attributes as CreateQueue takes them (MessageRetentionPeriod, ...). */
+    public record Queue(String name, java.util.Map<String, String> attributes) { }
+
+    /**
+     * A function's asynchronous-invocation settings (Terraform's {@code aws_lambda_function_event_invoke_config}):
+     * retries, and the queue (by name) that receives what still fails, or null.
+     */
+    public record AsyncInvokeConfig(String function, int maximumRetryAttempts, java.time.Duration maximumEventAge,
+            String onFailureQueue) { }
+
+    /** Without queues or asynchronous-invocation settings. */
+    public LocalDeployment(String sourceBucket, List<Bucket> buckets, List<CreateTableRequest> tables,
+            List<String> topics, List<Subscription> subscriptions, List<LocalFunction> functions,
+            StateMachine stateMachine) {
+        this(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine, List.of(), List.of());
+    }
 
     /** A Lambda subscription: {@code topic} by name, {@code function} by name. */
     public record Subscription(String topic, String function) { }
@@ -39,6 +58,8 @@ public record LocalDeployment(
         topics = List.copyOf(topics);
         subscriptions = List.copyOf(subscriptions);
         functions = List.copyOf(functions);
+        queues = List.copyOf(queues);
+        asyncInvokeConfigs = List.copyOf(asyncInvokeConfigs);
     }
 
     public static Builder builder() {
@@ -53,6 +74,8 @@ public record LocalDeployment(
         private final List<Subscription> subscriptions = new ArrayList<>();
         private final List<LocalFunction> functions = new ArrayList<>();
         private StateMachine stateMachine;
+        private final List<Queue> queues = new ArrayList<>();
+        private final List<AsyncInvokeConfig> asyncInvokeConfigs = new ArrayList<>();
 
         private Builder() {
         }
@@ -94,8 +117,19 @@ public record LocalDeployment(
             return this;
         }
 
+        public Builder queue(String name, java.util.Map<String, String> attributes) {
+            queues.add(new Queue(name, attributes));
+            return this;
+        }
+
+        public Builder asyncInvokeConfig(AsyncInvokeConfig config) {
+            asyncInvokeConfigs.add(config);
+            return this;
+        }
+
         public LocalDeployment build() {
-            return new LocalDeployment(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine);
+            return new LocalDeployment(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine,
+                    queues, asyncInvokeConfigs);
         }
     }
 }
