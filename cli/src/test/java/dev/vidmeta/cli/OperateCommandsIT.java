@@ -270,6 +270,45 @@ class OperateCommandsIT {
     }
 
     @Test
+    void callbacks_shouldListACallbackThatFailedThreeTimes_andRedeliverIt_soTheRecordEndsComplete() throws Exception {
+        // GIVEN a callback that fails on its first 3 invocations (DynamoDB throttling). SNS invokes it
+        // asynchronously, so Lambda retries it twice and then sends it to the on-failure destination ("How Lambda
+        // handles errors and retries with asynchronous invocation",
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html), the SQS queue of
+        // terraform/callback_failures.tf, as the record of
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+        local.failCallbacks(3);
+        local.upload("in/clip.mp4", FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART));
+        Await.until("the failed callback in the on-failure queue", OperateRuntime.WAIT,
+                local::callbackFailureQueue, q -> !q.isEmpty());
+        ExecutionListItem waiting = local.awaitStarted();
+        assertThat(local.callbackInvocations()).isEqualTo(3);
+        assertThat(waiting.status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        // WHEN an operator lists the failed callbacks, re-delivers them, and re-delivers again
+        OperateRuntime.Run list = local.vidmetaCallbacks("callbacks", "list");
+        OperateRuntime.Run redeliver = local.vidmetaCallbacks("callbacks", "redeliver");
+        ExecutionListItem done = local.awaitSettled(1).getFirst();
+        OperateRuntime.Run again = local.vidmetaCallbacks("callbacks", "redeliver");
+
+        // THEN the listing showed the job and the error, the redelivery invoked the callback once more and deleted
+        // the message, and the waiting execution went on to a COMPLETE record
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("ProvisionedThroughputExceededException", "SUCCEEDED",
+                "s3://" + OperateRuntime.SOURCE + "/in/clip.mp4", "1 failed callback");
+        assertThat(list.out().lines().skip(1).findFirst().orElseThrow()).contains("  3  ");
+        assertThat(redeliver.exit()).as(redeliver.out() + redeliver.err()).isZero();
+        assertThat(redeliver.out()).contains("REDELIVERED", "redelivered 1");
+        assertThat(local.callbackInvocations()).isEqualTo(4);
+        assertThat(local.callbackFailureQueue()).isEmpty();
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode item = JSON.readTree(local.vidmetaRecords("record", "s3://" + OperateRuntime.SOURCE + "/in/clip.mp4")
+                .out());
+        assertThat(item.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(again.out()).contains("no failed callbacks");
+    }
+
+    @Test
     void backfill_shouldStartOneExecutionPerObject_andNothingTheSecondTime() {
         // GIVEN 50 objects stored where no rule starts the pipeline (plus one the suffix excludes)
         for (int i = 0; i < 50; i++) {
