@@ -36,7 +36,7 @@ resource "aws_lambda_function_event_invoke_config" "rekognition_callback" {
     }
   }
 
-  # Lambda checks the execution role's permission to the destination when the configuration is saved.
+  # The role may send to the queue before Lambda is told to send there.
   depends_on = [aws_iam_role_policy.callback_failures]
 }
 
