@@ -154,7 +154,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.asyncQueue = Executors.newScheduledThreadPool(2, r -> {
+        this.asyncQueue = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "lambda-async");
             t.setDaemon(true);
             return t;
@@ -220,7 +220,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
                     "Could not parse request body into json: " + e.getMessage());
         }
         var event = new AsyncEvent(UUID.randomUUID().toString(), functionName, base, payloadJson, Instant.now());
-        asyncQueue.execute(() -> attempt(event));
+        dispatch(event);
         return event.requestId;
     }
 
@@ -271,9 +271,18 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         }
     }
 
+    /** Attempts run side by side, as Lambda runs queued events on as many environments as it needs. */
+    private void dispatch(AsyncEvent event) {
+        try {
+            executor.execute(() -> attempt(event));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the event is lost with the process, as a local runtime's state is.
+        }
+    }
+
     private void schedule(AsyncEvent event, Duration delay) {
         try {
-            asyncQueue.schedule(() -> attempt(event), delay.toNanos(), TimeUnit.NANOSECONDS);
+            asyncQueue.schedule(() -> dispatch(event), delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Shutting down: the event is lost with the process, as a local runtime's state is.
         }
