@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.RepoFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,17 @@ class LocalSnsIT {
         assertThat(record.at("/responsePayload/errorType").asText()).isEqualTo("java.lang.IllegalStateException");
         assertThat(record.at("/responsePayload/errorMessage").asText()).isEqualTo("cannot handle it");
         assertThat(sns.deadLetters()).isEmpty();
+        // AND the record has the fields, no more and no fewer, of the documented shape (events/)
+        JsonNode documented = RepoFiles.event("lambda-on-failure-callback.json");
+        for (String part : List.of("", "/requestContext", "/responseContext")) {
+            assertThat(fieldNames(record.at(part))).as(part).isEqualTo(fieldNames(documented.at(part)));
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
