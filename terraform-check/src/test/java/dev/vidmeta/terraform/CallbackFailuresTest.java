@@ -35,8 +35,7 @@ class CallbackFailuresTest {
 
         // THEN it applies to the alias SNS invokes (a config belongs to one qualifier,
         // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html), with the same numbers
-        // (the HCL parser drops index keys from references, so those are read from the file's text)
-        assertThat(String.valueOf(config.get("function_name"))).isEqualTo("aws_lambda_function.task.value.function_name");
+        // (references with an index key are read from the file's text: HCL parsers differ in how they render them)
         assertThat(FILE).containsPattern("function_name += aws_lambda_function\\.task\\[\"rekognition_callback\"]"
                 + "\\.function_name\\s+qualifier += aws_lambda_alias\\.live\\[\"rekognition_callback\"]\\.name");
         assertThat(String.valueOf(TERRAFORM.resource("aws_sns_topic_subscription", "rekognition_callback")
@@ -67,7 +66,6 @@ class CallbackFailuresTest {
                 .isEqualTo(Long.parseLong(local.attributes().get("MessageRetentionPeriod")));
         // AND Lambda sends with the function's execution role, which needs sqs:SendMessage on the destination
         // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)
-        assertThat(String.valueOf(attachment.get("role"))).isEqualTo("aws_iam_role.function.value.id");
         assertThat(FILE).containsPattern("role += aws_iam_role\\.function\\[\"rekognition_callback\"]\\.id");
         assertThat(attachment.get("policy")).isEqualTo("data.aws_iam_policy_document.callback_failures.json");
         assertThat(statements).singleElement().satisfies(s -> {
@@ -89,7 +87,7 @@ class CallbackFailuresTest {
         assertThat(alarm.get("comparison_operator")).isEqualTo("GreaterThanThreshold");
         assertThat(((Number) alarm.get("threshold")).doubleValue()).isZero();
         // AND the operator finds the queue by the output the CLI reads
-        assertThat(map(TERRAFORM.outputs().get("callback_failure_queue_url"), "output").get("value"))
+        assertThat(map(only(TERRAFORM.outputs().get("callback_failure_queue_url")), "output").get("value"))
                 .isEqualTo("aws_sqs_queue.callback_failures.url");
     }
 
