@@ -40,6 +40,21 @@ output "rekognition_callback_dlq_url" {
   value       = aws_sqs_queue.sns_dlq.url
 }
 
+output "callback_failure_queue_url" {
+  description = "On-failure destination of the callback function: Rekognition notifications it failed to handle after Lambda's retries (`vidmeta callbacks`)."
+  value       = aws_sqs_queue.callback_failures.url
+}
+
+output "callback_failure_queue_arn" {
+  description = "ARN of the callback function's on-failure destination queue."
+  value       = aws_sqs_queue.callback_failures.arn
+}
+
+output "callback_failure_alarm_name" {
+  description = "CloudWatch alarm on the callback failure queue's depth."
+  value       = aws_cloudwatch_metric_alarm.callback_failures.alarm_name
+}
+
 output "function_names" {
   description = "Lambda function names, by role in the pipeline."
   value       = { for k, f in aws_lambda_function.task : k => f.function_name }

@@ -303,3 +303,9 @@ variable "dlq_message_retention_seconds" {
     error_message = "dlq_message_retention_seconds must be 60-1209600 (SQS's limits)."
   }
 }
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires or clears (for example an SNS topic); empty: the alarm only shows in CloudWatch."
+  type        = list(string)
+  default     = []
+}

@@ -13,8 +13,10 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Which deployment the operate commands talk to, and their SDK clients: the one place that resolves it.
@@ -32,6 +34,7 @@ final class DeploymentOptions implements AutoCloseable {
 
     static final String STATE_MACHINE_ENV = "VIDMETA_STATE_MACHINE_ARN";
     static final String TABLE_ENV = "VIDMETA_RECORD_TABLE";
+    static final String CALLBACK_QUEUE_ENV = "VIDMETA_CALLBACK_FAILURE_QUEUE_URL";
 
     @Option(names = "--state-machine-arn", paramLabel = "ARN",
             description = "the pipeline's state machine (default: $" + STATE_MACHINE_ENV
@@ -49,6 +52,8 @@ final class DeploymentOptions implements AutoCloseable {
     private SfnClient sfn;
     private DynamoDbClient dynamoDb;
     private S3Client s3;
+    private SqsClient sqs;
+    private LambdaClient lambda;
 
     String stateMachineArn() {
         if (stateMachineArn == null) {
@@ -62,6 +67,12 @@ final class DeploymentOptions implements AutoCloseable {
             table = resolve("--table", TABLE_ENV, "record_table_name");
         }
         return table;
+    }
+
+    /** The callback's on-failure queue: {@code option}, else the variable, else {@code terraform output}. */
+    String callbackFailureQueueUrl(String option) {
+        return option != null ? option
+                : resolve("--queue-url", CALLBACK_QUEUE_ENV, "callback_failure_queue_url");
     }
 
     /**
@@ -94,6 +105,20 @@ final class DeploymentOptions implements AutoCloseable {
             s3 = track(build(S3Client.builder(), environment));
         }
         return s3;
+    }
+
+    SqsClient sqs() {
+        if (sqs == null) {
+            sqs = track(build(SqsClient.builder()));
+        }
+        return sqs;
+    }
+
+    LambdaClient lambda() {
+        if (lambda == null) {
+            lambda = track(build(LambdaClient.builder()));
+        }
+        return lambda;
     }
 
     /** Apache's HTTP client, the one the Lambda jar uses; everything else comes from the default chains. */
@@ -172,6 +197,8 @@ final class DeploymentOptions implements AutoCloseable {
         sfn = null;
         dynamoDb = null;
         s3 = null;
+        sqs = null;
+        lambda = null;
     }
 
     /** A setting the user must supply; the message says how. */

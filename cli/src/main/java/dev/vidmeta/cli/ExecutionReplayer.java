@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -29,7 +30,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionRedriveStatus;
  *
  * <p>Safe to repeat: a redriven execution is RUNNING or has ended (and each redrive carries a client token derived
  * from the execution and its redrive count, so two concurrent replays redrive once); a restart uses a derived name
- * ({@code <name>-r1}, {@code -r2} for a replay of that), so an existing replay is reported, not started again.
+ * ({@code <name>-r1}), so an existing replay is reported, not started again. A restarted copy counts as the replay
+ * of its original, whatever its own outcome: it is never replayed itself, so a copy that failed again (say in the
+ * same Fail state) does not become {@code -r2}, {@code -r3}, ... on every run.
  */
 public final class ExecutionReplayer {
 
@@ -46,6 +49,8 @@ public final class ExecutionReplayer {
     static final long MAX_REDRIVE_EVENTS = 25_000;
     static final int MAX_NAME = 80;
     private static final Pattern REPLAY_SUFFIX = Pattern.compile("(.+)-r(\\d{1,6})");
+    /** What {@link #derivedName} makes of a name too long to keep whole: 68 characters, a hash, the suffix. */
+    private static final Pattern HASHED_REPLAY_NAME = Pattern.compile(".{" + (MAX_NAME - 12) + "}-[0-9a-f]{8}-r\\d");
 
     private final SfnClient sfn;
 
@@ -65,6 +70,11 @@ public final class ExecutionReplayer {
 
     private Outcome replay(String executionArn, boolean dryRun) {
         DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
+        String original = originalOf(execution);
+        if (original != null) {
+            return new Outcome(executionArn, Action.NOTHING_TO_DO, executionArn, "is the replay of " + original
+                    + " (" + execution.statusAsString() + "); a replay is not replayed again");
+        }
         switch (execution.status()) {
             case SUCCEEDED -> {
                 return new Outcome(executionArn, Action.NOTHING_TO_DO, null, "execution SUCCEEDED; nothing to replay");
@@ -144,14 +154,37 @@ public final class ExecutionReplayer {
     }
 
     /**
-     * {@code <name>-r1} for an original, {@code <base>-r<n+1>} for a replay; at most 80 characters, a long name
-     * cut and given a hash of the whole so that long names sharing a prefix stay apart.
+     * The name of the execution this one restarted, or null when it is an original. A restart is named
+     * {@code <original>-r1} (earlier versions also made {@code -r2}, {@code -r3} of restarts), so a name with
+     * that suffix is a copy when the execution it names exists with the same input; a name cut and hashed by
+     * {@link #derivedName} cannot be traced back, and its shape alone (80 characters, 8 hex digits, the suffix)
+     * marks it, a shape only this class gives names.
+     */
+    private String originalOf(DescribeExecutionResponse execution) {
+        Matcher m = REPLAY_SUFFIX.matcher(execution.name());
+        if (!m.matches()) {
+            return null;
+        }
+        if (HASHED_REPLAY_NAME.matcher(execution.name()).matches()) {
+            return "an execution whose name was too long to repeat";
+        }
+        String arn = execution.executionArn();
+        String originalArn = arn.substring(0, arn.lastIndexOf(':') + 1) + m.group(1);
+        try {
+            DescribeExecutionResponse original = sfn.describeExecution(b -> b.executionArn(originalArn));
+            return Objects.equals(original.input(), execution.input()) ? original.name() : null;
+        } catch (ExecutionDoesNotExistException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code <name>-r1}: at most 80 characters, a long name cut and given a hash of the whole so that long names
+     * sharing a prefix stay apart. Only originals are restarted, so there is no {@code -r2}.
      */
     static String derivedName(String name) {
-        Matcher m = REPLAY_SUFFIX.matcher(name);
-        String base = m.matches() ? m.group(1) : name;
-        int next = m.matches() ? Integer.parseInt(m.group(2)) + 1 : 1;
-        String suffix = "-r" + next;
+        String suffix = "-r1";
+        String base = name;
         if (base.length() + suffix.length() > MAX_NAME) {
             base = base.substring(0, MAX_NAME - suffix.length() - 9) + "-" + sha256(base).substring(0, 8);
         }

@@ -106,6 +106,8 @@ public final class LocalUpCommand implements Runnable {
         endpoints.forEach((service, uri) -> out.printf("  export AWS_ENDPOINT_URL_%s=%s%n", service, uri));
         out.printf("  export %s=%s %s=%s%n", DeploymentOptions.STATE_MACHINE_ENV, stateMachineArn,
                 DeploymentOptions.TABLE_ENV, pipeline.settings().recordTable());
+        out.printf("  export %s=%s/%s/%s%n", DeploymentOptions.CALLBACK_QUEUE_ENV, endpoints.get("SQS"),
+                LocalAws.ACCOUNT_ID, PipelineDeployment.CALLBACK_FAILURE_QUEUE);
         out.println();
         out.println("Then, for example:");
         out.println("  ./vidmeta executions");

@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.exception.SdkException;
         description = "Video metadata pipeline for AWS: MediaInfo and Rekognition Video into one DynamoDB record.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ProbeCommand.class, LocalCommand.class,
             ExecutionsCommand.class, WatchCommand.class, HistoryCommand.class, ReplayCommand.class,
-            BackfillCommand.class, RecordCommand.class, RecordsCommand.class},
+            BackfillCommand.class, RecordCommand.class, RecordsCommand.class, CallbacksCommand.class},
         footer = {"", "The launcher also runs the test suite: ./vidmeta test  (mvn verify with a JDK 21+)."})
 public final class VidmetaCommand implements Runnable {
 

@@ -43,6 +43,19 @@ class DeploymentOptionsTest {
     }
 
     @Test
+    void callbackQueue_shouldComeFromTheFlag_elseTheEnvironment_elseSayHowToSetIt() {
+        var options = new DeploymentOptions();
+        options.environment = Map.of(DeploymentOptions.CALLBACK_QUEUE_ENV, "https://sqs/env");
+        var unset = new DeploymentOptions();
+        unset.environment = Map.of();
+
+        assertThat(options.callbackFailureQueueUrl("https://sqs/flag")).isEqualTo("https://sqs/flag");
+        assertThat(options.callbackFailureQueueUrl(null)).isEqualTo("https://sqs/env");
+        assertThatThrownBy(() -> unset.callbackFailureQueueUrl(null)).hasMessageContainingAll("--queue-url",
+                "VIDMETA_CALLBACK_FAILURE_QUEUE_URL", "callback_failure_queue_url");
+    }
+
+    @Test
     void executionArn_shouldExpandABareName_ofThisStateMachine() {
         var options = new DeploymentOptions();
         options.stateMachineArn = MACHINE;

@@ -213,6 +213,36 @@ class OperateCommandsIT {
     }
 
     @Test
+    void replay_shouldStartOneCopyOnly_whenTheCopyFailsInTheSameFailStateAgain() {
+        // GIVEN an execution that ended in the Fail state "Record Not Written", replayed once while the cause
+        // (the missing record table) is still there, so its copy ends in the same Fail state. Redrive would re-enter
+        // that Fail state ("Redriving executions",
+        // https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html), hence a restart.
+        local.deleteRecordTable();
+        local.upload("in/bad.mp4");
+        ExecutionListItem failed = local.awaitSettled(1).getFirst();
+        OperateRuntime.Run first = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
+        String copy = failed.name() + "-r1";
+        assertThat(local.awaitSettled(2)).filteredOn(e -> e.name().equals(copy)).singleElement()
+                .extracting(ExecutionListItem::status).isEqualTo(ExecutionStatus.FAILED);
+
+        // WHEN failed executions are replayed twice more
+        OperateRuntime.Run second = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
+        OperateRuntime.Run third = local.vidmeta("replay", "--status", "FAILED", "--since", "1h");
+
+        // THEN the copy counts as the original's replay: no -r2, nothing RESTARTED after the first run
+        assertThat(first.out()).contains("RESTARTED", "started " + copy);
+        for (OperateRuntime.Run again : List.of(second, third)) {
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out()).doesNotContain("RESTARTED", "REDRIVEN")
+                    .contains("already replayed as " + copy + " (FAILED)")
+                    .contains("is the replay of " + failed.name() + " (FAILED)");
+        }
+        assertThat(local.executions()).extracting(ExecutionListItem::name)
+                .containsExactlyInAnyOrder(failed.name(), copy);
+    }
+
+    @Test
     void replay_shouldRedrive_whenTheExecutionWasStopped_andBeANoOpTheSecondTime() {
         // GIVEN an execution stopped while it waited for Rekognition (jobs take 3 s in this runtime); a real
         // MP4, since a file Rekognition cannot read starts no job and would not wait
@@ -238,6 +268,45 @@ class OperateCommandsIT {
         assertThat(local.records()).isEqualTo(1);
         assertThat(second.out()).contains("NOTHING_TO_DO", "execution SUCCEEDED; nothing to replay");
         assertThat(local.executions()).hasSize(1);
+    }
+
+    @Test
+    void callbacks_shouldListACallbackThatFailedThreeTimes_andRedeliverIt_soTheRecordEndsComplete() throws Exception {
+        // GIVEN a callback that fails on its first 3 invocations (DynamoDB throttling). SNS invokes it
+        // asynchronously, so Lambda retries it twice and then sends it to the on-failure destination ("How Lambda
+        // handles errors and retries with asynchronous invocation",
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html), the SQS queue of
+        // terraform/callback_failures.tf, as the record of
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+        local.failCallbacks(3);
+        local.upload("in/clip.mp4", FIXTURES.path(Fixtures.Fixture.MP4_FASTSTART));
+        Await.until("the failed callback in the on-failure queue", OperateRuntime.WAIT,
+                local::callbackFailureQueue, q -> !q.isEmpty());
+        ExecutionListItem waiting = local.awaitStarted();
+        assertThat(local.callbackInvocations()).isEqualTo(3);
+        assertThat(waiting.status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        // WHEN an operator lists the failed callbacks, re-delivers them, and re-delivers again
+        OperateRuntime.Run list = local.vidmetaCallbacks("callbacks", "list");
+        OperateRuntime.Run redeliver = local.vidmetaCallbacks("callbacks", "redeliver");
+        ExecutionListItem done = local.awaitSettled(1).getFirst();
+        OperateRuntime.Run again = local.vidmetaCallbacks("callbacks", "redeliver");
+
+        // THEN the listing showed the job and the error, the redelivery invoked the callback once more and deleted
+        // the message, and the waiting execution went on to a COMPLETE record
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("ProvisionedThroughputExceededException", "SUCCEEDED",
+                "s3://" + OperateRuntime.SOURCE + "/in/clip.mp4", "1 failed callback");
+        assertThat(list.out().lines().skip(1).findFirst().orElseThrow()).contains("  3  ");
+        assertThat(redeliver.exit()).as(redeliver.out() + redeliver.err()).isZero();
+        assertThat(redeliver.out()).contains("REDELIVERED", "redelivered 1");
+        assertThat(local.callbackInvocations()).isEqualTo(4);
+        assertThat(local.callbackFailureQueue()).isEmpty();
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode item = JSON.readTree(local.vidmetaRecords("record", "s3://" + OperateRuntime.SOURCE + "/in/clip.mp4")
+                .out());
+        assertThat(item.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(again.out()).contains("no failed callbacks");
     }
 
     @Test

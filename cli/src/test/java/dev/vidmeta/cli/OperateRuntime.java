@@ -1,11 +1,13 @@
 package dev.vidmeta.cli;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalDeployment;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
+import dev.vidmeta.local.lambda.LocalFunction;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import dev.vidmeta.testing.Await;
@@ -20,9 +22,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
@@ -50,6 +54,8 @@ final class OperateRuntime implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     private final LocalRuntime runtime;
+    private final AtomicInteger callbackFailuresToInject = new AtomicInteger();
+    private final AtomicInteger callbackInvocations = new AtomicInteger();
     final S3Client s3;
     final SfnClient sfn;
     final DynamoDbClient dynamo;
@@ -63,8 +69,11 @@ final class OperateRuntime implements AutoCloseable {
                 PipelineDeployment.definitionTemplate(repositoryRoot()));
         List<LocalDeployment.Bucket> buckets = new ArrayList<>(pipeline.buckets());
         buckets.add(new LocalDeployment.Bucket(ARCHIVE, true));
+        List<LocalFunction> functions = pipeline.functions().stream()
+                .map(f -> f.name().equals(PipelineDeployment.SNS_CALLBACK) ? withInjectedFailures(f) : f).toList();
         LocalDeployment deployment = new LocalDeployment(pipeline.sourceBucket(), buckets, pipeline.tables(),
-                pipeline.topics(), pipeline.subscriptions(), pipeline.functions(), pipeline.stateMachine());
+                pipeline.topics(), pipeline.subscriptions(), functions, pipeline.stateMachine(),
+                pipeline.queues(), pipeline.asyncInvokeConfigs());
         var options = new LocalRuntime.Options(workDir, false, rekognitionJob, LocalSns.DeliveryPolicy.fast(),
                 LocalStepFunctions.Options.defaults().withTimeScale(TIME_SCALE));
         runtime = LocalRuntime.start(deployment, options);
@@ -79,6 +88,50 @@ final class OperateRuntime implements AutoCloseable {
         System.setProperty("aws.endpointUrlSfn", endpoints.get("SFN").toString());
         System.setProperty("aws.endpointUrlS3", endpoints.get("S3").toString());
         System.setProperty("aws.endpointUrlDynamoDb", endpoints.get("DYNAMODB").toString());
+        System.setProperty("aws.endpointUrlSqs", endpoints.get("SQS").toString());
+        System.setProperty("aws.endpointUrlLambda", endpoints.get("LAMBDA").toString());
+    }
+
+    /**
+     * The callback function as deployed, except that its next {@link #failCallbacks} invocations throw what the
+     * handler throws when DynamoDB throttles it, before doing anything.
+     */
+    private LocalFunction withInjectedFailures(LocalFunction callback) {
+        return new LocalFunction(callback.name(), env -> {
+            var real = (RequestStreamHandler) callback.handlerFactory().create(env);
+            return (RequestStreamHandler) (in, out, context) -> {
+                callbackInvocations.incrementAndGet();
+                if (callbackFailuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw ProvisionedThroughputExceededException.builder()
+                            .message("The level of configured provisioned throughput for the table was exceeded.")
+                            .build();
+                }
+                real.handleRequest(in, out, context);
+            };
+        }, callback.environment(), callback.timeout(), callback.memoryMb());
+    }
+
+    /** The callback's next {@code count} invocations fail. */
+    void failCallbacks(int count) {
+        callbackFailuresToInject.set(count);
+    }
+
+    int callbackInvocations() {
+        return callbackInvocations.get();
+    }
+
+    /** The on-failure queue's messages, by the local SQS itself (not through the command under test). */
+    List<String> callbackFailureQueue() {
+        return runtime.sqs().bodies(callbackQueueUrl());
+    }
+
+    String callbackQueueUrl() {
+        return runtime.sqs().urlOf(PipelineDeployment.CALLBACK_FAILURE_QUEUE);
+    }
+
+    /** Runs {@code vidmeta <args> --queue-url <the callback failure queue>} in-process. */
+    Run vidmetaCallbacks(String... args) {
+        return run(Stream.concat(Arrays.stream(args), Stream.of("--queue-url", callbackQueueUrl())));
     }
 
     static Path repositoryRoot() {

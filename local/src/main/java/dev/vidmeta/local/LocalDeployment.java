@@ -1,8 +1,10 @@
 package dev.vidmeta.local;
 
 import dev.vidmeta.local.lambda.LocalFunction;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
@@ -21,12 +23,31 @@ public record LocalDeployment(
         List<String> topics,
         List<Subscription> subscriptions,
         List<LocalFunction> functions,
-        StateMachine stateMachine) {
+        StateMachine stateMachine,
+        List<Queue> queues,
+        List<AsyncInvokeConfig> asyncInvokeConfigs) {
 
     public record Bucket(String name, boolean versioned) { }
 
     /** A table, and its Time to Live setting (null: TTL off), as Terraform's {@code ttl} block sets it. */
     public record Table(CreateTableRequest create, UpdateTimeToLiveRequest timeToLive) { }
+
+    /** An SQS queue, by name, with its attributes as CreateQueue takes them (MessageRetentionPeriod, ...). */
+    public record Queue(String name, Map<String, String> attributes) { }
+
+    /**
+     * A function's asynchronous-invocation settings (Terraform's {@code aws_lambda_function_event_invoke_config}):
+     * retries, and the queue (by name) that receives what still fails, or null.
+     */
+    public record AsyncInvokeConfig(String function, int maximumRetryAttempts, Duration maximumEventAge,
+            String onFailureQueue) { }
+
+    /** Without queues or asynchronous-invocation settings. */
+    public LocalDeployment(String sourceBucket, List<Bucket> buckets, List<Table> tables,
+            List<String> topics, List<Subscription> subscriptions, List<LocalFunction> functions,
+            StateMachine stateMachine) {
+        this(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine, List.of(), List.of());
+    }
 
     /** A Lambda subscription: {@code topic} by name, {@code function} by name. */
     public record Subscription(String topic, String function) { }
@@ -43,6 +64,8 @@ public record LocalDeployment(
         topics = List.copyOf(topics);
         subscriptions = List.copyOf(subscriptions);
         functions = List.copyOf(functions);
+        queues = List.copyOf(queues);
+        asyncInvokeConfigs = List.copyOf(asyncInvokeConfigs);
     }
 
     public static Builder builder() {
@@ -57,6 +80,8 @@ public record LocalDeployment(
         private final List<Subscription> subscriptions = new ArrayList<>();
         private final List<LocalFunction> functions = new ArrayList<>();
         private StateMachine stateMachine;
+        private final List<Queue> queues = new ArrayList<>();
+        private final List<AsyncInvokeConfig> asyncInvokeConfigs = new ArrayList<>();
 
         private Builder() {
         }
@@ -103,8 +128,19 @@ public record LocalDeployment(
             return this;
         }
 
+        public Builder queue(String name, Map<String, String> attributes) {
+            queues.add(new Queue(name, attributes));
+            return this;
+        }
+
+        public Builder asyncInvokeConfig(AsyncInvokeConfig config) {
+            asyncInvokeConfigs.add(config);
+            return this;
+        }
+
         public LocalDeployment build() {
-            return new LocalDeployment(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine);
+            return new LocalDeployment(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine,
+                    queues, asyncInvokeConfigs);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.vidmeta.local.s3.LocalS3;
 import dev.vidmeta.local.s3.ObjectCreated;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
+import dev.vidmeta.local.sqs.LocalSqs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,23 +47,38 @@ public final class LocalRuntime implements AutoCloseable {
      * @param stepFunctions the engine's options (its time scale, a history listener)
      */
     public record Options(Path workDir, boolean persistentTables, Duration rekognitionJobDuration,
-            LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions) {
+            LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions,
+            LocalLambda.AsyncRetryDelays lambdaRetryDelays) {
+
+        /** With Lambda's asynchronous retries as fast as {@code snsDelivery}'s: AWS's for aws(), else fast(). */
+        public Options(Path workDir, boolean persistentTables, Duration rekognitionJobDuration,
+                LocalSns.DeliveryPolicy snsDelivery, LocalStepFunctions.Options stepFunctions) {
+            this(workDir, persistentTables, rekognitionJobDuration, snsDelivery, stepFunctions,
+                    snsDelivery.equals(LocalSns.DeliveryPolicy.aws())
+                            ? LocalLambda.AsyncRetryDelays.aws() : LocalLambda.AsyncRetryDelays.fast());
+        }
 
         public static Options defaults(Path workDir) {
             return new Options(workDir, false, Duration.ofSeconds(5), LocalSns.DeliveryPolicy.aws(),
-                    LocalStepFunctions.Options.defaults());
+                    LocalStepFunctions.Options.defaults(), LocalLambda.AsyncRetryDelays.aws());
         }
 
         public Options withSnsDelivery(LocalSns.DeliveryPolicy policy) {
-            return new Options(workDir, persistentTables, rekognitionJobDuration, policy, stepFunctions);
+            return new Options(workDir, persistentTables, rekognitionJobDuration, policy, stepFunctions,
+                    lambdaRetryDelays);
+        }
+
+        public Options withLambdaRetryDelays(LocalLambda.AsyncRetryDelays delays) {
+            return new Options(workDir, persistentTables, rekognitionJobDuration, snsDelivery, stepFunctions, delays);
         }
 
         public Options withRekognitionJobDuration(Duration duration) {
-            return new Options(workDir, persistentTables, duration, snsDelivery, stepFunctions);
+            return new Options(workDir, persistentTables, duration, snsDelivery, stepFunctions, lambdaRetryDelays);
         }
 
         public Options withPersistentTables(boolean persistent) {
-            return new Options(workDir, persistent, rekognitionJobDuration, snsDelivery, stepFunctions);
+            return new Options(workDir, persistent, rekognitionJobDuration, snsDelivery, stepFunctions,
+                    lambdaRetryDelays);
         }
     }
 
@@ -71,6 +87,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalDynamoDb dynamoDb;
     private LocalLambda lambda;
     private LocalSns sns;
+    private LocalSqs sqs;
     private LocalRekognition rekognition;
     private LocalEventBridge eventBridge;
     private LocalStepFunctions stepFunctions;
@@ -119,6 +136,9 @@ public final class LocalRuntime implements AutoCloseable {
                 eventBridge = track(LocalEventBridge.create());
                 eventSink.set(eventBridge);
                 lambda = track(LocalLambda.create());
+                lambda.asyncRetryDelays(options.lambdaRetryDelays());
+                sqs = track(LocalSqs.start());
+                lambda.destinations(sqs::sendMessage);
                 sns = track(LocalSns.start(lambda, options.snsDelivery()));
                 stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
                 sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
@@ -192,6 +212,9 @@ public final class LocalRuntime implements AutoCloseable {
         for (String topic : deployment.topics()) {
             sns.createTopic(topic);
         }
+        for (LocalDeployment.Queue queue : deployment.queues()) {
+            sqs.createQueue(queue.name(), queue.attributes());
+        }
         Map<String, String> platform = lambdaEnvironment();
         for (LocalFunction function : deployment.functions()) {
             Map<String, String> env = new HashMap<>(platform);
@@ -199,6 +222,11 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
             lambda.register(new LocalFunction(function.name(), function.handlerFactory(), env, function.timeout(),
                     function.memoryMb()));
+        }
+        for (LocalDeployment.AsyncInvokeConfig config : deployment.asyncInvokeConfigs()) {
+            lambda.putFunctionEventInvokeConfig(config.function(), new LocalLambda.EventInvokeConfig(
+                    config.maximumRetryAttempts(), config.maximumEventAge(),
+                    config.onFailureQueue() == null ? null : LocalSqs.arnOf(config.onFailureQueue())));
         }
         for (LocalDeployment.Subscription subscription : deployment.subscriptions()) {
             sns.subscribe(LocalAws.arn("sns", subscription.topic()), "lambda", LocalLambda.arnOf(subscription.function()));
@@ -233,6 +261,8 @@ public final class LocalRuntime implements AutoCloseable {
         endpoints.put("S3", s3.endpoint());
         endpoints.put("DYNAMODB", dynamoDb.endpoint());
         endpoints.put("SNS", sns.endpoint());
+        endpoints.put("SQS", sqs.endpoint());
+        endpoints.put("LAMBDA", lambda.endpoint());
         endpoints.put("REKOGNITION", rekognition.endpoint());
         endpoints.put("SFN", stepFunctions.endpoint());
         return endpoints;
@@ -240,6 +270,10 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LocalS3 s3() {
         return s3;
+    }
+
+    public LocalSqs sqs() {
+        return sqs;
     }
 
     public LocalRekognition rekognition() {

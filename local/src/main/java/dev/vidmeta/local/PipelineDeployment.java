@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The video-metadata pipeline as Terraform deploys it, for the local runtime: the source and results buckets,
- * the record and task-token tables, the Rekognition topic with the callback subscription, the four functions
+ * the record and task-token tables, the Rekognition topic with the callback subscription and the callback's
+ * on-failure queue, the four functions
  * with exactly Terraform's environment variables, and the state machine rendered from
  * {@code statemachine/video-metadata.asl.json} with the same template variables.
  *
@@ -45,6 +46,8 @@ public final class PipelineDeployment {
     public static final String MERGE_RECORD = "vidmeta-merge-record";
     /** Rekognition's managed service role may only publish to topics whose name starts with AmazonRekognition. */
     public static final String TOPIC = "AmazonRekognition-vidmeta";
+    /** The callback's on-failure destination (terraform/callback_failures.tf). */
+    public static final String CALLBACK_FAILURE_QUEUE = "vidmeta-callback-failures";
 
     /**
      * What a user can choose; the defaults are Terraform's variable defaults (terraform-check's
@@ -136,6 +139,10 @@ public final class PipelineDeployment {
         if (s.subscribeCallback()) {
             b.subscription(TOPIC, SNS_CALLBACK);
         }
+        // As terraform/callback_failures.tf: 2 retries, 6 hours, then the queue, kept 14 days.
+        b.queue(CALLBACK_FAILURE_QUEUE, Map.of("MessageRetentionPeriod", "1209600"));
+        b.asyncInvokeConfig(new LocalDeployment.AsyncInvokeConfig(SNS_CALLBACK, 2, Duration.ofHours(6),
+                CALLBACK_FAILURE_QUEUE));
         return b.build();
     }
 

@@ -22,6 +22,12 @@ public final class AnalysisStarter {
     /** Rekognition Video's stored-video size limit (10 GB); larger objects are not even submitted. */
     public static final long MAX_VIDEO_BYTES = 10L * 1024 * 1024 * 1024;
 
+    /**
+     * Fresh tokens tried after IdempotentParameterMismatchException before the analysis is recorded FAILED: one
+     * per redeploy that changed a start's parameters since this object version was first analysed.
+     */
+    static final int MAX_TOKEN_GENERATIONS = 8;
+
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisStarter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,8 +80,7 @@ public final class AnalysisStarter {
                 continue;
             }
             try {
-                String jobId = analyzer.start(request, object, JobTokens.clientRequestToken(object, request),
-                        JobTokens.jobTag(object, request));
+                String jobId = startWithFreshTokenOnMismatch(request, object);
                 jobs.put(jobId, request.analysis());
                 LOG.info("Rekognition {} job {} started for {}", request.analysis().code(), jobId, object.uri());
             } catch (AnalysisRefusedException e) {
@@ -115,6 +120,27 @@ public final class AnalysisStarter {
                     object.uri(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Starts the job under the first token of the series that Rekognition has not seen with other parameters
+     * (see {@link JobTokens}); the same series on every retry, so a retry finds the job it started.
+     */
+    private String startWithFreshTokenOnMismatch(AnalysisRequest request, ObjectRef object)
+            throws AnalysisRefusedException {
+        TokenReusedException last = null;
+        for (int generation = 0; generation < MAX_TOKEN_GENERATIONS; generation++) {
+            try {
+                return analyzer.start(request, object, JobTokens.clientRequestToken(object, request, generation),
+                        JobTokens.jobTag(object, request, generation));
+            } catch (TokenReusedException e) {
+                LOG.info("Rekognition {} token generation {} for {} was used with other parameters; trying the next",
+                        request.analysis().code(), generation, object.uri());
+                last = e;
+            }
+        }
+        throw new AnalysisRefusedException("Rekognition refused " + MAX_TOKEN_GENERATIONS + " client request tokens"
+                + " as reused with other parameters; last: " + last.getMessage(), false, last);
     }
 
     private static String result(String status, String reason) {

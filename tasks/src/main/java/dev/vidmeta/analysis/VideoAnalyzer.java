@@ -13,9 +13,10 @@ public interface VideoAnalyzer {
      * @return the JobId
      * @throws RekognitionBusyException at the concurrent-job limit or when throttled
      * @throws AnalysisRefusedException when Rekognition will not analyse this object
+     * @throws TokenReusedException when the token was used before with other parameters
      */
     String start(AnalysisRequest request, ObjectRef object, String clientRequestToken, String jobTag)
-            throws AnalysisRefusedException;
+            throws AnalysisRefusedException, TokenReusedException;
 
     /** The job's status, with one Get* call asking for a single result. */
     JobState status(Analysis analysis, String jobId);

@@ -8,6 +8,7 @@ import dev.vidmeta.analysis.AnalysisRefusedException;
 import dev.vidmeta.analysis.AnalysisRequest;
 import dev.vidmeta.analysis.JobState;
 import dev.vidmeta.analysis.RekognitionBusyException;
+import dev.vidmeta.analysis.TokenReusedException;
 import dev.vidmeta.analysis.VideoAnalyzer;
 import dev.vidmeta.record.ObjectRef;
 import java.util.function.Function;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.rekognition.model.DetectionFilter;
 import software.amazon.awssdk.services.rekognition.model.FaceAttributes;
+import software.amazon.awssdk.services.rekognition.model.IdempotentParameterMismatchException;
 import software.amazon.awssdk.services.rekognition.model.InvalidPaginationTokenException;
 import software.amazon.awssdk.services.rekognition.model.InvalidS3ObjectException;
 import software.amazon.awssdk.services.rekognition.model.LimitExceededException;
@@ -50,7 +52,7 @@ public final class RekognitionVideoAnalyzer implements VideoAnalyzer {
 
     @Override
     public String start(AnalysisRequest request, ObjectRef object, String clientRequestToken, String jobTag)
-            throws AnalysisRefusedException {
+            throws AnalysisRefusedException, TokenReusedException {
         S3Object.Builder s3 = S3Object.builder().bucket(object.bucket()).name(object.key());
         if (object.versioned()) {
             s3.version(object.versionId());
@@ -79,6 +81,9 @@ public final class RekognitionVideoAnalyzer implements VideoAnalyzer {
         } catch (LimitExceededException | ProvisionedThroughputExceededException | ThrottlingException e) {
             throw new RekognitionBusyException("Rekognition is busy (" + e.getClass().getSimpleName() + "): "
                     + e.awsErrorDetails().errorMessage(), e);
+        } catch (IdempotentParameterMismatchException e) {
+            throw new TokenReusedException("Rekognition has token " + clientRequestToken + " for a start with other"
+                    + " parameters: " + e.awsErrorDetails().errorMessage(), e);
         } catch (VideoTooLargeException e) {
             throw new AnalysisRefusedException("Rekognition refused the video as too large or too long "
                     + "(at most 10 GB and 6 hours): " + e.awsErrorDetails().errorMessage(), true, e);

@@ -35,8 +35,11 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * }</pre>
  *
  * <p>A message that is not a Rekognition notification, or whose job nobody waits for, is logged and
- * acknowledged: retrying it could never succeed. Dependency failures are thrown, so SNS redelivers; the
- * redelivery is idempotent.
+ * acknowledged: retrying it could never succeed. Dependency failures are thrown. SNS invokes this function
+ * asynchronously, so Lambda (not SNS) retries the event twice and then sends it to the function's on-failure
+ * destination, the queue {@code vidmeta callbacks redeliver} reads (terraform/callback_failures.tf;
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). Every delivery is
+ * idempotent: a job's result is recorded once per waiter.
  */
 public final class SnsCallbackHandler implements RequestStreamHandler {
 

@@ -17,8 +17,20 @@ import org.junit.jupiter.api.Test;
 class StateMachineDefinitionTest {
 
     private static final String PATH = "statemachine/video-metadata.asl.json";
+    /**
+     * The Lambda errors worth a retry: the four Step Functions names for transient service errors, with
+     * ClientExecutionTimeoutException ("Handle transient Lambda service exceptions",
+     * https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html#bp-lambda-serviceexception),
+     * TooManyRequestsException, and the SnapStart errors Invoke returns while a SnapStart version is restored or
+     * not yet ACTIVE (Invoke API reference, Errors: SnapStartException 400, SnapStartNotReadyException 409,
+     * SnapStartTimeoutException 408, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors;
+     * "Troubleshooting SnapStart errors", https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html).
+     * Every function here is published with SnapStart, so each Task can meet them.
+     */
     private static final List<String> TRANSIENT_LAMBDA_ERRORS = List.of("Lambda.ServiceException",
-            "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+            "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+            "Lambda.ClientExecutionTimeoutException", "Lambda.SnapStartException",
+            "Lambda.SnapStartNotReadyException", "Lambda.SnapStartTimeoutException");
 
     private final JsonNode definition = RepoFiles.json(PATH);
 

@@ -29,7 +29,13 @@ public final class LoopbackHttpServer implements AutoCloseable {
         }
     }
 
-    public record HttpResponse(int status, String contentType, String body) { }
+    /** A response; {@code headers} beyond Content-Type, for protocols that answer in headers (Lambda's Invoke). */
+    public record HttpResponse(int status, String contentType, String body, Map<String, String> headers) {
+
+        public HttpResponse(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+    }
 
     @FunctionalInterface
     public interface Service {
@@ -82,6 +88,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
             HttpResponse result = service.handle(exchange);
             response.setStatus(result.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, result.contentType());
+            result.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             Content.Sink.write(response, true, result.body(), callback);
         } catch (Throwable t) {
             Response.writeError(request, response, callback, 500, String.valueOf(t.getMessage()));

@@ -9,11 +9,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.http.LoopbackHttpServer;
+import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
+import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
@@ -23,10 +31,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lambda, in-process: registered handler classes invoked with the JSON boundary kept.
@@ -46,6 +57,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       discarded.
  *   <li>Concurrency is real (a thread per running invocation) and capped: beyond the cap Invoke is refused
  *       with {@code TooManyRequestsException}, which Step Functions names {@code Lambda.TooManyRequestsException}.
+ *   <li>Asynchronous invocation ({@link #invokeAsync}, what SNS does) queues the event and answers at once. A
+ *       function error is retried twice, 1 and then 2 minutes later; a throttled attempt is retried without
+ *       counting, until the event is older than its maximum age (6 hours). Then the event goes to the on-failure
+ *       destination of {@link #putFunctionEventInvokeConfig}, in the documented record shape, or without one is
+ *       discarded ("How Lambda handles errors and retries with asynchronous invocation",
+ *       https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html; "Capturing records of
+ *       Lambda asynchronous invocations", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ *   <li>{@link #endpoint()} answers Lambda's Invoke over HTTP ({@code POST /2015-03-31/functions/NAME/invocations},
+ *       RequestResponse or Event), so an SDK {@code LambdaClient} reaches the deployed functions.
  * </ul>
  */
 public final class LocalLambda implements LambdaInvoker, AutoCloseable {
@@ -55,20 +75,87 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     /** Invoke's synchronous payload limit, request and response (6 MB). */
     static final int PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
+    private static final System.Logger LOG = System.getLogger(LocalLambda.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
             .findAndRegisterModules();
 
+    /**
+     * When Lambda retries a failed asynchronous invocation: "a one-minute wait between the first two attempts, and
+     * two minutes between the second and third" (invocation-async-error-handling.html above).
+     */
+    public record AsyncRetryDelays(Duration beforeFirstRetry, Duration beforeSecondRetry) {
+
+        public static AsyncRetryDelays aws() {
+            return new AsyncRetryDelays(Duration.ofMinutes(1), Duration.ofMinutes(2));
+        }
+
+        /** The same two steps, milliseconds apart: for tests and demos. */
+        public static AsyncRetryDelays fast() {
+            return new AsyncRetryDelays(Duration.ofMillis(5), Duration.ofMillis(10));
+        }
+
+        Duration before(int retry) {
+            return retry <= 1 ? beforeFirstRetry : beforeSecondRetry;
+        }
+    }
+
+    /**
+     * PutFunctionEventInvokeConfig, as Terraform's {@code aws_lambda_function_event_invoke_config} sets it.
+     *
+     * @param maximumRetryAttempts 0 to 2
+     * @param onFailureDestination an SQS queue ARN, or null to discard what fails
+     */
+    public record EventInvokeConfig(int maximumRetryAttempts, Duration maximumEventAge, String onFailureDestination) {
+
+        /** Lambda's defaults: 2 retries, 6 hours, no destination. */
+        public static EventInvokeConfig defaults() {
+            return new EventInvokeConfig(2, Duration.ofHours(6), null);
+        }
+
+        public EventInvokeConfig {
+            if (maximumRetryAttempts < 0 || maximumRetryAttempts > 2) {
+                throw new IllegalArgumentException("MaximumRetryAttempts is 0 to 2, not " + maximumRetryAttempts);
+            }
+            if (maximumEventAge.compareTo(Duration.ofSeconds(60)) < 0 || maximumEventAge.compareTo(Duration.ofHours(6)) > 0) {
+                throw new IllegalArgumentException("MaximumEventAgeInSeconds is 60 to 21600, not " + maximumEventAge);
+            }
+            if (onFailureDestination != null && !onFailureDestination.startsWith("arn:aws:sqs:")) {
+                throw new IllegalArgumentException("the local Lambda sends on-failure records to SQS queues only, not "
+                        + onFailureDestination);
+            }
+        }
+    }
+
+    /** Where on-failure records go: the local SQS, by queue ARN. */
+    @FunctionalInterface
+    public interface Destinations {
+        void send(String destinationArn, String recordJson);
+    }
+
     private final Map<String, Deployed> functions = new ConcurrentHashMap<>();
+    private final Map<String, EventInvokeConfig> invokeConfigs = new ConcurrentHashMap<>();
     private final Semaphore concurrency;
     private final ExecutorService executor;
+    private final ScheduledExecutorService asyncQueue;
+    /** Lambda's Invoke over HTTP, started by the first {@link #endpoint()} call (in-process users need none). */
+    private LoopbackHttpServer server;
+    private volatile AsyncRetryDelays asyncRetryDelays = AsyncRetryDelays.aws();
+    private volatile Destinations destinations = (arn, record) -> {
+        throw new IllegalStateException("no destination service for " + arn);
+    };
 
     private LocalLambda(int concurrencyLimit) {
         this.concurrency = new Semaphore(concurrencyLimit);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "lambda-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.asyncQueue = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "lambda-async");
             t.setDaemon(true);
             return t;
         });
@@ -90,6 +177,233 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     /** Shorthand for {@link #register(LocalFunction)} with Lambda's default limits. */
     public void register(String name, LocalFunction.HandlerFactory handlerFactory, Map<String, String> environment) {
         register(LocalFunction.of(name, handlerFactory, environment));
+    }
+
+    /** How fast asynchronous invocations are retried (AWS's 1 and 2 minutes unless set). */
+    public void asyncRetryDelays(AsyncRetryDelays delays) {
+        this.asyncRetryDelays = delays;
+    }
+
+    /** The service that receives on-failure records (the local SQS). */
+    public void destinations(Destinations sender) {
+        this.destinations = sender;
+    }
+
+    /** PutFunctionEventInvokeConfig for a function (the local Lambda keeps one per function, any qualifier). */
+    public void putFunctionEventInvokeConfig(String functionName, EventInvokeConfig config) {
+        invokeConfigs.put(baseName(functionName), config);
+    }
+
+    /** The Invoke endpoint ({@code AWS_ENDPOINT_URL_LAMBDA}), started on first use. */
+    public synchronized URI endpoint() {
+        if (server == null) {
+            server = LoopbackHttpServer.start("lambda", this::handle);
+        }
+        return server.endpoint();
+    }
+
+    /**
+     * Invoke with InvocationType Event: checks the request as Invoke does, queues the event and returns its
+     * request ID; the function runs later, retried and dead-lettered as Lambda does (see the class comment).
+     *
+     * @throws LambdaServiceException when Lambda refuses the event itself (unknown function, bad payload)
+     */
+    public String invokeAsync(String functionName, String payloadJson) {
+        String base = baseName(functionName);
+        if (!functions.containsKey(base)) {
+            throw new LambdaServiceException("Lambda.ResourceNotFoundException", "Function not found: " + arnOf(base));
+        }
+        try {
+            JSON.readTree(payloadJson);
+        } catch (java.io.IOException e) {
+            throw new LambdaServiceException("Lambda.InvalidRequestContentException",
+                    "Could not parse request body into json: " + e.getMessage());
+        }
+        var event = new AsyncEvent(UUID.randomUUID().toString(), functionName, base, payloadJson, Instant.now());
+        dispatch(event);
+        return event.requestId;
+    }
+
+    /** One queued asynchronous event: the same request ID on every attempt, as Lambda reports it. */
+    private static final class AsyncEvent {
+        final String requestId;
+        final String invokedName;
+        final String base;
+        final String payloadJson;
+        final Instant received;
+        int attempts;
+
+        AsyncEvent(String requestId, String invokedName, String base, String payloadJson, Instant received) {
+            this.requestId = requestId;
+            this.invokedName = invokedName;
+            this.base = base;
+            this.payloadJson = payloadJson;
+            this.received = received;
+        }
+    }
+
+    private void attempt(AsyncEvent event) {
+        EventInvokeConfig config = invokeConfigs.getOrDefault(event.base, EventInvokeConfig.defaults());
+        if (event.received.plus(config.maximumEventAge()).isBefore(Instant.now())) {
+            giveUp(event, config, "EventAgeExceeded", null);
+            return;
+        }
+        Invocation result;
+        try {
+            result = invoke(event.invokedName, event.payloadJson);
+        } catch (LambdaServiceException e) {
+            if (e.errorName().equals("Lambda.TooManyRequestsException")) {
+                // Throttling is not a function error: Lambda keeps the event and tries again, within its age.
+                schedule(event, asyncRetryDelays.before(1));
+                return;
+            }
+            result = new Invocation(200, errorDocument(e.errorName().replace("Lambda.", ""), e.getMessage()),
+                    "Unhandled");
+        }
+        event.attempts++;
+        if (!result.failed()) {
+            return;
+        }
+        if (event.attempts <= config.maximumRetryAttempts()) {
+            schedule(event, asyncRetryDelays.before(event.attempts));
+        } else {
+            giveUp(event, config, "RetriesExhausted", result);
+        }
+    }
+
+    /** Attempts run side by side, as Lambda runs queued events on as many environments as it needs. */
+    private void dispatch(AsyncEvent event) {
+        try {
+            executor.execute(() -> attempt(event));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the event is lost with the process, as a local runtime's state is.
+        }
+    }
+
+    private void schedule(AsyncEvent event, Duration delay) {
+        try {
+            asyncQueue.schedule(() -> dispatch(event), delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: the event is lost with the process, as a local runtime's state is.
+        }
+    }
+
+    private void giveUp(AsyncEvent event, EventInvokeConfig config, String condition, Invocation last) {
+        String destination = config.onFailureDestination();
+        if (destination == null) {
+            LOG.log(System.Logger.Level.ERROR, "asynchronous invocation " + event.requestId + " of " + event.base
+                    + " discarded (" + condition + ", no on-failure destination)");
+            return;
+        }
+        try {
+            destinations.send(destination, onFailureRecord(event, condition, last));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "asynchronous invocation " + event.requestId + " of " + event.base
+                    + " could not be sent to " + destination + ": " + e.getMessage());
+        }
+    }
+
+    /** The on-failure record, field for field as invocation-async-retain-records.html shows it. */
+    private String onFailureRecord(AsyncEvent event, String condition, Invocation last) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("version", "1.0");
+        record.put("timestamp", Instant.now().toString());
+        ObjectNode request = record.putObject("requestContext");
+        request.put("requestId", event.requestId);
+        String qualifier = qualifierOf(event.invokedName);
+        request.put("functionArn", arnOf(event.base) + ":" + (qualifier == null ? "$LATEST" : qualifier));
+        request.put("condition", condition);
+        request.put("approximateInvokeCount", event.attempts);
+        try {
+            record.set("requestPayload", JSON.readTree(event.payloadJson));
+            if (last != null) {
+                ObjectNode response = record.putObject("responseContext");
+                response.put("statusCode", last.statusCode());
+                response.put("executedVersion", "$LATEST");
+                response.put("functionError", last.functionError());
+                record.set("responsePayload", JSON.readTree(last.payloadJson()));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return record.toString();
+    }
+
+    /** The alias or version of {@code name:qualifier} or a qualified ARN; null when unqualified. */
+    static String qualifierOf(String functionName) {
+        if (functionName.startsWith("arn:")) {
+            String[] parts = functionName.split(":");
+            return parts.length > 7 ? parts[7] : null;
+        }
+        int colon = functionName.indexOf(':');
+        return colon < 0 ? null : functionName.substring(colon + 1);
+    }
+
+    // ---- Invoke over HTTP (REST-JSON, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) ----
+
+    private static final Pattern INVOKE_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
+
+    private HttpResponse handle(HttpRequest request) {
+        Matcher m = INVOKE_PATH.matcher(request.path());
+        String auth = request.header("Authorization");
+        if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256 ")) {
+            return restError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+        if (!"POST".equals(request.method()) || !m.matches()) {
+            return restError(404, "ResourceNotFoundException", "No Lambda operation at " + request.path());
+        }
+        String name = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        String qualifier = request.query() == null ? null : java.util.Arrays.stream(request.query().split("&"))
+                .filter(p -> p.startsWith("Qualifier=")).map(p -> URLDecoder.decode(p.substring(10),
+                        StandardCharsets.UTF_8)).findFirst().orElse(null);
+        if (qualifier != null && !name.startsWith("arn:")) {
+            name = name + ":" + qualifier;
+        }
+        String type = request.header("X-Amz-Invocation-Type") == null ? "RequestResponse"
+                : request.header("X-Amz-Invocation-Type");
+        String payload = request.body() == null || request.body().isEmpty() ? "{}" : request.body();
+        try {
+            return switch (type) {
+                case "Event" -> {
+                    invokeAsync(name, payload);
+                    yield new HttpResponse(202, "application/json", "");
+                }
+                case "DryRun" -> {
+                    if (!functions.containsKey(baseName(name))) {
+                        throw new LambdaServiceException("Lambda.ResourceNotFoundException",
+                                "Function not found: " + arnOf(baseName(name)));
+                    }
+                    yield new HttpResponse(204, "application/json", "");
+                }
+                case "RequestResponse" -> {
+                    Invocation result = invoke(name, payload);
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    headers.put("X-Amz-Executed-Version", "$LATEST");
+                    if (result.failed()) {
+                        headers.put("X-Amz-Function-Error", result.functionError());
+                    }
+                    yield new HttpResponse(200, "application/json", result.payloadJson(), headers);
+                }
+                default -> restError(400, "InvalidParameterValueException", "InvocationType " + type);
+            };
+        } catch (LambdaServiceException e) {
+            String code = e.errorName().replace("Lambda.", "");
+            int status = switch (code) {
+                case "ResourceNotFoundException" -> 404;
+                case "TooManyRequestsException" -> 429;
+                case "RequestTooLargeException" -> 413;
+                case "ServiceException" -> 500;
+                default -> 400;
+            };
+            return restError(status, code, e.getMessage());
+        }
+    }
+
+    private static HttpResponse restError(int status, String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("Type", status >= 500 ? "Service" : "User");
+        body.put("message", message);
+        return new HttpResponse(status, "application/json", body.toString(), Map.of("x-amzn-ErrorType", code));
     }
 
     public static String arnOf(String functionName) {
@@ -138,6 +452,12 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        asyncQueue.shutdownNow();
         executor.shutdownNow();
     }
 

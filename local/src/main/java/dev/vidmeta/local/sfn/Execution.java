@@ -95,6 +95,10 @@ final class Execution {
         return List.copyOf(history);
     }
 
+    synchronized int historySize() {
+        return history.size();
+    }
+
     synchronized boolean isRunning() {
         return status == Status.RUNNING;
     }

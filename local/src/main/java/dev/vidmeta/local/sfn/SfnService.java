@@ -22,6 +22,10 @@ final class SfnService {
 
     private static final Duration REDRIVABLE_PERIOD = Duration.ofDays(14);
     private static final int MAX_REDRIVES = 1000;
+    /** An execution's history holds at most 25,000 events; one that reached them cannot take a redrive's events. */
+    static final int MAX_HISTORY_EVENTS = 25_000;
+    /** A Standard execution is open for at most one year, redrives included. */
+    private static final Duration MAX_OPEN_TIME = Duration.ofDays(365);
 
     private final Interpreter interpreter;
     private final String region;
@@ -240,7 +244,11 @@ final class SfnService {
 
     /**
      * Why an execution cannot be redriven, with the reasons the API documents for redriveStatusReason; null
-     * when it can (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
+     * when it can (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html; the conditions
+     * listed in https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html: not
+     * SUCCEEDED, within the 14-day redrivable period, within the one-year maximum open time, history under
+     * 25,000 events). An execution that ended in a Fail state is redrivable by these rules; the redrive re-enters
+     * the state that failed, the Fail state itself, so it fails again (vidmeta's {@code replay} restarts those).
      */
     private String notRedrivableReason(Execution ex) {
         return switch (ex.status) {
@@ -249,6 +257,12 @@ final class SfnService {
             default -> {
                 if (ex.stopDate != null && ex.stopDate.plus(REDRIVABLE_PERIOD).isBefore(interpreter.now())) {
                     yield "Execution redrivable period exceeded";
+                }
+                if (ex.startDate.plus(MAX_OPEN_TIME).isBefore(interpreter.now())) {
+                    yield "Execution has exceeded the max execution time";
+                }
+                if (ex.historySize() >= MAX_HISTORY_EVENTS) {
+                    yield "Execution history event limit exceeded";
                 }
                 if (ex.redriveCount >= MAX_REDRIVES) {
                     yield "Execution has reached the maximum number of redrives";

@@ -8,9 +8,8 @@ import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.http.LoopbackHttpServer;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
-import dev.vidmeta.local.lambda.LambdaInvoker;
-import dev.vidmeta.local.lambda.LambdaInvoker.Invocation;
 import dev.vidmeta.local.lambda.LambdaInvoker.LambdaServiceException;
+import dev.vidmeta.local.lambda.LocalLambda;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +31,16 @@ import java.util.regex.Pattern;
  * SNS, locally: topics with Lambda subscriptions, over the AWS Query protocol the SDK's {@code SnsClient}
  * speaks (CreateTopic, ListTopics, Subscribe, ListSubscriptionsByTopic, Publish).
  *
- * <p>Delivery to a Lambda subscription is asynchronous and carries the standard {@code SNSEvent} envelope
- * (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html). Failures are handled in the two layers AWS
- * has: SNS retries an invocation Lambda refuses (throttling, missing function) following its delivery
- * policy for AWS-managed endpoints, and Lambda retries a function error twice, as it does for asynchronous
- * invocations (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). What
- * still fails is dead-lettered: logged and kept in {@link #deadLetters()}.
+ * <p>Delivery to a Lambda subscription is an asynchronous invocation carrying the standard {@code SNSEvent}
+ * envelope (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html). Failures are handled in the two layers
+ * AWS has. SNS retries only what Lambda refuses to accept (throttling, missing function), following its delivery
+ * policy for AWS-managed endpoints ("Amazon SNS message delivery retries",
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html); what still is not delivered goes to
+ * the subscription's dead-letter queue, here {@link #deadLetters()} ("Amazon SNS dead-letter queues",
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html: messages that cannot be delivered to the
+ * endpoint). Once Lambda has accepted the event, a function error is Lambda's business: it retries twice and
+ * then sends the event to the function's on-failure destination ({@link LocalLambda#invokeAsync}); SNS never
+ * sees it, so it never dead-letters a function error.
  *
  * <p>Every request passes {@link LocalRequestGuard} first: signed with Signature Version 4 (any key pair), and
  * not from a web page, so that no page the user opens can publish, by a plain GET or a form.
@@ -52,21 +55,20 @@ public final class LocalSns implements AutoCloseable {
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
     /**
-     * How often and how fast failed deliveries are retried. SNS's policy for AWS-managed endpoints
+     * How often and how fast deliveries Lambda refused are retried. SNS's policy for AWS-managed endpoints
      * (https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html) is 3 immediate retries,
-     * 2 at 1 s, then 10 backing off from 1 s to 20 s (and a long tail at 20 s that the local runtime drops);
-     * Lambda retries a failing asynchronous invocation twice, after about 1 and 2 minutes.
+     * 2 at 1 s, then 10 backing off from 1 s to 20 s (and a long tail at 20 s that the local runtime drops).
      */
     public record DeliveryPolicy(int immediateRetries, int preBackoffRetries, Duration minDelay,
-            int backoffRetries, Duration maxDelay, int functionRetries, Duration functionRetryDelay) {
+            int backoffRetries, Duration maxDelay) {
 
         public static DeliveryPolicy aws() {
-            return new DeliveryPolicy(3, 2, Duration.ofSeconds(1), 10, Duration.ofSeconds(20), 2, Duration.ofMinutes(1));
+            return new DeliveryPolicy(3, 2, Duration.ofSeconds(1), 10, Duration.ofSeconds(20));
         }
 
         /** Same phases, milliseconds apart: for tests and demos. */
         public static DeliveryPolicy fast() {
-            return new DeliveryPolicy(3, 2, Duration.ofMillis(5), 3, Duration.ofMillis(20), 2, Duration.ofMillis(5));
+            return new DeliveryPolicy(3, 2, Duration.ofMillis(5), 3, Duration.ofMillis(20));
         }
 
         /** The wait before SNS attempt number {@code retry} (1-based), by phase. */
@@ -88,7 +90,7 @@ public final class LocalSns implements AutoCloseable {
         }
     }
 
-    /** A message no delivery attempt could hand to its subscriber. */
+    /** A message no delivery attempt could hand to its subscriber (SNS's subscription dead-letter queue). */
     public record DeadLetter(String topicArn, String subscriptionArn, String messageId, String message, String error) { }
 
     private record Subscription(String arn, String protocol, String endpoint) { }
@@ -97,7 +99,7 @@ public final class LocalSns implements AutoCloseable {
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
-    private final LambdaInvoker lambda;
+    private final LocalLambda lambda;
     private final DeliveryPolicy policy;
     private final ExecutorService delivery = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sns-delivery");
@@ -106,13 +108,13 @@ public final class LocalSns implements AutoCloseable {
     });
     private final LoopbackHttpServer server;
 
-    private LocalSns(LambdaInvoker lambda, DeliveryPolicy policy) {
+    private LocalSns(LocalLambda lambda, DeliveryPolicy policy) {
         this.lambda = lambda;
         this.policy = policy;
         this.server = LoopbackHttpServer.start("sns", this::handle);
     }
 
-    public static LocalSns start(LambdaInvoker lambda, DeliveryPolicy policy) {
+    public static LocalSns start(LocalLambda lambda, DeliveryPolicy policy) {
         return new LocalSns(lambda, policy);
     }
 
@@ -223,28 +225,13 @@ public final class LocalSns implements AutoCloseable {
             if (attempt > 1 && !sleep(policy.delayBefore(attempt - 1))) {
                 return;
             }
-            Invocation invocation;
             try {
-                invocation = lambda.invoke(subscription.endpoint(), envelope);
+                // Accepted: from here on Lambda retries function errors and dead-letters them itself.
+                lambda.invokeAsync(subscription.endpoint(), envelope);
+                return;
             } catch (LambdaServiceException e) {
                 lastError = e.errorName() + ": " + e.getMessage();
-                continue;
             }
-            // Lambda accepted the (asynchronous) invocation; function errors are Lambda's to retry.
-            for (int retry = 1; invocation.failed() && retry <= policy.functionRetries(); retry++) {
-                if (!sleep(policy.functionRetryDelay())) {
-                    return;
-                }
-                try {
-                    invocation = lambda.invoke(subscription.endpoint(), envelope);
-                } catch (LambdaServiceException e) {
-                    invocation = new Invocation(200, "{\"errorType\":\"" + e.errorName() + "\"}", "Unhandled");
-                }
-            }
-            if (invocation.failed()) {
-                deadLetter(topic, subscription, messageId, message, "function error: " + invocation.payloadJson());
-            }
-            return;
         }
         deadLetter(topic, subscription, messageId, message,
                 "not delivered after " + policy.totalSnsAttempts() + " attempts: " + lastError);

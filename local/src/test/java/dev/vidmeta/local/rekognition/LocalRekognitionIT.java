@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.analysis.Analysis;
+import dev.vidmeta.analysis.AnalysisRequest;
+import dev.vidmeta.analysis.TokenReusedException;
+import dev.vidmeta.aws.RekognitionVideoAnalyzer;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.s3.LocalS3;
 import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,6 +130,27 @@ class LocalRekognitionIT {
         assertThatThrownBy(() -> client.startLabelDetection(b -> b.video(v -> v.s3Object(o -> o.bucket(BUCKET).name("clip.mp4")))
                 .clientRequestToken("token-1").minConfidence(90f)))
                 .isInstanceOf(IdempotentParameterMismatchException.class);
+    }
+
+    @Test
+    void sameClientRequestToken_withAnotherTopic_shouldBeIdempotentParameterMismatch_whichTheAnalyzerReportsAsReused()
+            throws Exception {
+        // GIVEN a celebrity job started by the analyzer of one deployment (one SNS topic)
+        // Errors of https://docs.aws.amazon.com/rekognition/latest/APIReference/API_StartCelebrityRecognition.html:
+        // IdempotentParameterMismatchException when a token is reused with any other parameter.
+        var request = new AnalysisRequest(Analysis.CELEBRITIES, 0);
+        var object = new ObjectRef(BUCKET, "clip.mp4", null, null, null, null, null, null, null);
+        var before = new RekognitionVideoAnalyzer(client, "arn:aws:sns:us-east-1:000000000000:old", "arn:aws:iam::000000000000:role/rk");
+        var after = new RekognitionVideoAnalyzer(client, "arn:aws:sns:us-east-1:000000000000:new", "arn:aws:iam::000000000000:role/rk");
+        String token = "redeploy-" + System.nanoTime();
+        String first = before.start(request, object, token, "celebrities-1");
+
+        // WHEN the redeployed analyzer (another topic) starts with the same token, and the old one again
+        // THEN the new topic is refused as a reused token, the old parameters still find the same job
+        assertThatThrownBy(() -> after.start(request, object, token, "celebrities-1"))
+                .isInstanceOf(TokenReusedException.class)
+                .hasCauseInstanceOf(IdempotentParameterMismatchException.class);
+        assertThat(before.start(request, object, token, "celebrities-1")).isEqualTo(first);
     }
 
     @Test

@@ -197,6 +197,59 @@ class ApiIT extends SfnITBase {
     }
 
     @Test
+    void redrive_ofAnExecutionThatEndedInAFailState_shouldBeAllowed_andFailTheSameWayAgain() {
+        // GIVEN an execution that ended in a Fail state. RedriveExecution's conditions (not SUCCEEDED, within 14
+        // days, one year and 25,000 events, https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html)
+        // do not exclude it, and a redrive "continues the failed execution from the unsuccessful step"
+        // (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html): the Fail state itself.
+        String machine = h.createFromText("""
+                {"QueryLanguage": "JSONata", "StartAt": "Prepare",
+                 "States": {"Prepare": {"Type": "Pass", "Next": "Give Up"},
+                            "Give Up": {"Type": "Fail", "Error": "Test.GaveUp", "Cause": "always"}}}""");
+        DescribeExecutionResponse failed = h.run(machine, "{}");
+        assertThat(failed.redriveStatus()).isEqualTo(ExecutionRedriveStatus.REDRIVABLE);
+
+        // WHEN it is redriven
+        h.client.redriveExecution(b -> b.executionArn(failed.executionArn()));
+        DescribeExecutionResponse again = h.await(failed.executionArn());
+
+        // THEN it entered the Fail state again, not the Pass before it, and failed with the same error
+        assertThat(again.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(again.error()).isEqualTo("Test.GaveUp");
+        assertThat(again.redriveCount()).isEqualTo(1);
+        List<String> types = h.types(failed.executionArn());
+        assertThat(types.subList(types.indexOf("ExecutionRedriven"), types.size()))
+                .containsSubsequence("ExecutionRedriven", "FailStateEntered", "ExecutionFailed")
+                .doesNotContain("PassStateEntered");
+    }
+
+    @Test
+    void redrive_shouldBeRefused_whenTheHistoryHas25000Events() {
+        // GIVEN a failed execution whose history reached 25,000 events (a Pass/Choice loop: 4 events a turn).
+        // redriveStatusReason "Execution history event limit exceeded" (DescribeExecution API reference,
+        // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html)
+        String machine = h.createFromText("""
+                {"QueryLanguage": "JSONata", "StartAt": "Init",
+                 "States": {"Init": {"Type": "Pass", "Assign": {"n": 0}, "Next": "Count"},
+                            "Count": {"Type": "Pass", "Assign": {"n": "{% $n + 1 %}"}, "Next": "Again"},
+                            "Again": {"Type": "Choice", "Choices": [{"Condition": "{% $n < 6250 %}", "Next": "Count"}],
+                                      "Default": "Give Up"},
+                            "Give Up": {"Type": "Fail", "Error": "Test.GaveUp"}}}""");
+        DescribeExecutionResponse failed = SfnExecutions.awaitClosed(h.client, h.start(machine, "{}"),
+                java.time.Duration.ofMinutes(2));
+        assertThat(h.client.getExecutionHistory(b -> b.executionArn(failed.executionArn()).reverseOrder(true)
+                .maxResults(1)).events().getFirst().id()).isGreaterThanOrEqualTo(SfnService.MAX_HISTORY_EVENTS);
+
+        // WHEN it is described and redriven
+        // THEN it is NOT_REDRIVABLE with the documented reason, and RedriveExecution says ExecutionNotRedrivable
+        assertThat(failed.redriveStatus()).isEqualTo(ExecutionRedriveStatus.NOT_REDRIVABLE);
+        assertThat(failed.redriveStatusReason()).isEqualTo("Execution history event limit exceeded");
+        assertThatThrownBy(() -> h.client.redriveExecution(b -> b.executionArn(failed.executionArn())))
+                .isInstanceOf(ExecutionNotRedrivableException.class)
+                .hasMessageContaining("Execution history event limit exceeded");
+    }
+
+    @Test
     void stateMachines_shouldBeDescribedAndListed_andUnknownArnsRejected() {
         // GIVEN a created machine
         String machine = h.create("fail.asl.json");

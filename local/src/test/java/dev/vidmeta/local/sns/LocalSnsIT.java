@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.testing.Await;
+import dev.vidmeta.testing.RepoFiles;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,6 +40,7 @@ class LocalSnsIT {
     private SnsClient client;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failingCalls = new AtomicInteger();
+    private final List<String[]> destination = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -49,6 +51,8 @@ class LocalSnsIT {
             failingCalls.incrementAndGet();
             throw new IllegalStateException("cannot handle it");
         }, Map.of());
+        lambda.asyncRetryDelays(LocalLambda.AsyncRetryDelays.fast());
+        lambda.destinations((arn, record) -> destination.add(new String[] {arn, record}));
         sns = LocalSns.start(lambda, LocalSns.DeliveryPolicy.fast());
         client = LocalAws.client(SnsClient.builder(), sns.endpoint());
     }
@@ -101,19 +105,50 @@ class LocalSnsIT {
     }
 
     @Test
-    void failingFunction_shouldBeRetriedTwiceByLambda_thenDeadLettered() {
+    void failingFunction_shouldBeRetriedTwiceByLambda_thenSentToItsOnFailureDestination_notToTheSnsDlq()
+            throws Exception {
+        // GIVEN a subscribed function that always throws, with an on-failure SQS destination.
+        // Lambda retries an asynchronous invocation twice, then sends it to the destination
+        // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html) in the record shape of
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html; SNS's DLQ only takes
+        // what SNS could not deliver to Lambda (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html).
+        String queueArn = "arn:aws:sqs:" + LocalAws.REGION + ":" + LocalAws.ACCOUNT_ID + ":failures";
+        lambda.putFunctionEventInvokeConfig("failing", new LocalLambda.EventInvokeConfig(2,
+                java.time.Duration.ofHours(6), queueArn));
         String topic = sns.createTopic("jobs");
-        sns.subscribe(topic, "lambda", "failing");
+        sns.subscribe(topic, "lambda", LocalLambda.arnOf("failing") + ":live");
 
+        // WHEN a message is published
         String messageId = client.publish(b -> b.topicArn(topic).message("m")).messageId();
 
-        awaitSize(() -> sns.deadLetters(), 1);
+        // THEN three attempts, one record at the destination, nothing in SNS's DLQ
+        awaitSize(() -> destination, 1);
         assertThat(failingCalls).hasValue(3);
-        assertThat(sns.deadLetters().getFirst()).satisfies(d -> {
-            assertThat(d.messageId()).isEqualTo(messageId);
-            assertThat(d.message()).isEqualTo("m");
-            assertThat(d.error()).contains("java.lang.IllegalStateException");
-        });
+        assertThat(destination.getFirst()[0]).isEqualTo(queueArn);
+        JsonNode record = JSON.readTree(destination.getFirst()[1]);
+        assertThat(record.get("version").asText()).isEqualTo("1.0");
+        assertThat(record.at("/requestContext/functionArn").asText()).isEqualTo(LocalLambda.arnOf("failing") + ":live");
+        assertThat(record.at("/requestContext/condition").asText()).isEqualTo("RetriesExhausted");
+        assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(3);
+        assertThat(record.at("/requestContext/requestId").asText()).isNotBlank();
+        assertThat(record.at("/requestPayload/Records/0/Sns/MessageId").asText()).isEqualTo(messageId);
+        assertThat(record.at("/requestPayload/Records/0/Sns/Message").asText()).isEqualTo("m");
+        assertThat(record.at("/responseContext/statusCode").asInt()).isEqualTo(200);
+        assertThat(record.at("/responseContext/functionError").asText()).isEqualTo("Unhandled");
+        assertThat(record.at("/responsePayload/errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(record.at("/responsePayload/errorMessage").asText()).isEqualTo("cannot handle it");
+        assertThat(sns.deadLetters()).isEmpty();
+        // AND the record has the fields, no more and no fewer, of the documented shape (events/)
+        JsonNode documented = RepoFiles.event("lambda-on-failure-callback.json");
+        for (String part : List.of("", "/requestContext", "/responseContext")) {
+            assertThat(fieldNames(record.at(part))).as(part).isEqualTo(fieldNames(documented.at(part)));
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
