@@ -109,14 +109,14 @@ final class DeploymentOptions implements AutoCloseable {
 
     SqsClient sqs() {
         if (sqs == null) {
-            sqs = track(build(SqsClient.builder()));
+            sqs = track(build(SqsClient.builder(), environment));
         }
         return sqs;
     }
 
     LambdaClient lambda() {
         if (lambda == null) {
-            lambda = track(build(LambdaClient.builder()));
+            lambda = track(build(LambdaClient.builder(), environment));
         }
         return lambda;
     }

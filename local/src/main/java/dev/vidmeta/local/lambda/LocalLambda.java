@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.http.LoopbackHttpServer;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
@@ -21,6 +23,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -345,15 +348,17 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
 
     private HttpResponse handle(HttpRequest request) {
         Matcher m = INVOKE_PATH.matcher(request.path());
-        String auth = request.header("Authorization");
-        if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256 ")) {
-            return restError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+        // SigV4-signed with any key pair, and never from a web page (LocalRequestGuard).
+        LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.method(), request.query(),
+                request::header, Presigning.NOT_ACCEPTED);
+        if (refusal != null) {
+            return restError(refusal.status(), refusal.code(), refusal.message());
         }
         if (!"POST".equals(request.method()) || !m.matches()) {
             return restError(404, "ResourceNotFoundException", "No Lambda operation at " + request.path());
         }
         String name = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-        String qualifier = request.query() == null ? null : java.util.Arrays.stream(request.query().split("&"))
+        String qualifier = request.query() == null ? null : Arrays.stream(request.query().split("&"))
                 .filter(p -> p.startsWith("Qualifier=")).map(p -> URLDecoder.decode(p.substring(10),
                         StandardCharsets.UTF_8)).findFirst().orElse(null);
         if (qualifier != null && !name.startsWith("arn:")) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.http.LoopbackHttpServer;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
@@ -141,9 +143,11 @@ public final class LocalSqs implements AutoCloseable {
     private HttpResponse handle(HttpRequest request) {
         String target = request.header("X-Amz-Target");
         try {
-            String auth = request.header("Authorization");
-            if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256 ")) {
-                throw new SqsException("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+            // SigV4-signed with any key pair, and never from a web page (LocalRequestGuard).
+            LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.method(), request.query(),
+                    request::header, Presigning.NOT_ACCEPTED);
+            if (refusal != null) {
+                throw new SqsException(refusal.code(), refusal.message(), refusal.status());
             }
             if (!"POST".equals(request.method()) || target == null || !target.startsWith("AmazonSQS.")) {
                 throw new SqsException("InvalidAction", "The action or operation requested is invalid.");
