@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 /**
  * Writes the record with one conditional PutItem.
  *
- * <p>The condition compares {@code sequencerKey}, the S3 sequencer left-padded to a fixed width, as DynamoDB
- * compares strings (byte order), which is the order S3 documents for sequencers of one key. For the same
+ * <p>The condition compares {@code sequencerKey}, the S3 sequencer right-padded to a fixed width (see
+ * {@link dev.vidmeta.record.Sequencers}), as DynamoDB compares strings (byte order), which is the order S3
+ * documents for sequencers of one key. For the same
  * sequencer (a replay or duplicated event) a COMPLETE record is only replaced by another COMPLETE one.
  */
 public final class DynamoDbRecordStore implements RecordStore {

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Input sample ({@code events/merge-record-input.json}):
  * <pre>{@code
  * {"object": {"bucket": "uploads", "key": "clips/a.mp4", "versionId": "IYV3p45B...", "etag": "b1946ac9...",
- *   "size": 31457280, "sequencer": "00617F08299329D189", "eventTime": "2026-11-21T05:12:45Z"},
+ *   "size": 31457280, "sequencer": "617f08299329d189", "eventTime": "2026-11-21T05:12:45Z"},
  *  "probe": {"status": "OK", "technical": {...}, "mediainfo": "s3://results/..."},
  *  "analysis": {"status": "OK", "analyses": {"celebrities": {"status": "OK", "summary": {...}}}},
  *  "execution": {"id": "arn:aws:states:...:execution:vidmeta:4f1c...", "name": "4f1c...",

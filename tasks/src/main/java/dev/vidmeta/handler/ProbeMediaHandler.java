@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Input sample:
  * <pre>{@code
  * {"executionName": "4f1c...", "object": {"bucket": "uploads", "key": "clips/a.mp4",
- *  "versionId": "IYV3p45B...", "etag": "b1946ac9...", "size": 31457280, "sequencer": "00617F08299329D189"}}
+ *  "versionId": "IYV3p45B...", "etag": "b1946ac9...", "size": 31457280, "sequencer": "617f08299329d189"}}
  * }</pre>
  * Output: {@code {"status": "OK", "technical": {...}, "mediainfo": "s3://results/.../mediainfo.json",
  * "stats": {"requests": 2, "bytesRead": 1310720, "wallMillis": 84}}}; for a file MediaInfo cannot use, the

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * <pre>{@code
  * {"taskToken": "AQCEAAAAKgAAAA...", "executionId": "arn:aws:states:eu-west-1:111122223333:execution:vidmeta:4f1c...",
  *  "executionName": "4f1c...", "object": {"bucket": "uploads", "key": "clips/a.mp4", "versionId": "IYV3p45B...",
- *  "etag": "b1946ac9...", "size": 31457280, "sequencer": "00617F08299329D189"}}
+ *  "etag": "b1946ac9...", "size": 31457280, "sequencer": "617f08299329d189"}}
  * }</pre>
  *
  * <p>Step Functions ignores what this returns: the task completes through SendTaskSuccess/SendTaskFailure,

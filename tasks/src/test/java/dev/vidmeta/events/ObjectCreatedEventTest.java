@@ -66,7 +66,7 @@ class ObjectCreatedEventTest {
         // THEN every field Check Object maps, from the sample's own values
         assertThat(object).isEqualTo(new ObjectRef("vidmeta-uploads-111122223333", "uploads/2026/keynote.mp4",
                 "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e", "b1946ac92492d2347c6235b4d2611184", 31457280L,
-                "00617F08299329D189", "2026-11-21T05:12:45Z", "17793124-05d4-b198-2fde-7ededc63b103", "PutObject"));
+                "617f08299329d189", "2026-11-21T05:12:45Z", "17793124-05d4-b198-2fde-7ededc63b103", "PutObject"));
     }
 
     @Test

@@ -31,12 +31,18 @@ final class ObjectCreatedNotifier extends ForwardingBlobStore {
     /** s3proxy keeps multipart-upload bookkeeping in blobs with this prefix; they are not user objects. */
     private static final String MULTIPART_STUB_PREFIX = ".s3proxy-mpu-stub-";
 
+    /** Each event's sequencer value grows by this much; every other value then ends in "00". */
+    private static final long SEQUENCER_STEP = 0x80;
+
     /**
-     * S3 documents the sequencer as a hex string that grows with each event for the same key, comparable
-     * after padding to equal length. A single clock-seeded counter is a stronger guarantee (it grows across
-     * keys too) and survives restarts because it starts from the current time.
+     * The next sequencer's value. S3 documents the sequencer as a hex string that grows with each event for the
+     * same key and whose length varies: "first right pad the shorter value with zeros, and then do a
+     * lexicographical comparison" (Amazon S3 User Guide, "Event message structure",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). A single
+     * clock-seeded counter is a stronger guarantee (it grows across keys too) and survives restarts because it
+     * starts from the current time.
      */
-    private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 16);
+    private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 20);
     private final Consumer<ObjectCreated> sink;
 
     ObjectCreatedNotifier(BlobStore delegate, Consumer<ObjectCreated> sink) {
@@ -82,7 +88,7 @@ final class ObjectCreatedNotifier extends ForwardingBlobStore {
 
     private void emit(String bucket, String key, long size, String etag, String versionId, String reason) {
         var event = new ObjectCreated(bucket, key, size, unquote(etag), reportedVersion(versionId),
-                "%018X".formatted(sequencer.incrementAndGet()), reason, requestId(), Instant.now());
+                nextSequencer(), reason, requestId(), Instant.now());
         try {
             sink.accept(event);
         } catch (RuntimeException e) {
@@ -90,6 +96,16 @@ final class ObjectCreatedNotifier extends ForwardingBlobStore {
             LOG.log(System.Logger.Level.WARNING, "Object Created event for s3://" + bucket + "/" + key
                     + " was not delivered", e);
         }
+    }
+
+    /**
+     * 18 hex digits, or 16 when the last two are zeros, which right-padding restores: so successive events
+     * alternate between the two lengths AWS's own examples have ("0055AED6DCD90281E5", "617f08299329d189"),
+     * and any consumer that pads on the left instead orders them wrongly.
+     */
+    String nextSequencer() {
+        String digits = "%018X".formatted(sequencer.addAndGet(SEQUENCER_STEP));
+        return digits.endsWith("00") ? digits.substring(0, 16) : digits;
     }
 
     /** An unversioned bucket has no version ids; s3proxy's "null" (suspended versioning) is not one. */

@@ -80,16 +80,38 @@ class DynamoDbRecordStoreIT {
         assertThat(get(newer.recordId()).get("versionId").s()).isEqualTo("v2");
     }
 
+    /**
+     * S3 User Guide, "Event message structure": sequencers "can be of different lengths. To compare these values,
+     * first right pad the shorter value with zeros, and then do a lexicographical comparison"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). The condition
+     * runs inside DynamoDB, so this checks the stored form, not just the Java comparator.
+     */
     @Test
-    void put_shouldOrderSequencersOfDifferentLengths_byValue() {
-        // "FF" is shorter than "0100" and sorts after it as plain text; padded, it is the older event.
-        VideoRecord newer = record("v2", "0100", "COMPLETE");
-        VideoRecord older = record("v1", "FF", "COMPLETE");
+    void put_shouldOrderSequencersOfDifferentLengths_byRightPadding() {
+        // GIVEN "617F08299329D18A" (16 digits), right-padded "617F08299329D18A00", which is later than
+        // "617F08299329D18901" (18 digits); left-padding ("00617F...") would order them the other way round
+        VideoRecord newer = record("v2", "617F08299329D18A", "COMPLETE");
+        VideoRecord older = record("v1", "617F08299329D18901", "COMPLETE");
 
+        // WHEN the older arrives first, then the newer, then the older again
         store.put(older);
         assertThat(store.put(newer)).isEqualTo(RecordStore.Outcome.WRITTEN);
         assertThat(store.put(older)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+
+        // THEN the newer one stays
         assertThat(get(newer.recordId()).get("versionId").s()).isEqualTo("v2");
+    }
+
+    @Test
+    void put_shouldKeepAwsEventBridgeExampleOverAwsNotificationExample() {
+        // GIVEN AWS's documented sequencers "617f08299329d189" (16) and "0055AED6DCD90281E5" (18), right-padded
+        VideoRecord later = record("v2", "617f08299329d189", "COMPLETE");
+        VideoRecord earlier = record("v1", "0055AED6DCD90281E5", "COMPLETE");
+
+        store.put(later);
+
+        assertThat(store.put(earlier)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get(later.recordId()).get("versionId").s()).isEqualTo("v2");
     }
 
     @Test

@@ -89,20 +89,37 @@ class LocalS3IT {
         assertThat(detail.at("/object/size").asLong()).isEqualTo(11);
         assertThat(detail.at("/object/etag").asText()).isEqualTo(put.eTag().replace("\"", ""));
         assertThat(detail.at("/object").has("version-id")).isFalse();
-        assertThat(detail.at("/object/sequencer").asText()).matches("[0-9A-F]{18}");
+        assertThat(detail.at("/object/sequencer").asText()).matches("[0-9A-F]{16}|[0-9A-F]{18}");
         assertThat(detail.get("request-id").asText()).matches("[0-9A-F]{16}");
         assertThat(detail.get("requester").asText()).isEqualTo(LocalAws.ACCOUNT_ID);
         assertThat(detail.get("source-ip-address").asText()).isEqualTo("127.0.0.1");
         assertThat(detail.get("reason").asText()).isEqualTo("PutObject");
     }
 
+    /**
+     * S3 User Guide, "Event message structure": sequencers "can be of different lengths. To compare these values,
+     * first right pad the shorter value with zeros, and then do a lexicographical comparison"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+     */
     @Test
-    void sequencer_shouldIncrease_forSuccessiveWritesToOneKey() {
-        client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString("1"));
-        client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString("2"));
+    void sequencer_shouldVaryInLength_andIncreaseUnderRightPadding_forSuccessiveWritesToOneKey() {
+        // WHEN one key is written four times
+        for (int i = 0; i < 4; i++) {
+            String body = Integer.toString(i);
+            client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString(body));
+        }
 
-        assertThat(events).hasSize(2);
-        assertThat(events.get(1).sequencer()).isGreaterThan(events.get(0).sequencer());
+        // THEN the sequencers have both of AWS's lengths, and each is later than the one before, right-padded
+        List<String> sequencers = events.stream().map(ObjectCreated::sequencer).toList();
+        assertThat(sequencers).hasSize(4).allMatch(s -> s.matches("[0-9A-F]{16}|[0-9A-F]{18}"));
+        assertThat(sequencers).extracting(String::length).contains(16, 18);
+        for (int i = 1; i < sequencers.size(); i++) {
+            assertThat(rightPadded(sequencers.get(i))).isGreaterThan(rightPadded(sequencers.get(i - 1)));
+        }
+    }
+
+    private static String rightPadded(String sequencer) {
+        return sequencer + "0".repeat(32 - sequencer.length());
     }
 
     @Test
