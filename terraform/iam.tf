@@ -202,10 +202,11 @@ data "aws_iam_policy_document" "rekognition_callback" {
 # --- Merge Record ---------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "merge_record" {
-  # The conditional write of the one record: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  # The conditional write of the one record, and its conditional update to DELETED ("Mark Deleted"):
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
   statement {
     sid       = "WriteRecord"
-    actions   = ["dynamodb:PutItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.record.arn]
   }
 

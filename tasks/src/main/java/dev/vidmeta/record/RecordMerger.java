@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the record, keeps it under the item size limit by offloading to S3, and writes it conditionally. */
+/**
+ * Builds the record, keeps it under the item size limit by offloading to S3, and writes it conditionally; for an
+ * "Object Deleted" event, marks it DELETED instead (see {@link RecordDeletion}).
+ */
 public final class RecordMerger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,6 +28,13 @@ public final class RecordMerger {
     public record Merged(String status, RecordStore.Outcome outcome, List<String> reasons, String detailsUri) {}
 
     public Merged merge(MergeInput input, Instant now) {
+        if (input.deletion() != null) {
+            RecordDeletion deletion = RecordDeletion.of(input, now);
+            RecordStore.Outcome outcome = records.markDeleted(deletion);
+            List<String> reasons = new ArrayList<>();
+            deletion.changes().withArray("reasons").forEach(r -> reasons.add(r.asText()));
+            return new Merged(RecordStatus.DELETED.name(), outcome, reasons, null);
+        }
         VideoRecord record = RecordBuilder.build(input, now);
         String detailsUri = null;
         if (record.approximateBytes() > VideoRecord.MAX_ITEM_BYTES) {

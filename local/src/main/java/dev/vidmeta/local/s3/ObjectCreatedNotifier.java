@@ -15,12 +15,15 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * Sits between s3proxy's HTTP front end and the store, and reports each committed write.
+ * Sits between s3proxy's HTTP front end and the store, and reports each committed write and deletion (DeleteObject,
+ * and each key of DeleteObjects, which s3proxy runs through the same {@link #removeBlob}).
  *
  * <p>Hooking the store rather than HTTP means only writes that really landed are reported, and a failed
  * precondition or a bad signature never produces an event -- as on S3.
@@ -43,9 +46,9 @@ final class ObjectCreatedNotifier extends ForwardingBlobStore {
      * starts from the current time.
      */
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 20);
-    private final Consumer<ObjectCreated> sink;
+    private final Consumer<S3Event> sink;
 
-    ObjectCreatedNotifier(BlobStore delegate, Consumer<ObjectCreated> sink) {
+    ObjectCreatedNotifier(BlobStore delegate, Consumer<S3Event> sink) {
         super(delegate);
         this.sink = sink;
     }
@@ -79,6 +82,19 @@ final class ObjectCreatedNotifier extends ForwardingBlobStore {
         return response;
     }
 
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        DeleteObjectResponse response = super.removeBlob(request);
+        if (request.key().startsWith(MULTIPART_STUB_PREFIX)) {
+            return response;
+        }
+        boolean marker = Boolean.TRUE.equals(response.deleteMarker()) && request.versionId() == null;
+        String versionId = reportedVersion(marker ? response.versionId() : request.versionId());
+        deliver(new ObjectDeleted(request.bucket(), request.key(), versionId, marker, nextSequencer(), requestId(),
+                Instant.now()));
+        return response;
+    }
+
     /** Copy and multipart responses carry no size; read it from the version just written. */
     private void emitAfterLookup(String bucket, String key, String etag, String versionId, String reason) {
         var head = delegate().blobMetadata(HeadObjectRequest.builder()
@@ -87,13 +103,16 @@ final class ObjectCreatedNotifier extends ForwardingBlobStore {
     }
 
     private void emit(String bucket, String key, long size, String etag, String versionId, String reason) {
-        var event = new ObjectCreated(bucket, key, size, unquote(etag), reportedVersion(versionId),
-                nextSequencer(), reason, requestId(), Instant.now());
+        deliver(new ObjectCreated(bucket, key, size, unquote(etag), reportedVersion(versionId),
+                nextSequencer(), reason, requestId(), Instant.now()));
+    }
+
+    private void deliver(S3Event event) {
         try {
             sink.accept(event);
         } catch (RuntimeException e) {
             // The object is stored; a broken subscriber must not turn the write into an error.
-            LOG.log(System.Logger.Level.WARNING, "Object Created event for s3://" + bucket + "/" + key
+            LOG.log(System.Logger.Level.WARNING, "event for s3://" + event.bucket() + "/" + event.key()
                     + " was not delivered", e);
         }
     }

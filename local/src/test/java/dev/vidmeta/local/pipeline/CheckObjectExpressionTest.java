@@ -46,6 +46,26 @@ class CheckObjectExpressionTest {
         assertThat(out).doesNotContainKey("skipReason");
     }
 
+    /**
+     * AWS's "Object deleted" examples (S3 User Guide, "EventBridge event message structure",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html): the deletion's type, reason and time
+     * go to "Mark Deleted" beside the object reference.
+     */
+    @Test
+    void checkObject_shouldNoteTheDeletion_forAnObjectDeletedEvent() throws Exception {
+        Map<String, Object> marker = check("s3-object-deleted.json", Map.of());
+        Map<String, Object> lifecycle = check("s3-object-deleted-lifecycle.json", Map.of());
+
+        assertThat(marker.get("deletion")).isEqualTo(Map.of("type", "Delete Marker Created",
+                "reason", "DeleteObject", "time", "2026-11-22T09:30:00Z"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) marker.get("object");
+        assertThat(object).containsEntry("versionId", "1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF")
+                .containsEntry("sequencer", "617f0837b476e463").doesNotContainKey("size");
+        assertThat(lifecycle.get("deletion").toString()).contains("reason=Lifecycle Expiration");
+        assertThat(check("s3-object-created.json", Map.of())).doesNotContainKey("deletion");
+    }
+
     @Test
     void checkObject_shouldOmitVersion_whenBucketIsUnversioned() throws Exception {
         Map<String, Object> out = check("s3-object-created-unversioned.json", Map.of());

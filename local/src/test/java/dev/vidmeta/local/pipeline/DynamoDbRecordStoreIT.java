@@ -11,6 +11,7 @@ import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.record.MergeInput;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.RecordBuilder;
+import dev.vidmeta.record.RecordDeletion;
 import dev.vidmeta.record.RecordStore;
 import dev.vidmeta.record.VideoRecord;
 import dev.vidmeta.testing.RepoFiles;
@@ -155,6 +156,87 @@ class DynamoDbRecordStoreIT {
         assertThat(byStatus.items()).singleElement().extracting(i -> i.get("pk").s()).isEqualTo(record.recordId());
         assertThat(byCodec.items()).singleElement().extracting(i -> i.get("container").s()).isEqualTo("MPEG-4");
         assertThat(byDay.items()).hasSize(1);
+    }
+
+    // Deletions: S3 User Guide, "EventBridge event message structure", detail field "deletion-type"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+
+    @Test
+    void markDeleted_shouldMarkTheRecordDeleted_keepItsMetadata_andRefuseAnOlderCreation_whenADeleteMarkerFollows() {
+        // GIVEN a COMPLETE record of v1
+        VideoRecord complete = record("v1", "617F08299329D189", "COMPLETE");
+        store.put(complete);
+
+        // WHEN a delete marker is created later (a 16-digit sequencer, later once right-padded)
+        RecordStore.Outcome outcome = store.markDeleted(deletion("Delete Marker Created", "marker-1", "617F0837B476E4"));
+
+        // THEN the record is DELETED, with the time and reason, and still has what was known of v1
+        assertThat(outcome).isEqualTo(RecordStore.Outcome.WRITTEN);
+        Map<String, AttributeValue> item = get(complete.recordId());
+        assertThat(item.get("status").s()).isEqualTo("DELETED");
+        assertThat(item.get("deletedAt").s()).isEqualTo("2026-11-22T09:30:00Z");
+        assertThat(item.get("deletion").m().get("reason").s()).isEqualTo("DeleteObject");
+        assertThat(item.get("deletion").m().get("type").s()).isEqualTo("Delete Marker Created");
+        assertThat(item.get("versionId").s()).isEqualTo("v1");
+        assertThat(item.get("probeStatus").s()).isEqualTo("OK");
+        // AND the creation's event, replayed, cannot revive it
+        assertThat(store.put(complete)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get(complete.recordId()).get("status").s()).isEqualTo("DELETED");
+        // AND a later upload does
+        assertThat(store.put(record("v2", "617F0900", "COMPLETE"))).isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(get(complete.recordId()).get("status").s()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void markDeleted_shouldLeaveTheRecordAlone_whenAnOlderNonCurrentVersionIsPermanentlyDeleted() {
+        // GIVEN a COMPLETE record of v2
+        store.put(record("v2", "617F0A00", "COMPLETE"));
+
+        // WHEN v1 (an older version) is permanently deleted
+        RecordStore.Outcome outcome = store.markDeleted(deletion("Permanently Deleted", "v1", "617F0B00"));
+
+        // THEN nothing changed
+        assertThat(outcome).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("COMPLETE");
+        assertThat(get("uploads/clip.mp4")).doesNotContainKey("deletedAt");
+    }
+
+    @Test
+    void markDeleted_shouldMarkTheRecordDeleted_whenItsOwnVersionIsPermanentlyDeleted() {
+        store.put(record("v2", "617F0A00", "COMPLETE"));
+
+        assertThat(store.markDeleted(deletion("Permanently Deleted", "v2", "617F0B00")))
+                .isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("DELETED");
+    }
+
+    @Test
+    void markDeleted_shouldKeepTheRecord_whenTheDeletionIsOlderThanIt() {
+        // GIVEN a record of a re-upload that came after the deletion
+        store.put(record("v3", "617F0C00", "COMPLETE"));
+
+        assertThat(store.markDeleted(deletion("Delete Marker Created", "marker-1", "617F0B00")))
+                .isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void markDeleted_shouldWriteATombstone_thatAnOlderCreationCannotOverwrite_whenTheDeletionArrivesFirst() {
+        // WHEN the deletion is recorded before the creation's execution writes its record
+        assertThat(store.markDeleted(deletion("Delete Marker Created", "marker-1", "617F0B00")))
+                .isEqualTo(RecordStore.Outcome.WRITTEN);
+
+        // THEN the late creation is refused
+        assertThat(store.put(record("v1", "617F0A00", "COMPLETE"))).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("DELETED");
+    }
+
+    private static RecordDeletion deletion(String type, String version, String sequencer) {
+        return RecordDeletion.of(new MergeInput(
+                new ObjectRef("uploads", "clip.mp4", version, null, null, sequencer, "2026-11-22T09:30:00Z", "ev",
+                        "DeleteObject"),
+                null, null, null, null, null,
+                new MergeInput.Deletion(type, "DeleteObject", "2026-11-22T09:30:00Z")), Instant.now());
     }
 
     private static VideoRecord record(String version, String sequencer, String status) {

@@ -202,6 +202,47 @@ class PipelineEndToEndIT {
         assertThat(lateOutput).contains("KEPT_NEWER");
     }
 
+    /**
+     * S3 User Guide, "EventBridge event message structure": a DeleteObject without a version in a versioned
+     * bucket sends "Object Deleted" with {@code deletion-type} "Delete Marker Created"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); the creation's event, replayed late,
+     * is ordered before it by the sequencer rule ("Event message structure",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+     */
+    @Test
+    void deleteObject_shouldMarkTheRecordDeleted_andALateCreationEventShouldNotReviveIt() {
+        // GIVEN a COMPLETE record
+        String key = "deleted/clip.mp4";
+        int before = p.executions().size();
+        String version = p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.awaitExecutions(before + 1, WAIT);
+        ObjectNode complete = p.record(key);
+        assertThat(complete.get("status").asText()).as(complete.toString()).isEqualTo("COMPLETE");
+        String creationEvent = eventFor(complete);
+
+        // WHEN the object is deleted as `aws s3 rm` does: DeleteObject without a version id
+        var delete = p.s3.deleteObject(b -> b.bucket(p.settings.sourceBucket()).key(key));
+        p.awaitExecutions(before + 2, WAIT);
+
+        // THEN the record is DELETED, says when and why, and still describes the version it had
+        ObjectNode deleted = p.record(key);
+        assertThat(delete.deleteMarker()).isTrue();
+        assertThat(deleted.get("status").asText()).as(deleted.toString()).isEqualTo("DELETED");
+        assertThat(deleted.at("/deletion/reason").asText()).isEqualTo("DeleteObject");
+        assertThat(deleted.at("/deletion/type").asText()).isEqualTo("Delete Marker Created");
+        assertThat(deleted.at("/deletion/versionId").asText()).isEqualTo(delete.versionId());
+        assertThat(deleted.get("deletedAt").asText()).isNotBlank();
+        assertThat(deleted.get("versionId").asText()).isEqualTo(version);
+        assertThat(deleted.get("videoCodec").asText()).isEqualTo("AVC");
+
+        // WHEN the creation's (older) event arrives again
+        p.runtime.eventBridge().putEvent(creationEvent);
+        p.awaitExecutions(before + 3, WAIT);
+
+        // THEN the record stays DELETED
+        assertThat(p.record(key).get("status").asText()).isEqualTo("DELETED");
+    }
+
     @Test
     void burstOf25Uploads_shouldAllBeComplete_despiteRekognitionsTwentyJobLimit() throws Exception {
         int before = p.executions().size();

@@ -39,10 +39,16 @@ class LocalS3IT {
     static LocalS3 s3;
     static S3Client client;
     static final List<ObjectCreated> events = new CopyOnWriteArrayList<>();
+    static final List<ObjectDeleted> deletions = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
-        s3 = LocalS3.start(workDir, events::add);
+        s3 = LocalS3.start(workDir, e -> {
+            switch (e) {
+                case ObjectCreated created -> events.add(created);
+                case ObjectDeleted deleted -> deletions.add(deleted);
+            }
+        });
         s3.createBucket("plain", false);
         s3.createBucket("versioned", true);
         client = LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint());
@@ -57,6 +63,7 @@ class LocalS3IT {
     @BeforeEach
     void clearEvents() {
         events.clear();
+        deletions.clear();
     }
 
     @Test
@@ -173,6 +180,60 @@ class LocalS3IT {
         assertThat(events).extracting(ObjectCreated::versionId).containsExactly(first.versionId(), second.versionId());
         assertThat(JSON.readTree(events.getFirst().toEventBridgeJson()).at("/detail/object/version-id").asText())
                 .isEqualTo(first.versionId());
+    }
+
+    /**
+     * S3 User Guide, "EventBridge event message structure", example "Object deleted (using DeleteObject)" and the
+     * detail field {@code deletion-type} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+     */
+    @Test
+    void deleteObject_shouldEmitObjectDeleted_withTheDeleteMarker_inAVersionedBucket() throws Exception {
+        // GIVEN a version
+        client.putObject(b -> b.bucket("versioned").key("gone.mp4"), RequestBody.fromString("x"));
+        String created = events.getLast().sequencer();
+
+        // WHEN it is deleted without a version id (what `aws s3 rm` does)
+        var delete = client.deleteObject(b -> b.bucket("versioned").key("gone.mp4"));
+
+        // THEN a delete marker exists, and the event names it, in AWS's shape, with a later sequencer
+        assertThat(delete.deleteMarker()).isTrue();
+        JsonNode event = JSON.readTree(deletions.getFirst().toEventBridgeJson());
+        assertThat(deletions).hasSize(1);
+        assertThat(event.get("detail-type").asText()).isEqualTo("Object Deleted");
+        assertThat(event.get("source").asText()).isEqualTo("aws.s3");
+        JsonNode detail = event.get("detail");
+        assertThat(detail.at("/bucket/name").asText()).isEqualTo("versioned");
+        assertThat(detail.at("/object/key").asText()).isEqualTo("gone.mp4");
+        assertThat(detail.at("/object/version-id").asText()).isEqualTo(delete.versionId());
+        assertThat(detail.at("/object/etag").asText()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
+        assertThat(detail.get("reason").asText()).isEqualTo("DeleteObject");
+        assertThat(detail.get("deletion-type").asText()).isEqualTo("Delete Marker Created");
+        String sequencer = detail.at("/object/sequencer").asText();
+        assertThat(sequencer + "0".repeat(32 - sequencer.length()))
+                .isGreaterThan(created + "0".repeat(32 - created.length()));
+    }
+
+    @Test
+    void deleteObject_shouldEmitPermanentlyDeleted_withTheVersion_whenAVersionIsDeleted() throws Exception {
+        var put = client.putObject(b -> b.bucket("versioned").key("old.mp4"), RequestBody.fromString("x"));
+
+        client.deleteObject(b -> b.bucket("versioned").key("old.mp4").versionId(put.versionId()));
+
+        JsonNode detail = JSON.readTree(deletions.getFirst().toEventBridgeJson()).get("detail");
+        assertThat(detail.get("deletion-type").asText()).isEqualTo("Permanently Deleted");
+        assertThat(detail.at("/object/version-id").asText()).isEqualTo(put.versionId());
+        assertThat(detail.at("/object").has("etag")).isFalse();
+    }
+
+    @Test
+    void deleteObject_shouldEmitPermanentlyDeleted_withoutVersion_inAnUnversionedBucket() throws Exception {
+        client.putObject(b -> b.bucket("plain").key("flat.mp4"), RequestBody.fromString("x"));
+
+        client.deleteObject(b -> b.bucket("plain").key("flat.mp4"));
+
+        JsonNode detail = JSON.readTree(deletions.getFirst().toEventBridgeJson()).get("detail");
+        assertThat(detail.get("deletion-type").asText()).isEqualTo("Permanently Deleted");
+        assertThat(detail.at("/object").has("version-id")).isFalse();
     }
 
     @Test
