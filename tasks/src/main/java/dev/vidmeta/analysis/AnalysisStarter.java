@@ -55,10 +55,22 @@ public final class AnalysisStarter {
      *     and are found again by their ClientRequestToken on the retry
      */
     public Started start(String taskToken, String executionId, ObjectRef object) {
+        return start(taskToken, executionId, object, null);
+    }
+
+    /**
+     * @param notFound null, or why the object cannot be found (its key names it neither decoded nor as sent):
+     *     then no job starts, and every analysis is FAILED with that reason
+     */
+    public Started start(String taskToken, String executionId, ObjectRef object, String notFound) {
         String waiterId = JobTokens.waiterId(executionId);
         Map<String, Analysis> jobs = new LinkedHashMap<>();
         Map<String, String> refused = new LinkedHashMap<>();
         for (AnalysisRequest request : requests) {
+            if (notFound != null) {
+                refused.put(request.analysis().code(), result("FAILED", notFound));
+                continue;
+            }
             if (object.size() != null && object.size() > MAX_VIDEO_BYTES) {
                 refused.put(request.analysis().code(), result("SKIPPED", "the object is " + object.size()
                         + " bytes; Rekognition Video analyses stored videos of at most 10 GB"));

@@ -114,4 +114,11 @@ public final class DynamoDbRecordStore implements RecordStore {
                 .expressionAttributeValues(values)
                 .build();
     }
+
+    @Override
+    public boolean exists(String recordId) {
+        var item = dynamoDb.getItem(b -> b.tableName(tableName).key(Map.of("pk", AttributeValue.fromS(recordId)))
+                .projectionExpression("pk").consistentRead(true)).item();
+        return item != null && !item.isEmpty();
+    }
 }

@@ -3,8 +3,10 @@ package dev.vidmeta.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.vidmeta.aws.DynamoDbRecordStore;
+import dev.vidmeta.aws.S3ObjectHeads;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.record.MergeInput;
+import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.RecordMerger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +19,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Called by the "Merge Record" state: writes the one DynamoDB record for the object, conditionally on the S3
- * sequencer so an older or duplicated event never replaces a newer record.
+ * sequencer so an older or duplicated event never replaces a newer record, under the object's real key
+ * ({@link dev.vidmeta.record.ObjectKeyResolver}). Also called by "Mark Deleted" (input with a {@code deletion}),
+ * which marks the record DELETED, and by "Record Failure".
  *
  * <p>Input sample ({@code events/merge-record-input.json}):
  * <pre>{@code
@@ -45,7 +49,7 @@ public final class MergeRecordHandler implements RequestStreamHandler {
     public MergeRecordHandler(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb) {
         var location = config.resultLocation();
         this.merger = new RecordMerger(new DynamoDbRecordStore(dynamoDb, config.recordTableName()),
-                new S3ResultStore(s3, location.bucket()), location);
+                new S3ResultStore(s3, location.bucket()), location, new ObjectKeyResolver(new S3ObjectHeads(s3)));
         this.clock = Clock.systemUTC();
         this.metrics = new EmfMetrics(System.out, clock).dimension("Function", "MergeRecord");
     }

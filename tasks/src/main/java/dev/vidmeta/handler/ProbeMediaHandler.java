@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.vidmeta.aws.S3ObjectHeads;
 import dev.vidmeta.aws.S3RangedReader;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.probe.MediaProbe;
@@ -12,6 +13,7 @@ import dev.vidmeta.probe.ProbeResult;
 import dev.vidmeta.probe.ProbeStats;
 import dev.vidmeta.probe.RangedReader;
 import dev.vidmeta.probe.TechnicalMetadata;
+import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.record.ResultStore;
@@ -36,7 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Output: {@code {"status": "OK", "technical": {...}, "mediainfo": "s3://results/.../mediainfo.json",
  * "stats": {"requests": 2, "bytesRead": 1310720, "wallMillis": 84}}}; for a file MediaInfo cannot use, the
  * probe's status (NOT_MEDIA, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
- * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry.
+ * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry. The key
+ * is resolved first ({@link ObjectKeyResolver}: the event's key decoded, or as sent); a key that names the
+ * object neither way gives NOT_FOUND with the reason.
  */
 public final class ProbeMediaHandler implements RequestStreamHandler {
 
@@ -47,6 +51,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
     private final ResultStore results;
     private final ResultLocation location;
     private final EmfMetrics metrics;
+    private final ObjectKeyResolver keys;
 
     public ProbeMediaHandler() {
         this(TaskConfig.fromEnvironment(), S3RangedReader.clientBuilder().build(), MediaProbe.create());
@@ -58,6 +63,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         this.probe = probe;
         this.results = new S3ResultStore(s3, location.bucket());
         this.metrics = new EmfMetrics(System.out, Clock.systemUTC()).dimension("Function", "ProbeMedia");
+        this.keys = new ObjectKeyResolver(new S3ObjectHeads(s3));
     }
 
     /** The state's payload. */
@@ -82,7 +88,13 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         Handlers.write(output, out);
     }
 
-    private Output probe(ObjectRef object) {
+    private Output probe(ObjectRef event) {
+        ObjectKeyResolver.Resolution key = keys.resolve(event);
+        if (!key.matched()) {
+            LOG.info("probe NOT_FOUND ({})", key.reason());
+            return new Output("NOT_FOUND", key.reason(), null, null, null);
+        }
+        ObjectRef object = key.object();
         ProbeResult result;
         // Read exactly what the event announced, so a later overwrite cannot slip in: its version, or in an
         // unversioned bucket its ETag (the first response's ETag may already be the overwrite's).

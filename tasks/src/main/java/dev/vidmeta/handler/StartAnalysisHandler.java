@@ -7,8 +7,10 @@ import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.aws.DynamoDbTaskTokenStore;
 import dev.vidmeta.aws.RekognitionVideoAnalyzer;
+import dev.vidmeta.aws.S3ObjectHeads;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.aws.SfnTaskCallbacks;
+import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +44,7 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StartAnalysisHandler.class);
 
     private final AnalysisStarter starter;
+    private final ObjectKeyResolver keys;
 
     public StartAnalysisHandler() {
         this(TaskConfig.fromEnvironment(), S3Client.create(), DynamoDbClient.create(), RekognitionClient.create(),
@@ -59,6 +62,7 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
         var completion = new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn),
                 new S3ResultStore(s3, location.bucket()), location, analyses, clock);
         this.starter = new AnalysisStarter(analyzer, tokens, completion, analyses, config.taskTokenTtlSeconds(), clock);
+        this.keys = new ObjectKeyResolver(new S3ObjectHeads(s3));
     }
 
     /** The state's payload. */
@@ -73,7 +77,9 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
         }
         AnalysisStarter.Started started = Handlers.run(context, () -> {
             Handlers.logContext(in.executionName(), in.object());
-            AnalysisStarter.Started s = starter.start(in.taskToken(), in.executionId(), in.object());
+            // Rekognition reads the object by name: the event's key decoded, or as sent (ObjectKeyResolver)
+            ObjectKeyResolver.Resolution key = keys.resolve(in.object());
+            AnalysisStarter.Started s = starter.start(in.taskToken(), in.executionId(), key.object(), key.reason());
             LOG.info("started {} Rekognition job(s) {}, refused {}, answered at once: {}",
                     s.jobs().size(), s.jobs().keySet(), s.refused().keySet(), s.answered());
             return s;

@@ -31,6 +31,17 @@ public record MergeInput(
         this(object, skipReason, probe, analysis, failure, execution, null);
     }
 
+    /** The same input about {@code resolved} (the event's object with its key resolved). */
+    public MergeInput withObject(ObjectRef resolved) {
+        return new MergeInput(resolved, skipReason, probe, analysis, failure, execution, deletion);
+    }
+
+    /** True for "Record Failure"'s input: the last resort after "Merge Record" or "Mark Deleted" failed. */
+    public boolean lastResort() {
+        String state = failure == null ? "" : failure.path("state").asText("");
+        return state.equals("Merge Record") || state.equals("Mark Deleted");
+    }
+
     /**
      * An "Object Deleted" event's own fields, as "Check Object" maps them (S3 User Guide, "EventBridge event
      * message structure", https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).

@@ -27,4 +27,7 @@ public interface RecordStore {
      * version deleted, or no record to mark).
      */
     Outcome markDeleted(RecordDeletion deletion);
+
+    /** True when a record with this id exists (a strongly consistent read). */
+    boolean exists(String recordId);
 }

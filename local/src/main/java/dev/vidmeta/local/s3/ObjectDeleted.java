@@ -3,6 +3,7 @@ package dev.vidmeta.local.s3;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.record.ObjectKeys;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -48,7 +49,7 @@ public record ObjectDeleted(
         detail.put("version", "0");
         detail.putObject("bucket").put("name", bucket);
         ObjectNode object = detail.putObject("object");
-        object.put("key", key);
+        object.put("key", ObjectKeys.encode(key)); // URL-encoded, as for Object Created (ObjectCreatedEvent)
         if (deleteMarkerCreated) {
             object.put("etag", DELETE_MARKER_ETAG);
         }

@@ -137,8 +137,13 @@ class PipelineEndToEndIT {
         assertThat(sidecar.get("reasons").get(0).asText()).startsWith("skipped: outside the watched suffixes");
     }
 
+    /**
+     * S3 User Guide, "Event message structure": "The object key name value is URL encoded"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html); the local S3
+     * sends EventBridge keys that way, and the functions resolve them with HeadObject.
+     */
     @Test
-    void oddKey_shouldBeRecordedUnderTheExactRawKey() {
+    void oddKey_shouldBeRecordedUnderTheExactRawKey_fromItsUrlEncodedEvent() {
         String key = "odd/Été 2026/100% fun + friends (café) 🎬.mp4";
         int before = p.executions().size();
 
@@ -149,7 +154,78 @@ class PipelineEndToEndIT {
         assertThat(record).as("record under the raw key").isNotNull();
         assertThat(record.get("objectKey").asText()).isEqualTo(key);
         assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("keyForm").asText()).isEqualTo("DECODED");
+        assertThat(record.get("eventKey").asText())
+                .isEqualTo("odd/%C3%89t%C3%A9+2026/100%25+fun+%2B+friends+%28caf%C3%A9%29+%F0%9F%8E%AC.mp4");
         assertThat(record.get("mediainfoUri").asText()).contains(key);
+        assertThat(record.at("/analyses/celebrities/status").asText()).isEqualTo("OK");
+    }
+
+    @Test
+    void keyThatLooksEncoded_shouldBeRecordedUnderItself_besideTheKeyItDecodesTo() {
+        // GIVEN two objects: one really named "a%2Bb.mp4", one named "a+b.mp4" (what the first decodes to)
+        String looksEncoded = "lookalike/a%2Bb.mp4";
+        String plus = "lookalike/a+b.mp4";
+        int before = p.executions().size();
+
+        p.upload(looksEncoded, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.upload(plus, FIXTURES.path(Fixture.MP4_MPEG4_PART2));
+        p.awaitExecutions(before + 2, WAIT);
+
+        // THEN each has its own COMPLETE record, of its own file
+        ObjectNode first = p.record(looksEncoded);
+        ObjectNode second = p.record(plus);
+        assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("COMPLETE");
+        assertThat(first.get("videoCodec").asText()).isEqualTo("AVC");
+        assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("COMPLETE");
+        assertThat(second.get("videoCodec").asText()).isEqualTo("MPEG-4 Visual");
+        assertThat(p.record("lookalike/a b.mp4")).as("no record under a key no object has").isNull();
+    }
+
+    @Test
+    void rawKeyEvent_shouldBeResolvedToo_andRecordThatTheRawFormMatched() {
+        // GIVEN an upload whose record came from the URL-encoded event
+        String key = "raw/a+b c.mp4";
+        int before = p.executions().size();
+        p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.awaitExecutions(before + 1, WAIT);
+        assertThat(p.record(key).get("keyForm").asText()).isEqualTo("DECODED");
+
+        // WHEN the same event arrives with the key raw, as some emulators send EventBridge keys
+        p.runtime.eventBridge().putEvent(eventFor(p.record(key)));
+        p.awaitExecutions(before + 2, WAIT);
+
+        // THEN the same record is rewritten from the raw form
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("keyForm").asText()).isEqualTo("RAW");
+        assertThat(record.has("eventKey")).isFalse();
+    }
+
+    @Test
+    void keyMatchingNeitherForm_shouldGetAFailedRecord_thatSaysSo() {
+        // GIVEN an event for an object that exists under neither reading of its key
+        String key = "missing/ghost+clip.mp4";
+        int before = p.executions().size();
+        ObjectNode fake = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("bucket", p.settings.sourceBucket()).put("objectKey", key).put("size", 1000)
+                .put("etag", "0123456789abcdef0123456789abcdef").put("versionId", "no-such-version")
+                .put("sequencer", "617F0A00").put("uploadedAt", "2026-11-21T05:12:45Z");
+
+        // WHEN
+        p.runtime.eventBridge().putEvent(eventFor(fake));
+        p.awaitExecutions(before + 1, WAIT);
+
+        // THEN a FAILED record under the key as sent names both readings
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("FAILED");
+        assertThat(record.get("keyForm").asText()).isEqualTo("UNMATCHED");
+        assertThat(record.get("probeStatus").asText()).isEqualTo("NOT_FOUND");
+        List<String> reasons = new ArrayList<>();
+        record.get("reasons").forEach(r -> reasons.add(r.asText()));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("probe: NOT_FOUND")
+                .contains("object key: neither \"missing/ghost clip.mp4\"")
+                .contains("nor \"missing/ghost+clip.mp4\" (the key as sent) holds version no-such-version"));
     }
 
     @Test

@@ -102,7 +102,8 @@ class VideoMetadataDefinitionIT {
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode merge = merges.get(0);
-        assertThat(merge.at("/object/key").asText()).isEqualTo("uploads/Été 2026/100% fun + friends (café) 🎬.mp4");
+        assertThat(merge.at("/object/key").asText())
+                .isEqualTo("uploads/%C3%89t%C3%A9+2026/100%25+fun+%2B+friends+%28caf%C3%A9%29+%F0%9F%8E%AC.mp4");
         assertThat(merge.at("/probe/status").asText()).isEqualTo("OK");
         assertThat(merge.at("/analysis/analyses/celebrities/status").asText()).isEqualTo("OK");
         assertThat(merge.at("/execution/id").asText()).isEqualTo(run.arn());
