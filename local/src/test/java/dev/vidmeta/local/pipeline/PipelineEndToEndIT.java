@@ -319,6 +319,41 @@ class PipelineEndToEndIT {
         assertThat(p.record(key).get("status").asText()).isEqualTo("DELETED");
     }
 
+    /**
+     * A DeleteObject with a version id permanently deletes that version: "Permanently Deleted" (S3 User Guide,
+     * "EventBridge event message structure", https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+     */
+    @Test
+    void deletingAnOlderVersion_shouldLeaveTheRecordAlone_butDeletingTheRecordedOneShouldMarkIt() {
+        // GIVEN two versions, the record describing the second
+        String key = "deleted versions/clip.mp4";
+        int before = p.executions().size();
+        String v1 = p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.awaitExecutions(before + 1, WAIT);
+        String v2 = p.upload(key, FIXTURES.path(Fixture.MP4_MPEG4_PART2));
+        p.awaitExecutions(before + 2, WAIT);
+        assertThat(p.record(key).get("versionId").asText()).isEqualTo(v2);
+
+        // WHEN the older version is permanently deleted
+        p.s3.deleteObject(b -> b.bucket(p.settings.sourceBucket()).key(key).versionId(v1));
+        p.awaitExecutions(before + 3, WAIT);
+
+        // THEN the record is unchanged
+        ObjectNode kept = p.record(key);
+        assertThat(kept.get("status").asText()).as(kept.toString()).isEqualTo("COMPLETE");
+        assertThat(kept.has("deletedAt")).isFalse();
+
+        // WHEN the recorded version is permanently deleted
+        p.s3.deleteObject(b -> b.bucket(p.settings.sourceBucket()).key(key).versionId(v2));
+        p.awaitExecutions(before + 4, WAIT);
+
+        // THEN the record is DELETED, naming that version
+        ObjectNode deleted = p.record(key);
+        assertThat(deleted.get("status").asText()).as(deleted.toString()).isEqualTo("DELETED");
+        assertThat(deleted.at("/deletion/type").asText()).isEqualTo("Permanently Deleted");
+        assertThat(deleted.at("/deletion/versionId").asText()).isEqualTo(v2);
+    }
+
     @Test
     void burstOf25Uploads_shouldAllBeComplete_despiteRekognitionsTwentyJobLimit() throws Exception {
         int before = p.executions().size();
