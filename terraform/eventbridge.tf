@@ -1,4 +1,6 @@
-# S3 "Object Created" -> EventBridge rule -> Step Functions StartExecution, with retries and a DLQ.
+# S3 "Object Created" and "Object Deleted" -> EventBridge rule -> Step Functions StartExecution, with retries
+# and a DLQ. A deletion marks the object's record DELETED ("Mark Deleted" in the state machine). The resource
+# keeps its object_created name so that an existing deployment updates the rule in place.
 #
 # The rule pattern is the SAME file the local runtime matches events against (event-ruler), rendered the
 # same way, so local and cloud cannot drift apart. TerraformMatchesCodeTest checks that this is so.
@@ -9,7 +11,7 @@ locals {
 
 resource "aws_cloudwatch_event_rule" "object_created" {
   name        = "${var.name_prefix}-object-created"
-  description = "S3 Object Created in ${local.source_bucket_name} starts the vidmeta state machine."
+  description = "S3 Object Created or Object Deleted in ${local.source_bucket_name} starts the vidmeta state machine."
   event_pattern = templatefile(local.rule_pattern_file, {
     source_bucket_name = local.source_bucket_name
   })

@@ -261,11 +261,22 @@ data "aws_iam_policy_document" "rekognition_callback" {
 # --- Merge Record ---------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "merge_record" {
-  # The conditional write of the one record: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  # The conditional write of the one record, its conditional update to DELETED ("Mark Deleted"), and the
+  # read that finds which reading of a deleted object's key has a record:
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
   statement {
     sid       = "WriteRecord"
-    actions   = ["dynamodb:PutItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"]
     resources = [aws_dynamodb_table.record.arn]
+  }
+
+  # HeadObject confirms which reading of the event's key (URL-decoded or as sent) names the object; HeadObject
+  # needs s3:GetObject, and s3:GetObjectVersion with a version id (HeadObject API reference):
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  statement {
+    sid       = "ConfirmSourceKey"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = local.source_object_arns
   }
 
   # Parts too large for a 400 KB item are offloaded: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.events.ObjectCreatedEvent;
 import dev.vidmeta.local.sfn.ExecutionListener;
 import dev.vidmeta.local.sfn.HistoryEvent;
+import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,7 +46,8 @@ final class ExecutionProgress implements ExecutionListener {
             }
             Object input = events.getFirst().details().get("input");
             ObjectRef object = ObjectCreatedEvent.objectOf(input == null ? null : input.toString());
-            if (object != null && object.bucket().equals(bucket) && object.key().equals(key)
+            // the event's key is URL-encoded (the local S3 sends it as S3 notifications do), or raw
+            if (object != null && object.bucket().equals(bucket) && ObjectKeys.candidates(object.key()).contains(key)
                     && (versionId == null || versionId.equals(object.versionId()))) {
                 return arn;
             }

@@ -1,6 +1,7 @@
 package dev.vidmeta.cli;
 
 import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,9 +51,16 @@ final class Executions {
         return found.size() > max ? found.subList(0, max) : found;
     }
 
-    /** The object key an execution's input names, or null when the input is not an S3 Object Created event. */
+    /**
+     * The object key an execution's input names, URL-decoded when it decodes (S3 event keys are encoded), or null
+     * when the input is not an S3 object event.
+     */
     static String objectKey(DescribeExecutionResponse execution) {
-        ObjectRef object = ObjectCreatedEvent.objectOf(execution.input());
-        return object == null ? null : object.key();
+        return objectKey(execution.input());
+    }
+
+    static String objectKey(String input) {
+        ObjectRef object = ObjectCreatedEvent.objectOf(input);
+        return object == null ? null : ObjectKeys.candidates(object.key()).getFirst();
     }
 }

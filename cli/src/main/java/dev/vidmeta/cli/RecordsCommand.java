@@ -41,7 +41,7 @@ public final class RecordsCommand implements Callable<Integer> {
     @Mixin
     DeploymentOptions deployment;
 
-    @Option(names = "--status", description = "COMPLETE, PARTIAL, FAILED or SKIPPED")
+    @Option(names = "--status", description = "COMPLETE, PARTIAL, FAILED, SKIPPED or DELETED")
     String status;
 
     @Option(names = "--codec", description = "video codec as MediaInfo names it, e.g. AVC, HEVC, VP9")

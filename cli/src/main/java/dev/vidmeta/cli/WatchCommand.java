@@ -130,9 +130,10 @@ public final class WatchCommand implements Callable<Integer> {
         Map<String, Integer> order = ExecutionHistory.definitionStates(
                 sfn.describeStateMachine(b -> b.stateMachineArn(first.stateMachineArn())).definition());
         ObjectRef object = ObjectCreatedEvent.objectOf(first.input());
+        String key = Executions.objectKey(first.input());
         StatesView view = new StatesView(out, live);
         if (!live) {
-            out.println("watching " + first.name() + (object == null ? "" : "  " + object.uri()));
+            out.println("watching " + first.name() + (object == null ? "" : "  s3://" + object.bucket() + "/" + key));
         }
         while (true) {
             DescribeExecutionResponse now = sfn.describeExecution(b -> b.executionArn(arn));
@@ -140,7 +141,7 @@ public final class WatchCommand implements Callable<Integer> {
             List<StateRun> runs = ExecutionHistory.fetch(sfn, arn).states(order);
             Instant at = Instant.now();
             Duration elapsed = Duration.between(now.startDate(), now.stopDate() == null ? at : now.stopDate());
-            view.show(now.name() + (object == null ? "" : "  " + object.key()), status, elapsed, runs, at);
+            view.show(now.name() + (object == null ? "" : "  " + key), status, elapsed, runs, at);
             if (now.status() != ExecutionStatus.RUNNING) {
                 if (!live) {
                     out.println(StatesView.ending(status, elapsed));

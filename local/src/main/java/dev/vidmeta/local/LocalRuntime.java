@@ -6,7 +6,7 @@ import dev.vidmeta.local.lambda.LocalFunction;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.rekognition.LocalRekognition;
 import dev.vidmeta.local.s3.LocalS3;
-import dev.vidmeta.local.s3.ObjectCreated;
+import dev.vidmeta.local.s3.S3Event;
 import dev.vidmeta.local.sfn.LocalStepFunctions;
 import dev.vidmeta.local.sns.LocalSns;
 import dev.vidmeta.local.sqs.LocalSqs;
@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * Lambda (in-process), SNS, Rekognition Video, EventBridge matching and Step Functions; then the project's
  * deployment on top. {@link #close()} stops everything.
  *
- * <p>Wiring as on AWS: S3 Object Created events go to the EventBridge rule rendered from
+ * <p>Wiring as on AWS: S3 Object Created and Object Deleted events go to the EventBridge rule rendered from
  * {@code events/object-created-rule.json}; its target calls StartExecution over the Step Functions API
  * with the event as input; Rekognition publishes completion to SNS, which invokes the subscribed function.
  */
@@ -185,7 +185,7 @@ public final class LocalRuntime implements AutoCloseable {
         return first;
     }
 
-    private static void publish(AtomicReference<LocalEventBridge> bus, ObjectCreated event) {
+    private static void publish(AtomicReference<LocalEventBridge> bus, S3Event event) {
         LocalEventBridge target = bus.get();
         if (target != null) {
             target.putEvent(event.toEventBridgeJson());

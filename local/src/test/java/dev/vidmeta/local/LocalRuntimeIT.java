@@ -138,7 +138,9 @@ class LocalRuntimeIT {
             // WHEN a video with an awkward key is uploaded
             s3.putObject(b -> b.bucket("uploads").key("in/My Clip+1.mp4"), RequestBody.fromString("bytes"));
 
-            // THEN one execution runs, its input is the S3 event itself, and the function saw the raw key
+            // THEN one execution runs, its input is the S3 event itself, and the function saw the key as the event
+            // sent it: URL-encoded, as S3 notifications encode keys (S3 User Guide, "Event message structure",
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)
             var execution = Await.until("the upload's execution to succeed",
                     () -> SfnExecutions.executions(sfn, runtime.stateMachineArn()),
                     all -> all.stream().anyMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
@@ -149,9 +151,9 @@ class LocalRuntimeIT {
             var described = sfn.describeExecution(b -> b.executionArn(execution.getFirst().executionArn()));
             JsonNode input = JSON.readTree(described.input());
             assertThat(input.get("detail-type").asText()).isEqualTo("Object Created");
-            assertThat(input.at("/detail/object/key").asText()).isEqualTo("in/My Clip+1.mp4");
+            assertThat(input.at("/detail/object/key").asText()).isEqualTo("in/My+Clip%2B1.mp4");
             assertThat(JSON.readTree(described.output()))
-                    .isEqualTo(JSON.readTree("{\"bucket\":\"uploads\",\"key\":\"in/My Clip+1.mp4\"}"));
+                    .isEqualTo(JSON.readTree("{\"bucket\":\"uploads\",\"key\":\"in/My+Clip%2B1.mp4\"}"));
             assertThat(invocations).hasSize(1);
         }
     }

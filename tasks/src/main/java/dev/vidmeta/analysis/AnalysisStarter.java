@@ -32,7 +32,7 @@ public final class AnalysisStarter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VideoAnalyzer analyzer;
-    private final ObjectHead head;
+    private final ObjectStart head;
     private final TaskTokenStore tokens;
     private final JobCompletion completion;
     private final List<AnalysisRequest> requests;
@@ -45,7 +45,7 @@ public final class AnalysisStarter {
      */
     public AnalysisStarter(
             VideoAnalyzer analyzer,
-            ObjectHead head,
+            ObjectStart head,
             TaskTokenStore tokens,
             JobCompletion completion,
             List<AnalysisRequest> requests,
@@ -68,13 +68,27 @@ public final class AnalysisStarter {
      *     and are found again by their ClientRequestToken on the retry
      */
     public Started start(String taskToken, String executionId, ObjectRef object) {
+        return start(taskToken, executionId, object, null);
+    }
+
+    /**
+     * @param notFound null, or why the object cannot be found (its key names it neither decoded nor as sent):
+     *     then no job starts, and every analysis is FAILED with that reason
+     */
+    public Started start(String taskToken, String executionId, ObjectRef object, String notFound) {
         String waiterId = JobTokens.waiterId(executionId);
         Map<String, Analysis> jobs = new LinkedHashMap<>();
         Map<String, String> refused = new LinkedHashMap<>();
-        String skip = object.size() != null && object.size() > MAX_VIDEO_BYTES
+        // An object that cannot be found is not read for its format either.
+        String skip = notFound != null ? null
+                : object.size() != null && object.size() > MAX_VIDEO_BYTES
                 ? "the object is " + object.size() + " bytes; Rekognition Video analyses stored videos of at most 10 GB"
                 : unreadableFormat(object);
         for (AnalysisRequest request : requests) {
+            if (notFound != null) {
+                refused.put(request.analysis().code(), result("FAILED", notFound));
+                continue;
+            }
             if (skip != null) {
                 refused.put(request.analysis().code(), result("SKIPPED", skip));
                 continue;

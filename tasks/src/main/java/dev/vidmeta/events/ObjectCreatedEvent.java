@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,8 +15,11 @@ import java.time.temporal.ChronoUnit;
  * is this event unchanged; the local S3 emits it on every write and {@code vidmeta backfill} synthesizes it for
  * objects already stored, so both build it here.
  *
- * <p>The key is raw (EventBridge delivers it unencoded, unlike S3's own notifications), the ETag unquoted,
- * {@code time} in whole seconds. {@link #objectOf} reads the object back out of an execution's input.
+ * <p>{@link #key} is the object's real key; the event carries it URL-encoded ({@link ObjectKeys#encode}), as S3
+ * notifications encode keys and as AWS's own tooling reads EventBridge keys (the EventBridge page is silent;
+ * the pipeline resolves either form, see {@link dev.vidmeta.record.ObjectKeyResolver}). The ETag is unquoted,
+ * {@code time} in whole seconds. {@link #objectOf} reads the object back out of an execution's input, with the
+ * key as the event sent it.
  *
  * @param versionId null when the bucket is not versioned (S3 then omits {@code version-id})
  * @param sequencer null when unknown (a backfill: only S3 assigns sequencers); the field is then omitted
@@ -54,7 +58,7 @@ public record ObjectCreatedEvent(
         detail.put("version", "0");
         detail.putObject("bucket").put("name", bucket);
         ObjectNode object = detail.putObject("object");
-        object.put("key", key);
+        object.put("key", ObjectKeys.encode(key));
         object.put("size", size);
         object.put("etag", etag);
         if (versionId != null) {
@@ -73,7 +77,8 @@ public record ObjectCreatedEvent(
     }
 
     /**
-     * The object an execution's input names, read as the state machine's "Check Object" state reads it; null
+     * The object an execution's input names, read as the state machine's "Check Object" state reads it (the key
+     * as sent: {@link ObjectKeys#candidates} gives its readings); null
      * when the input is not an Object Created event (not JSON, or no {@code detail.bucket.name} or
      * {@code detail.object.key} string), since anyone may start an execution with any input. Never throws.
      */

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.aws.S3ObjectHeads;
 import dev.vidmeta.aws.S3RangedReader;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.probe.MediaProbe;
@@ -14,6 +15,7 @@ import dev.vidmeta.probe.ProbeStats;
 import dev.vidmeta.probe.RangedReader;
 import dev.vidmeta.probe.TechnicalSummary;
 import dev.vidmeta.record.JsonSize;
+import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.record.ResultStore;
@@ -33,12 +35,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Input sample:
  * <pre>{@code
  * {"executionName": "4f1c...", "object": {"bucket": "uploads", "key": "clips/a.mp4",
- *  "versionId": "IYV3p45B...", "etag": "b1946ac9...", "size": 31457280, "sequencer": "00617F08299329D189"}}
+ *  "versionId": "IYV3p45B...", "etag": "b1946ac9...", "size": 31457280, "sequencer": "617f08299329d189"}}
  * }</pre>
  * Output: {@code {"status": "OK", "technical": {...}, "mediainfo": "s3://results/.../mediainfo.json",
  * "stats": {"requests": 2, "bytesRead": 1310720, "wallMillis": 84}}}; for a file MediaInfo cannot use, the
  * probe's status (NOT_MEDIA, TRUNCATED, UNREADABLE, SOURCE_CHANGED, ACCESS_DENIED, ...) and a {@code reason}. Only a
- * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry.
+ * transient source failure is thrown ({@link TransientTaskException}), for the state machine to retry. The key
+ * is resolved first ({@link ObjectKeyResolver}: the event's key decoded, or as sent); a key that names the
+ * object neither way gives NOT_FOUND with the reason.
  */
 public final class ProbeMediaHandler implements RequestStreamHandler {
 
@@ -49,6 +53,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
     private final ResultStore results;
     private final ResultLocation location;
     private final EmfMetrics metrics;
+    private final ObjectKeyResolver keys;
 
     public ProbeMediaHandler() {
         this(TaskConfig.fromEnvironment(), S3RangedReader.clientBuilder().build(), MediaProbe.create());
@@ -60,6 +65,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         this.probe = probe;
         this.results = new S3ResultStore(s3, location.bucket());
         this.metrics = new EmfMetrics(System.out, Clock.systemUTC()).dimension("Function", "ProbeMedia");
+        this.keys = new ObjectKeyResolver(new S3ObjectHeads(s3));
     }
 
     /** The state's payload. */
@@ -94,7 +100,13 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         Handlers.write(output, out);
     }
 
-    private Output probe(ObjectRef object) {
+    private Output probe(ObjectRef event) {
+        ObjectKeyResolver.Resolution key = keys.resolve(event);
+        if (!key.matched()) {
+            LOG.info("probe NOT_FOUND ({})", key.reason());
+            return new Output("NOT_FOUND", key.reason(), null, null, null);
+        }
+        ObjectRef object = key.object();
         ProbeResult result;
         // Read exactly what the event announced, so a later overwrite cannot slip in: its version, or in an
         // unversioned bucket its ETag (the first response's ETag may already be the overwrite's).

@@ -7,9 +7,11 @@ import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.aws.DynamoDbTaskTokenStore;
 import dev.vidmeta.aws.RekognitionVideoAnalyzer;
-import dev.vidmeta.aws.S3ObjectHead;
+import dev.vidmeta.aws.S3ObjectHeads;
+import dev.vidmeta.aws.S3ObjectStart;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.aws.SfnTaskCallbacks;
+import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * <pre>{@code
  * {"taskToken": "AQCEAAAAKgAAAA...", "executionId": "arn:aws:states:eu-west-1:111122223333:execution:vidmeta:4f1c...",
  *  "executionName": "4f1c...", "object": {"bucket": "uploads", "key": "clips/a.mp4", "versionId": "IYV3p45B...",
- *  "etag": "b1946ac9...", "size": 31457280, "sequencer": "00617F08299329D189"}}
+ *  "etag": "b1946ac9...", "size": 31457280, "sequencer": "617f08299329d189"}}
  * }</pre>
  *
  * <p>Step Functions ignores what this returns: the task completes through SendTaskSuccess/SendTaskFailure,
@@ -45,6 +47,7 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StartAnalysisHandler.class);
 
     private final AnalysisStarter starter;
+    private final ObjectKeyResolver keys;
 
     public StartAnalysisHandler() {
         this(TaskConfig.fromEnvironment(), S3Client.create(), DynamoDbClient.create(), RekognitionClient.create(),
@@ -61,8 +64,9 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
         var clock = Clock.systemUTC();
         var completion = new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn),
                 new S3ResultStore(s3, location.bucket()), location, analyses, clock);
-        this.starter = new AnalysisStarter(analyzer, new S3ObjectHead(s3), tokens, completion, analyses,
+        this.starter = new AnalysisStarter(analyzer, new S3ObjectStart(s3), tokens, completion, analyses,
                 config.taskTokenTtlSeconds(), clock);
+        this.keys = new ObjectKeyResolver(new S3ObjectHeads(s3));
     }
 
     /** The state's payload. */
@@ -77,7 +81,9 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
         }
         AnalysisStarter.Started started = Handlers.run(context, () -> {
             Handlers.logContext(in.executionName(), in.object());
-            AnalysisStarter.Started s = starter.start(in.taskToken(), in.executionId(), in.object());
+            // Rekognition reads the object by name: the event's key decoded, or as sent (ObjectKeyResolver)
+            ObjectKeyResolver.Resolution key = keys.resolve(in.object());
+            AnalysisStarter.Started s = starter.start(in.taskToken(), in.executionId(), key.object(), key.reason());
             LOG.info("started {} Rekognition job(s) {}, refused {}, answered at once: {}",
                     s.jobs().size(), s.jobs().keySet(), s.refused().keySet(), s.answered());
             return s;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param analysis the "Analyze With Rekognition" branch result: {@code {status, reason?, analyses?}} or, from its
  *     Catch, {@code {status: FAILED|TIMED_OUT, error, cause}}
  * @param failure set when the Parallel state itself failed: {@code {state, error, cause}}
+ * @param deletion set, by "Mark Deleted", for an EventBridge "Object Deleted" event: nothing else is then set
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,7 +23,40 @@ public record MergeInput(
         JsonNode probe,
         JsonNode analysis,
         JsonNode failure,
-        Execution execution) {
+        Execution execution,
+        Deletion deletion) {
+
+    public MergeInput(ObjectRef object, String skipReason, JsonNode probe, JsonNode analysis, JsonNode failure,
+            Execution execution) {
+        this(object, skipReason, probe, analysis, failure, execution, null);
+    }
+
+    /** The same input about {@code resolved} (the event's object with its key resolved). */
+    public MergeInput withObject(ObjectRef resolved) {
+        return new MergeInput(resolved, skipReason, probe, analysis, failure, execution, deletion);
+    }
+
+    /** True for "Record Failure"'s input: the last resort after "Merge Record" or "Mark Deleted" failed. */
+    public boolean lastResort() {
+        String state = failure == null ? "" : failure.path("state").asText("");
+        return state.equals("Merge Record") || state.equals("Mark Deleted");
+    }
+
+    /**
+     * An "Object Deleted" event's own fields, as "Check Object" maps them (S3 User Guide, "EventBridge event
+     * message structure", https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+     *
+     * @param type {@code deletion-type}: {@code Delete Marker Created} or {@code Permanently Deleted}
+     * @param reason {@code DeleteObject} (an S3 API call) or {@code Lifecycle Expiration}
+     * @param time the event's time
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Deletion(String type, String reason, String time) {
+
+        public static final String DELETE_MARKER_CREATED = "Delete Marker Created";
+        public static final String PERMANENTLY_DELETED = "Permanently Deleted";
+    }
 
     /** The execution that produced this input ({@code $states.context.Execution}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * One S3 object version, as the state machine's "Check Object" state normalizes it from the EventBridge event.
  *
- * <p>The key is the raw key EventBridge delivers; nothing here URL-decodes it. {@code versionId} is null for an
+ * <p>The key is the event's key as sent (maybe URL-encoded) until {@link ObjectKeyResolver} resolves it to the
+ * real key. {@code versionId} is null for an
  * unversioned bucket (EventBridge then omits {@code version-id}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,7 +37,7 @@ public record ObjectRef(
         return bucket + "/" + key;
     }
 
-    /** The S3 URI for humans and logs (raw key, not encoded). */
+    /** The S3 URI for humans and logs (the key as held, not re-encoded). */
     public String uri() {
         return "s3://" + bucket + "/" + key;
     }

@@ -9,5 +9,10 @@ public enum RecordStatus {
     /** Nothing usable was produced. */
     FAILED,
     /** The object was deliberately not processed: outside the watched prefixes, zero bytes, our own output, not media. */
-    SKIPPED
+    SKIPPED,
+    /**
+     * The object is gone: a delete marker hides it, or its recorded version was deleted (EventBridge "Object
+     * Deleted"). The record keeps what was known about it, plus when and why it was deleted.
+     */
+    DELETED
 }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The one record per S3 object, as a JSON document whose top-level fields become DynamoDB attributes.
  *
  * <p>Attributes (see tasks/README.md for the table and its indexes):
- * {@code pk} ("bucket/key"), {@code bucket}, {@code objectKey}, {@code versionId}, {@code etag}, {@code size},
+ * {@code pk} ("bucket/key"), {@code bucket}, {@code objectKey}, {@code keyForm}, {@code eventKey}, {@code versionId}, {@code etag}, {@code size},
  * {@code sequencer}, {@code sequencerKey} (padded, for the write condition), {@code status}, {@code reasons},
  * {@code uploadedAt}, {@code uploadDate}, {@code recordedAt}, {@code executionArn}, {@code executionName},
  * {@code probeStatus}, {@code analysisStatus}, {@code container}, {@code videoCodec}, {@code durationMs},

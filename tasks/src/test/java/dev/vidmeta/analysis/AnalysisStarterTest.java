@@ -91,14 +91,14 @@ class AnalysisStarterTest {
         }
     };
 
-    private AnalysisStarter starter(ObjectHead head) {
+    private AnalysisStarter starter(ObjectStart head) {
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T05:00:00Z"), ZoneOffset.UTC);
         JobCompletion completion = new JobCompletion(analyzer, tokens, callbacks, (key, json) -> "s3://results/" + key,
                 new ResultLocation("results", "vidmeta/"), REQUESTS, clock);
         return new AnalysisStarter(analyzer, head, tokens, completion, REQUESTS, 3600, clock);
     }
 
-    private ObjectHead headOf(Fixture fixture) {
+    private ObjectStart headOf(Fixture fixture) {
         return (object, length) -> {
             heads.add(object.uri() + " " + length);
             try (InputStream in = Files.newInputStream(FIXTURES.path(fixture))) {

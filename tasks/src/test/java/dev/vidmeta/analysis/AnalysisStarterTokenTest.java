@@ -26,7 +26,7 @@ class AnalysisStarterTokenTest {
             "00617F08299329D189", null, null, null);
     private static final AnalysisRequest CELEBRITIES = new AnalysisRequest(Analysis.CELEBRITIES, 0);
     /** The format check cannot read the object here, so the jobs start and Rekognition decides (AnalysisStarterTest). */
-    private static final ObjectHead UNREAD = (object, length) -> {
+    private static final ObjectStart UNREAD = (object, length) -> {
         throw new IOException("the first bytes are not read in this test");
     };
 

@@ -59,7 +59,7 @@ class StateMachineDefinitionTest {
             assertThat(lastCatch.path("ErrorEquals").get(0).asText()).as(name).isEqualTo("States.ALL");
         });
         assertThat(checked).containsExactlyInAnyOrder(
-                "Probe Media", "Analyze With Rekognition", "Merge Record", "Record Failure");
+                "Probe Media", "Analyze With Rekognition", "Merge Record", "Mark Deleted", "Record Failure");
     }
 
     @Test

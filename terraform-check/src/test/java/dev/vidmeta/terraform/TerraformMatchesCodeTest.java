@@ -476,11 +476,11 @@ class TerraformMatchesCodeTest {
         assertThat(files).as("event_pattern = templatefile(...) or file(...)").hasSize(1);
         Path file = files.get(0);
 
-        // THEN it is an S3 Object Created pattern ...
+        // THEN it is an S3 Object Created and Object Deleted pattern (deletions mark the record DELETED) ...
         String text = Files.readString(file);
         JsonNode json = new ObjectMapper().readTree(Placeholders.render(text, Map.of("source_bucket_name", "b")));
         assertThat(json.path("source").toString()).contains("aws.s3");
-        assertThat(json.path("detail-type").toString()).contains("Object Created");
+        assertThat(json.path("detail-type").toString()).contains("Object Created").contains("Object Deleted");
 
         // ... and the local runtime's EventBridge loads that same file: the resource its code names has its bytes
         String name = file.getFileName().toString();

@@ -12,6 +12,7 @@ import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.ExecutionReplayer;
 import dev.vidmeta.events.ObjectCreatedEvent;
 import dev.vidmeta.local.http.LocalRequestGuard;
+import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,25 +290,31 @@ public final class ConsoleServer implements AutoCloseable {
         if (object == null) {
             out.putNull("pk");
             out.putNull("item");
-            out.put("message", "the execution's input is not an S3 Object Created event; it has no record");
+            out.put("message", "the execution's input is not an S3 object event; it has no record");
             return out;
         }
-        out.put("pk", object.recordId());
-        Map<String, AttributeValue> item = config.dynamoDb().getItem(b -> b.tableName(config.recordTable())
-                .key(Map.of(RecordTable.PARTITION_KEY, AttributeValue.fromS(object.recordId()))).consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
-            out.putNull("item");
-            out.put("message", "no record for " + object.uri() + " in " + config.recordTable());
-        } else {
-            out.set("item", JsonAttributeValues.toJson(item));
+        // The event's key is URL-encoded or raw; the record is under the real key: try the decoded reading first.
+        for (String key : ObjectKeys.candidates(object.key())) {
+            String pk = object.bucket() + "/" + key;
+            Map<String, AttributeValue> item = config.dynamoDb().getItem(b -> b.tableName(config.recordTable())
+                    .key(Map.of(RecordTable.PARTITION_KEY, AttributeValue.fromS(pk))).consistentRead(true)).item();
+            if (item != null && !item.isEmpty()) {
+                out.put("pk", pk);
+                out.set("item", JsonAttributeValues.toJson(item));
+                return out;
+            }
         }
+        out.put("pk", object.bucket() + "/" + ObjectKeys.candidates(object.key()).getFirst());
+        out.putNull("item");
+        out.put("message", "no record for s3://" + object.bucket() + "/" + ObjectKeys.candidates(object.key()).getFirst()
+                + " in " + config.recordTable());
         return out;
     }
 
-    /** s3://bucket/key of an Object Created event; empty for any other input. */
+    /** s3://bucket/key of an S3 object event, the key decoded when it decodes; empty for any other input. */
     private static String objectUri(String input) {
         ObjectRef object = ObjectCreatedEvent.objectOf(input);
-        return object == null ? "" : object.uri();
+        return object == null ? "" : "s3://" + object.bucket() + "/" + ObjectKeys.candidates(object.key()).getFirst();
     }
 
     private static String required(Map<String, String> query, String name) {

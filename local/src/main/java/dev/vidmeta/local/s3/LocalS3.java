@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
  * answered with 412 PreconditionFailed when the ETag changed, ranged or not (s3proxy checks conditions
  * before it opens the range); versioned buckets with {@code versionId} on GET and HEAD (see
  * {@link VersioningFilesystemBlobStore}). Each committed PutObject, CopyObject or CompleteMultipartUpload
- * is handed to the event sink as an {@link ObjectCreated}.
+ * is handed to the event sink as an {@link ObjectCreated}, each DeleteObject as an {@link ObjectDeleted}.
  */
 public final class LocalS3 implements AutoCloseable {
 
@@ -62,7 +62,7 @@ public final class LocalS3 implements AutoCloseable {
      *
      * @throws IllegalStateException when another local S3 (this or another process) uses {@code workDir}
      */
-    public static LocalS3 start(Path workDir, Consumer<ObjectCreated> events) {
+    public static LocalS3 start(Path workDir, Consumer<S3Event> events) {
         Path dataDir = workDir.resolve("s3");
         FileChannel channel = null;
         try {

@@ -20,12 +20,13 @@ public record ObjectCreated(
         String sequencer,
         String reason,
         String requestId,
-        Instant time) {
+        Instant time) implements S3Event {
 
     /**
      * The EventBridge event (see {@link ObjectCreatedEvent}); this runtime's account is the requester, and every
      * request comes from loopback because the local S3 listens nowhere else.
      */
+    @Override
     public String toEventBridgeJson() {
         return new ObjectCreatedEvent(UUID.randomUUID().toString(), LocalAws.ACCOUNT_ID, LocalAws.REGION, time,
                 bucket, key, size, etag, versionId, sequencer, requestId, LocalAws.ACCOUNT_ID, "127.0.0.1", reason)

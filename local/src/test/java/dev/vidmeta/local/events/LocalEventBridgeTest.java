@@ -20,14 +20,18 @@ class LocalEventBridgeTest {
     }
 
     @Test
-    void projectRule_shouldMatchObjectCreated_inTheSourceBucketOnly() {
+    void projectRule_shouldMatchObjectCreatedAndDeleted_inTheSourceBucketOnly() {
         try (var bus = LocalEventBridge.create()) {
             List<String> delivered = new CopyOnWriteArrayList<>();
             bus.putRule("object-created", LocalEventBridge.objectCreatedPattern("uploads-bucket"), delivered::add);
 
             assertThat(bus.putEvent(event("uploads-bucket"))).containsExactly("object-created");
             assertThat(bus.putEvent(event("results-bucket"))).isEmpty();
-            assertThat(bus.putEvent(event("uploads-bucket").replace("Object Created", "Object Deleted"))).isEmpty();
+            assertThat(bus.putEvent(event("uploads-bucket").replace("Object Created", "Object Deleted")))
+                    .containsExactly("object-created");
+            assertThat(bus.putEvent(event("results-bucket").replace("Object Created", "Object Deleted"))).isEmpty();
+            assertThat(bus.putEvent(event("uploads-bucket").replace("Object Created", "Object Restore Completed")))
+                    .isEmpty();
         }
     }
 

@@ -30,13 +30,14 @@ class CheckObjectExpressionTest {
             "merge_record_function_arn", "merge");
 
     @Test
-    void checkObject_shouldNormalizeTheReference_andKeepTheRawKey() throws Exception {
+    void checkObject_shouldNormalizeTheReference_andPassTheKeyOnAsSent() throws Exception {
+        // GIVEN the key URL-encoded, as S3 notifications send keys ("Event message structure", S3 User Guide)
         Map<String, Object> out = check("s3-object-created-odd-key.json", Map.of());
 
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) out.get("object");
         assertThat(object).containsEntry("bucket", "vidmeta-uploads-111122223333")
-                .containsEntry("key", "uploads/Été 2026/100% fun + friends (café) 🎬.mp4")
+                .containsEntry("key", "uploads/%C3%89t%C3%A9+2026/100%25+fun+%2B+friends+%28caf%C3%A9%29+%F0%9F%8E%AC.mp4")
                 .containsEntry("versionId", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")
                 .containsEntry("etag", "9b2cf535f27731c974343645a3985328")
                 .containsEntry("sequencer", "00617F0A5B2C8D7E11")
@@ -44,6 +45,47 @@ class CheckObjectExpressionTest {
                 .containsEntry("reason", "PutObject");
         assertThat(((Number) object.get("size")).longValue()).isEqualTo(5242880L);
         assertThat(out).doesNotContainKey("skipReason");
+        // AND the same key sent raw (the EventBridge page does not say which) passes on unchanged too
+        assertThat(((Map<?, ?>) check("s3-object-created-odd-key-raw.json", Map.of()).get("object")).get("key"))
+                .isEqualTo("uploads/Été 2026/100% fun + friends (café) 🎬.mp4");
+    }
+
+    @Test
+    void checkObject_shouldMatchPrefixesAndSuffixes_inTheKeysEncodedFormToo() throws Exception {
+        // GIVEN a prefix and a suffix that URL-encoding changes
+        Map<String, String> vars = new LinkedHashMap<>(VARS);
+        vars.put("watched_prefixes", "my videos/");
+        vars.put("watched_suffixes", ".mp4,.m p4");
+
+        // THEN the key matches them raw, encoded with '/' kept, and encoded with '/' as %2F
+        assertThat(check("s3-object-created.json", Map.of("key", "my videos/a b.mp4"), vars))
+                .doesNotContainKey("skipReason");
+        assertThat(check("s3-object-created.json", Map.of("key", "my+videos/a+b.mp4"), vars))
+                .doesNotContainKey("skipReason");
+        assertThat(check("s3-object-created.json", Map.of("key", "my+videos%2Fa+b.m+p4"), vars))
+                .doesNotContainKey("skipReason");
+        assertThat((String) check("s3-object-created.json", Map.of("key", "my+music/a.mp4"), vars).get("skipReason"))
+                .startsWith("outside the watched prefixes");
+    }
+
+    /**
+     * AWS's "Object deleted" examples (S3 User Guide, "EventBridge event message structure",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html): the deletion's type, reason and time
+     * go to "Mark Deleted" beside the object reference.
+     */
+    @Test
+    void checkObject_shouldNoteTheDeletion_forAnObjectDeletedEvent() throws Exception {
+        Map<String, Object> marker = check("s3-object-deleted.json", Map.of());
+        Map<String, Object> lifecycle = check("s3-object-deleted-lifecycle.json", Map.of());
+
+        assertThat(marker.get("deletion")).isEqualTo(Map.of("type", "Delete Marker Created",
+                "reason", "DeleteObject", "time", "2026-11-22T09:30:00Z"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) marker.get("object");
+        assertThat(object).containsEntry("versionId", "1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF")
+                .containsEntry("sequencer", "617f0837b476e463").doesNotContainKey("size");
+        assertThat(lifecycle.get("deletion").toString()).contains("reason=Lifecycle Expiration");
+        assertThat(check("s3-object-created.json", Map.of())).doesNotContainKey("deletion");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.record.MergeInput;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.RecordBuilder;
+import dev.vidmeta.record.RecordDeletion;
 import dev.vidmeta.record.RecordStore;
 import dev.vidmeta.record.VideoRecord;
 import dev.vidmeta.testing.RepoFiles;
@@ -80,16 +81,38 @@ class DynamoDbRecordStoreIT {
         assertThat(get(newer.recordId()).get("versionId").s()).isEqualTo("v2");
     }
 
+    /**
+     * S3 User Guide, "Event message structure": sequencers "can be of different lengths. To compare these values,
+     * first right pad the shorter value with zeros, and then do a lexicographical comparison"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). The condition
+     * runs inside DynamoDB, so this checks the stored form, not just the Java comparator.
+     */
     @Test
-    void put_shouldOrderSequencersOfDifferentLengths_byValue() {
-        // "FF" is shorter than "0100" and sorts after it as plain text; padded, it is the older event.
-        VideoRecord newer = record("v2", "0100", "COMPLETE");
-        VideoRecord older = record("v1", "FF", "COMPLETE");
+    void put_shouldOrderSequencersOfDifferentLengths_byRightPadding() {
+        // GIVEN "617F08299329D18A" (16 digits), right-padded "617F08299329D18A00", which is later than
+        // "617F08299329D18901" (18 digits); left-padding ("00617F...") would order them the other way round
+        VideoRecord newer = record("v2", "617F08299329D18A", "COMPLETE");
+        VideoRecord older = record("v1", "617F08299329D18901", "COMPLETE");
 
+        // WHEN the older arrives first, then the newer, then the older again
         store.put(older);
         assertThat(store.put(newer)).isEqualTo(RecordStore.Outcome.WRITTEN);
         assertThat(store.put(older)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+
+        // THEN the newer one stays
         assertThat(get(newer.recordId()).get("versionId").s()).isEqualTo("v2");
+    }
+
+    @Test
+    void put_shouldKeepAwsEventBridgeExampleOverAwsNotificationExample() {
+        // GIVEN AWS's documented sequencers "617f08299329d189" (16) and "0055AED6DCD90281E5" (18), right-padded
+        VideoRecord later = record("v2", "617f08299329d189", "COMPLETE");
+        VideoRecord earlier = record("v1", "0055AED6DCD90281E5", "COMPLETE");
+
+        store.put(later);
+
+        assertThat(store.put(earlier)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get(later.recordId()).get("versionId").s()).isEqualTo("v2");
     }
 
     @Test
@@ -133,6 +156,87 @@ class DynamoDbRecordStoreIT {
         assertThat(byStatus.items()).singleElement().extracting(i -> i.get("pk").s()).isEqualTo(record.recordId());
         assertThat(byCodec.items()).singleElement().extracting(i -> i.get("container").s()).isEqualTo("MPEG-4");
         assertThat(byDay.items()).hasSize(1);
+    }
+
+    // Deletions: S3 User Guide, "EventBridge event message structure", detail field "deletion-type"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+
+    @Test
+    void markDeleted_shouldMarkTheRecordDeleted_keepItsMetadata_andRefuseAnOlderCreation_whenADeleteMarkerFollows() {
+        // GIVEN a COMPLETE record of v1
+        VideoRecord complete = record("v1", "617F08299329D189", "COMPLETE");
+        store.put(complete);
+
+        // WHEN a delete marker is created later (a 16-digit sequencer, later once right-padded)
+        RecordStore.Outcome outcome = store.markDeleted(deletion("Delete Marker Created", "marker-1", "617F0837B476E4"));
+
+        // THEN the record is DELETED, with the time and reason, and still has what was known of v1
+        assertThat(outcome).isEqualTo(RecordStore.Outcome.WRITTEN);
+        Map<String, AttributeValue> item = get(complete.recordId());
+        assertThat(item.get("status").s()).isEqualTo("DELETED");
+        assertThat(item.get("deletedAt").s()).isEqualTo("2026-11-22T09:30:00Z");
+        assertThat(item.get("deletion").m().get("reason").s()).isEqualTo("DeleteObject");
+        assertThat(item.get("deletion").m().get("type").s()).isEqualTo("Delete Marker Created");
+        assertThat(item.get("versionId").s()).isEqualTo("v1");
+        assertThat(item.get("probeStatus").s()).isEqualTo("OK");
+        // AND the creation's event, replayed, cannot revive it
+        assertThat(store.put(complete)).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get(complete.recordId()).get("status").s()).isEqualTo("DELETED");
+        // AND a later upload does
+        assertThat(store.put(record("v2", "617F0900", "COMPLETE"))).isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(get(complete.recordId()).get("status").s()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void markDeleted_shouldLeaveTheRecordAlone_whenAnOlderNonCurrentVersionIsPermanentlyDeleted() {
+        // GIVEN a COMPLETE record of v2
+        store.put(record("v2", "617F0A00", "COMPLETE"));
+
+        // WHEN v1 (an older version) is permanently deleted
+        RecordStore.Outcome outcome = store.markDeleted(deletion("Permanently Deleted", "v1", "617F0B00"));
+
+        // THEN nothing changed
+        assertThat(outcome).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("COMPLETE");
+        assertThat(get("uploads/clip.mp4")).doesNotContainKey("deletedAt");
+    }
+
+    @Test
+    void markDeleted_shouldMarkTheRecordDeleted_whenItsOwnVersionIsPermanentlyDeleted() {
+        store.put(record("v2", "617F0A00", "COMPLETE"));
+
+        assertThat(store.markDeleted(deletion("Permanently Deleted", "v2", "617F0B00")))
+                .isEqualTo(RecordStore.Outcome.WRITTEN);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("DELETED");
+    }
+
+    @Test
+    void markDeleted_shouldKeepTheRecord_whenTheDeletionIsOlderThanIt() {
+        // GIVEN a record of a re-upload that came after the deletion
+        store.put(record("v3", "617F0C00", "COMPLETE"));
+
+        assertThat(store.markDeleted(deletion("Delete Marker Created", "marker-1", "617F0B00")))
+                .isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void markDeleted_shouldWriteATombstone_thatAnOlderCreationCannotOverwrite_whenTheDeletionArrivesFirst() {
+        // WHEN the deletion is recorded before the creation's execution writes its record
+        assertThat(store.markDeleted(deletion("Delete Marker Created", "marker-1", "617F0B00")))
+                .isEqualTo(RecordStore.Outcome.WRITTEN);
+
+        // THEN the late creation is refused
+        assertThat(store.put(record("v1", "617F0A00", "COMPLETE"))).isEqualTo(RecordStore.Outcome.KEPT_NEWER);
+        assertThat(get("uploads/clip.mp4").get("status").s()).isEqualTo("DELETED");
+    }
+
+    private static RecordDeletion deletion(String type, String version, String sequencer) {
+        return RecordDeletion.of(new MergeInput(
+                new ObjectRef("uploads", "clip.mp4", version, null, null, sequencer, "2026-11-22T09:30:00Z", "ev",
+                        "DeleteObject"),
+                null, null, null, null, null,
+                new MergeInput.Deletion(type, "DeleteObject", "2026-11-22T09:30:00Z")), Instant.now());
     }
 
     private static VideoRecord record(String version, String sequencer, String status) {

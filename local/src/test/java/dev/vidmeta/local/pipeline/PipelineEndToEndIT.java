@@ -161,8 +161,13 @@ class PipelineEndToEndIT {
         assertThat(sidecar.get("reasons").get(0).asText()).startsWith("skipped: outside the watched suffixes");
     }
 
+    /**
+     * S3 User Guide, "Event message structure": "The object key name value is URL encoded"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html); the local S3
+     * sends EventBridge keys that way, and the functions resolve them with HeadObject.
+     */
     @Test
-    void oddKey_shouldBeRecordedUnderTheExactRawKey() {
+    void oddKey_shouldBeRecordedUnderTheExactRawKey_fromItsUrlEncodedEvent() {
         String key = "odd/Été 2026/100% fun + friends (café) 🎬.mp4";
         int before = p.executions().size();
 
@@ -173,7 +178,78 @@ class PipelineEndToEndIT {
         assertThat(record).as("record under the raw key").isNotNull();
         assertThat(record.get("objectKey").asText()).isEqualTo(key);
         assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("keyForm").asText()).isEqualTo("DECODED");
+        assertThat(record.get("eventKey").asText())
+                .isEqualTo("odd/%C3%89t%C3%A9+2026/100%25+fun+%2B+friends+%28caf%C3%A9%29+%F0%9F%8E%AC.mp4");
         assertThat(record.get("mediainfoUri").asText()).contains(key);
+        assertThat(record.at("/analyses/celebrities/status").asText()).isEqualTo("OK");
+    }
+
+    @Test
+    void keyThatLooksEncoded_shouldBeRecordedUnderItself_besideTheKeyItDecodesTo() {
+        // GIVEN two objects: one really named "a%2Bb.mp4", one named "a+b.mp4" (what the first decodes to)
+        String looksEncoded = "lookalike/a%2Bb.mp4";
+        String plus = "lookalike/a+b.mp4";
+        int before = p.executions().size();
+
+        p.upload(looksEncoded, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.upload(plus, FIXTURES.path(Fixture.MP4_MPEG4_PART2));
+        p.awaitExecutions(before + 2, WAIT);
+
+        // THEN each has its own COMPLETE record, of its own file
+        ObjectNode first = p.record(looksEncoded);
+        ObjectNode second = p.record(plus);
+        assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("COMPLETE");
+        assertThat(first.get("videoCodec").asText()).isEqualTo("AVC");
+        assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("COMPLETE");
+        assertThat(second.get("videoCodec").asText()).isEqualTo("MPEG-4 Visual");
+        assertThat(p.record("lookalike/a b.mp4")).as("no record under a key no object has").isNull();
+    }
+
+    @Test
+    void rawKeyEvent_shouldBeResolvedToo_andRecordThatTheRawFormMatched() {
+        // GIVEN an upload whose record came from the URL-encoded event
+        String key = "raw/a+b c.mp4";
+        int before = p.executions().size();
+        p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.awaitExecutions(before + 1, WAIT);
+        assertThat(p.record(key).get("keyForm").asText()).isEqualTo("DECODED");
+
+        // WHEN the same event arrives with the key raw, as some emulators send EventBridge keys
+        p.runtime.eventBridge().putEvent(eventFor(p.record(key)));
+        p.awaitExecutions(before + 2, WAIT);
+
+        // THEN the same record is rewritten from the raw form
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("COMPLETE");
+        assertThat(record.get("keyForm").asText()).isEqualTo("RAW");
+        assertThat(record.has("eventKey")).isFalse();
+    }
+
+    @Test
+    void keyMatchingNeitherForm_shouldGetAFailedRecord_thatSaysSo() {
+        // GIVEN an event for an object that exists under neither reading of its key
+        String key = "missing/ghost+clip.mp4";
+        int before = p.executions().size();
+        ObjectNode fake = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("bucket", p.settings.sourceBucket()).put("objectKey", key).put("size", 1000)
+                .put("etag", "0123456789abcdef0123456789abcdef").put("versionId", "no-such-version")
+                .put("sequencer", "617F0A00").put("uploadedAt", "2026-11-21T05:12:45Z");
+
+        // WHEN
+        p.runtime.eventBridge().putEvent(eventFor(fake));
+        p.awaitExecutions(before + 1, WAIT);
+
+        // THEN a FAILED record under the key as sent names both readings
+        ObjectNode record = p.record(key);
+        assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("FAILED");
+        assertThat(record.get("keyForm").asText()).isEqualTo("UNMATCHED");
+        assertThat(record.get("probeStatus").asText()).isEqualTo("NOT_FOUND");
+        List<String> reasons = new ArrayList<>();
+        record.get("reasons").forEach(r -> reasons.add(r.asText()));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("probe: NOT_FOUND")
+                .contains("object key: neither \"missing/ghost clip.mp4\"")
+                .contains("nor \"missing/ghost+clip.mp4\" (the key as sent) holds version no-such-version"));
     }
 
     @Test
@@ -224,6 +300,82 @@ class PipelineEndToEndIT {
                 .reduce((a, b2) -> b2.startDate().isAfter(a.startDate()) ? b2 : a).orElseThrow()
                 .executionArn())).output();
         assertThat(lateOutput).contains("KEPT_NEWER");
+    }
+
+    /**
+     * S3 User Guide, "EventBridge event message structure": a DeleteObject without a version in a versioned
+     * bucket sends "Object Deleted" with {@code deletion-type} "Delete Marker Created"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); the creation's event, replayed late,
+     * is ordered before it by the sequencer rule ("Event message structure",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+     */
+    @Test
+    void deleteObject_shouldMarkTheRecordDeleted_andALateCreationEventShouldNotReviveIt() {
+        // GIVEN a COMPLETE record
+        String key = "deleted/clip.mp4";
+        int before = p.executions().size();
+        String version = p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.awaitExecutions(before + 1, WAIT);
+        ObjectNode complete = p.record(key);
+        assertThat(complete.get("status").asText()).as(complete.toString()).isEqualTo("COMPLETE");
+        String creationEvent = eventFor(complete);
+
+        // WHEN the object is deleted as `aws s3 rm` does: DeleteObject without a version id
+        var delete = p.s3.deleteObject(b -> b.bucket(p.settings.sourceBucket()).key(key));
+        p.awaitExecutions(before + 2, WAIT);
+
+        // THEN the record is DELETED, says when and why, and still describes the version it had
+        ObjectNode deleted = p.record(key);
+        assertThat(delete.deleteMarker()).isTrue();
+        assertThat(deleted.get("status").asText()).as(deleted.toString()).isEqualTo("DELETED");
+        assertThat(deleted.at("/deletion/reason").asText()).isEqualTo("DeleteObject");
+        assertThat(deleted.at("/deletion/type").asText()).isEqualTo("Delete Marker Created");
+        assertThat(deleted.at("/deletion/versionId").asText()).isEqualTo(delete.versionId());
+        assertThat(deleted.get("deletedAt").asText()).isNotBlank();
+        assertThat(deleted.get("versionId").asText()).isEqualTo(version);
+        assertThat(deleted.get("videoCodec").asText()).isEqualTo("AVC");
+
+        // WHEN the creation's (older) event arrives again
+        p.runtime.eventBridge().putEvent(creationEvent);
+        p.awaitExecutions(before + 3, WAIT);
+
+        // THEN the record stays DELETED
+        assertThat(p.record(key).get("status").asText()).isEqualTo("DELETED");
+    }
+
+    /**
+     * A DeleteObject with a version id permanently deletes that version: "Permanently Deleted" (S3 User Guide,
+     * "EventBridge event message structure", https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+     */
+    @Test
+    void deletingAnOlderVersion_shouldLeaveTheRecordAlone_butDeletingTheRecordedOneShouldMarkIt() {
+        // GIVEN two versions, the record describing the second
+        String key = "deleted versions/clip.mp4";
+        int before = p.executions().size();
+        String v1 = p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
+        p.awaitExecutions(before + 1, WAIT);
+        String v2 = p.upload(key, FIXTURES.path(Fixture.MP4_MPEG4_PART2));
+        p.awaitExecutions(before + 2, WAIT);
+        assertThat(p.record(key).get("versionId").asText()).isEqualTo(v2);
+
+        // WHEN the older version is permanently deleted
+        p.s3.deleteObject(b -> b.bucket(p.settings.sourceBucket()).key(key).versionId(v1));
+        p.awaitExecutions(before + 3, WAIT);
+
+        // THEN the record is unchanged
+        ObjectNode kept = p.record(key);
+        assertThat(kept.get("status").asText()).as(kept.toString()).isEqualTo("COMPLETE");
+        assertThat(kept.has("deletedAt")).isFalse();
+
+        // WHEN the recorded version is permanently deleted
+        p.s3.deleteObject(b -> b.bucket(p.settings.sourceBucket()).key(key).versionId(v2));
+        p.awaitExecutions(before + 4, WAIT);
+
+        // THEN the record is DELETED, naming that version
+        ObjectNode deleted = p.record(key);
+        assertThat(deleted.get("status").asText()).as(deleted.toString()).isEqualTo("DELETED");
+        assertThat(deleted.at("/deletion/type").asText()).isEqualTo("Permanently Deleted");
+        assertThat(deleted.at("/deletion/versionId").asText()).isEqualTo(v2);
     }
 
     @Test

@@ -102,7 +102,8 @@ class VideoMetadataDefinitionIT {
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode merge = merges.get(0);
-        assertThat(merge.at("/object/key").asText()).isEqualTo("uploads/Été 2026/100% fun + friends (café) 🎬.mp4");
+        assertThat(merge.at("/object/key").asText())
+                .isEqualTo("uploads/%C3%89t%C3%A9+2026/100%25+fun+%2B+friends+%28caf%C3%A9%29+%F0%9F%8E%AC.mp4");
         assertThat(merge.at("/probe/status").asText()).isEqualTo("OK");
         assertThat(merge.at("/analysis/analyses/celebrities/status").asText()).isEqualTo("OK");
         assertThat(merge.at("/execution/id").asText()).isEqualTo(run.arn());
@@ -196,7 +197,7 @@ class VideoMetadataDefinitionIT {
         assertThat(fallback.at("/failure/error").asText()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(fallback.at("/failure/cause").asText()).contains("item too strange");
         assertThat(fallback.has("probe")).isFalse();
-        assertThat(fallback.at("/object/sequencer").asText()).isEqualTo("00617F08299329D189");
+        assertThat(fallback.at("/object/sequencer").asText()).isEqualTo("617f08299329d189");
         assertThat(run.entered()).endsWith("Merge Record", "Record Failure");
     }
 
@@ -210,6 +211,49 @@ class VideoMetadataDefinitionIT {
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("vidmeta.RecordNotWritten");
+    }
+
+    /**
+     * An "Object Deleted" event, AWS's example (S3 User Guide, "EventBridge event message structure",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html), goes straight to "Mark Deleted".
+     */
+    @Test
+    void objectDeleted_shouldMarkTheRecordDeleted_inThreeStates_withoutProbingOrAnalysing() {
+        functions.put("merge", in -> Map.of("status", "DELETED", "outcome", "WRITTEN"));
+
+        Run run = run("s3-object-deleted.json");
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.entered()).containsExactly("Check Object", "Route Object", "Mark Deleted");
+        assertThat(merges).singleElement().satisfies(m -> {
+            assertThat(m.at("/deletion/type").asText()).isEqualTo("Delete Marker Created");
+            assertThat(m.at("/deletion/reason").asText()).isEqualTo("DeleteObject");
+            assertThat(m.at("/deletion/time").asText()).isEqualTo("2026-11-22T09:30:00Z");
+            assertThat(m.at("/object/key").asText()).isEqualTo("uploads/2026/keynote.mp4");
+            assertThat(m.at("/object/versionId").asText()).isEqualTo("1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF");
+            assertThat(m.at("/object/sequencer").asText()).isEqualTo("617f0837b476e463");
+            assertThat(m.at("/execution/id").asText()).isEqualTo(run.arn());
+            assertThat(m.has("probe")).isFalse();
+            assertThat(m.has("skipReason")).isFalse();
+        });
+    }
+
+    @Test
+    void markDeletedFailure_shouldFallBackToAMinimalFailedRecord_namingMarkDeleted() {
+        AtomicInteger calls = new AtomicInteger();
+        functions.put("merge", in -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new Failure("java.lang.IllegalArgumentException", "bad deletion");
+            }
+            return Map.of("status", "FAILED", "outcome", "WRITTEN");
+        });
+
+        Run run = run("s3-object-deleted-lifecycle.json");
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.entered()).endsWith("Mark Deleted", "Record Failure");
+        assertThat(merges.get(1).at("/failure/state").asText()).isEqualTo("Mark Deleted");
+        assertThat(merges.get(1).at("/failure/cause").asText()).contains("bad deletion");
     }
 
     @Test

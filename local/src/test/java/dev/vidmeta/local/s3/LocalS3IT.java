@@ -46,10 +46,16 @@ class LocalS3IT {
     static LocalS3 s3;
     static S3Client client;
     static final List<ObjectCreated> events = new CopyOnWriteArrayList<>();
+    static final List<ObjectDeleted> deletions = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
-        s3 = LocalS3.start(workDir, events::add);
+        s3 = LocalS3.start(workDir, e -> {
+            switch (e) {
+                case ObjectCreated created -> events.add(created);
+                case ObjectDeleted deleted -> deletions.add(deleted);
+            }
+        });
         s3.createBucket("plain", false);
         s3.createBucket("versioned", true);
         client = LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint());
@@ -64,6 +70,7 @@ class LocalS3IT {
     @BeforeEach
     void clearEvents() {
         events.clear();
+        deletions.clear();
     }
 
     @Test
@@ -72,7 +79,7 @@ class LocalS3IT {
     }
 
     @Test
-    void putObject_shouldEmitObjectCreatedEvent_withRawKeyAndUnquotedEtag() throws Exception {
+    void putObject_shouldEmitObjectCreatedEvent_withUrlEncodedKeyAndUnquotedEtag() throws Exception {
         // GIVEN a key that S3 notifications would URL-encode
         String key = "uploads/My Clip ü+1.mp4";
 
@@ -92,24 +99,43 @@ class LocalS3IT {
         JsonNode detail = event.get("detail");
         assertThat(detail.get("version").asText()).isEqualTo("0");
         assertThat(detail.at("/bucket/name").asText()).isEqualTo("plain");
-        assertThat(detail.at("/object/key").asText()).isEqualTo(key);
+        // URL-encoded as S3 notifications encode keys: "'red flower.jpg' becomes 'red+flower.jpg'" (S3 User Guide,
+        // "Event message structure", https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)
+        assertThat(detail.at("/object/key").asText()).isEqualTo("uploads/My+Clip+%C3%BC%2B1.mp4");
         assertThat(detail.at("/object/size").asLong()).isEqualTo(11);
         assertThat(detail.at("/object/etag").asText()).isEqualTo(put.eTag().replace("\"", ""));
         assertThat(detail.at("/object").has("version-id")).isFalse();
-        assertThat(detail.at("/object/sequencer").asText()).matches("[0-9A-F]{18}");
+        assertThat(detail.at("/object/sequencer").asText()).matches("[0-9A-F]{16}|[0-9A-F]{18}");
         assertThat(detail.get("request-id").asText()).matches("[0-9A-F]{16}");
         assertThat(detail.get("requester").asText()).isEqualTo(LocalAws.ACCOUNT_ID);
         assertThat(detail.get("source-ip-address").asText()).isEqualTo("127.0.0.1");
         assertThat(detail.get("reason").asText()).isEqualTo("PutObject");
     }
 
+    /**
+     * S3 User Guide, "Event message structure": sequencers "can be of different lengths. To compare these values,
+     * first right pad the shorter value with zeros, and then do a lexicographical comparison"
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+     */
     @Test
-    void sequencer_shouldIncrease_forSuccessiveWritesToOneKey() {
-        client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString("1"));
-        client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString("2"));
+    void sequencer_shouldVaryInLength_andIncreaseUnderRightPadding_forSuccessiveWritesToOneKey() {
+        // WHEN one key is written four times
+        for (int i = 0; i < 4; i++) {
+            String body = Integer.toString(i);
+            client.putObject(b -> b.bucket("plain").key("seq"), RequestBody.fromString(body));
+        }
 
-        assertThat(events).hasSize(2);
-        assertThat(events.get(1).sequencer()).isGreaterThan(events.get(0).sequencer());
+        // THEN the sequencers have both of AWS's lengths, and each is later than the one before, right-padded
+        List<String> sequencers = events.stream().map(ObjectCreated::sequencer).toList();
+        assertThat(sequencers).hasSize(4).allMatch(s -> s.matches("[0-9A-F]{16}|[0-9A-F]{18}"));
+        assertThat(sequencers).extracting(String::length).contains(16, 18);
+        for (int i = 1; i < sequencers.size(); i++) {
+            assertThat(rightPadded(sequencers.get(i))).isGreaterThan(rightPadded(sequencers.get(i - 1)));
+        }
+    }
+
+    private static String rightPadded(String sequencer) {
+        return sequencer + "0".repeat(32 - sequencer.length());
     }
 
     @Test
@@ -163,6 +189,60 @@ class LocalS3IT {
         assertThat(events).extracting(ObjectCreated::versionId).containsExactly(first.versionId(), second.versionId());
         assertThat(JSON.readTree(events.getFirst().toEventBridgeJson()).at("/detail/object/version-id").asText())
                 .isEqualTo(first.versionId());
+    }
+
+    /**
+     * S3 User Guide, "EventBridge event message structure", example "Object deleted (using DeleteObject)" and the
+     * detail field {@code deletion-type} (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+     */
+    @Test
+    void deleteObject_shouldEmitObjectDeleted_withTheDeleteMarker_inAVersionedBucket() throws Exception {
+        // GIVEN a version
+        client.putObject(b -> b.bucket("versioned").key("gone 1.mp4"), RequestBody.fromString("x"));
+        String created = events.getLast().sequencer();
+
+        // WHEN it is deleted without a version id (what `aws s3 rm` does)
+        var delete = client.deleteObject(b -> b.bucket("versioned").key("gone 1.mp4"));
+
+        // THEN a delete marker exists, and the event names it, in AWS's shape, with a later sequencer
+        assertThat(delete.deleteMarker()).isTrue();
+        JsonNode event = JSON.readTree(deletions.getFirst().toEventBridgeJson());
+        assertThat(deletions).hasSize(1);
+        assertThat(event.get("detail-type").asText()).isEqualTo("Object Deleted");
+        assertThat(event.get("source").asText()).isEqualTo("aws.s3");
+        JsonNode detail = event.get("detail");
+        assertThat(detail.at("/bucket/name").asText()).isEqualTo("versioned");
+        assertThat(detail.at("/object/key").asText()).isEqualTo("gone+1.mp4");
+        assertThat(detail.at("/object/version-id").asText()).isEqualTo(delete.versionId());
+        assertThat(detail.at("/object/etag").asText()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
+        assertThat(detail.get("reason").asText()).isEqualTo("DeleteObject");
+        assertThat(detail.get("deletion-type").asText()).isEqualTo("Delete Marker Created");
+        String sequencer = detail.at("/object/sequencer").asText();
+        assertThat(sequencer + "0".repeat(32 - sequencer.length()))
+                .isGreaterThan(created + "0".repeat(32 - created.length()));
+    }
+
+    @Test
+    void deleteObject_shouldEmitPermanentlyDeleted_withTheVersion_whenAVersionIsDeleted() throws Exception {
+        var put = client.putObject(b -> b.bucket("versioned").key("old.mp4"), RequestBody.fromString("x"));
+
+        client.deleteObject(b -> b.bucket("versioned").key("old.mp4").versionId(put.versionId()));
+
+        JsonNode detail = JSON.readTree(deletions.getFirst().toEventBridgeJson()).get("detail");
+        assertThat(detail.get("deletion-type").asText()).isEqualTo("Permanently Deleted");
+        assertThat(detail.at("/object/version-id").asText()).isEqualTo(put.versionId());
+        assertThat(detail.at("/object").has("etag")).isFalse();
+    }
+
+    @Test
+    void deleteObject_shouldEmitPermanentlyDeleted_withoutVersion_inAnUnversionedBucket() throws Exception {
+        client.putObject(b -> b.bucket("plain").key("flat.mp4"), RequestBody.fromString("x"));
+
+        client.deleteObject(b -> b.bucket("plain").key("flat.mp4"));
+
+        JsonNode detail = JSON.readTree(deletions.getFirst().toEventBridgeJson()).get("detail");
+        assertThat(detail.get("deletion-type").asText()).isEqualTo("Permanently Deleted");
+        assertThat(detail.at("/object").has("version-id")).isFalse();
     }
 
     @Test

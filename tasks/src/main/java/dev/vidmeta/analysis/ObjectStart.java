@@ -5,7 +5,7 @@ import java.io.IOException;
 
 /** The first bytes of the object version an event announced, read with one ranged request. */
 @FunctionalInterface
-public interface ObjectHead {
+public interface ObjectStart {
 
     /**
      * @return at most {@code length} bytes from the start of the object; fewer when the object is shorter

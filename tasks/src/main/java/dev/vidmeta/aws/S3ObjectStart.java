@@ -1,6 +1,6 @@
 package dev.vidmeta.aws;
 
-import dev.vidmeta.analysis.ObjectHead;
+import dev.vidmeta.analysis.ObjectStart;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -9,14 +9,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 /**
- * {@link ObjectHead} on one ranged GetObject, pinned to the event's version (or, in an unversioned bucket, its
+ * {@link ObjectStart} on one ranged GetObject, pinned to the event's version (or, in an unversioned bucket, its
  * ETag with {@code If-Match}), so the bytes are those of the upload the jobs will analyse.
  */
-public final class S3ObjectHead implements ObjectHead {
+public final class S3ObjectStart implements ObjectStart {
 
     private final S3Client s3;
 
-    public S3ObjectHead(S3Client s3) {
+    public S3ObjectStart(S3Client s3) {
         this.s3 = s3;
     }
 
