@@ -279,6 +279,42 @@ data "aws_iam_policy_document" "merge_record" {
     resources = local.source_object_arns
   }
 
+  # ... and tells "no such key" from "access denied" only with s3:ListBucket: the reading that does not name the
+  # object must answer 404, not 403 (HeadObject API reference,
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html), under the watched prefixes only.
+  statement {
+    sid       = "ListWatchedPrefixesForKeys"
+    actions   = ["s3:ListBucket"]
+    resources = [local.source_bucket_arn]
+
+    dynamic "condition" {
+      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
+      content {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = condition.value
+      }
+    }
+  }
+
+  # SSE-KMS source objects: whether a HEAD of one asks KMS is not documented, so the key is granted as for a
+  # read, through S3 only (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html,
+  # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+  dynamic "statement" {
+    for_each = local.source_kms_key_arns
+    content {
+      sid       = "DecryptSourceObjects"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
+      }
+    }
+  }
+
   # Parts too large for a 400 KB item are offloaded: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
   statement {
     sid       = "OffloadToResults"
