@@ -2,6 +2,7 @@ package dev.vidmeta.local;
 
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.local.events.LocalEventBridge;
+import dev.vidmeta.local.events.S3EventJson;
 import dev.vidmeta.local.lambda.LocalFunction;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.rekognition.LocalRekognition;
@@ -188,7 +189,7 @@ public final class LocalRuntime implements AutoCloseable {
     private static void publish(AtomicReference<LocalEventBridge> bus, S3Event event) {
         LocalEventBridge target = bus.get();
         if (target != null) {
-            target.putEvent(event.toEventBridgeJson());
+            target.putEvent(S3EventJson.of(event));
         }
     }
 

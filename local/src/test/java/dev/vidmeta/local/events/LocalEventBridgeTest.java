@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class LocalEventBridgeTest {
 
     private static String event(String bucket) {
-        return new ObjectCreated(bucket, "uploads/a b.mp4", 10, "etag", null, "000000000000000001", "PutObject",
-                "0123456789ABCDEF", Instant.parse("2026-11-21T05:00:00Z")).toEventBridgeJson();
+        return S3EventJson.of(new ObjectCreated(bucket, "uploads/a b.mp4", 10, "etag", null, "000000000000000001",
+                "PutObject", "0123456789ABCDEF", Instant.parse("2026-11-21T05:00:00Z")));
     }
 
     @Test

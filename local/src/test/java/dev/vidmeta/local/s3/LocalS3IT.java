@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.events.S3EventJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -88,7 +89,7 @@ class LocalS3IT {
 
         // THEN the event has AWS's shape (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html)
         assertThat(events).hasSize(1);
-        JsonNode event = JSON.readTree(events.getFirst().toEventBridgeJson());
+        JsonNode event = JSON.readTree(S3EventJson.of(events.getFirst()));
         assertThat(event.get("version").asText()).isEqualTo("0");
         assertThat(event.get("detail-type").asText()).isEqualTo("Object Created");
         assertThat(event.get("source").asText()).isEqualTo("aws.s3");
@@ -187,7 +188,7 @@ class LocalS3IT {
         assertThat(head.contentLength()).isEqualTo(5);
         // the events name the versions they announce
         assertThat(events).extracting(ObjectCreated::versionId).containsExactly(first.versionId(), second.versionId());
-        assertThat(JSON.readTree(events.getFirst().toEventBridgeJson()).at("/detail/object/version-id").asText())
+        assertThat(JSON.readTree(S3EventJson.of(events.getFirst())).at("/detail/object/version-id").asText())
                 .isEqualTo(first.versionId());
     }
 
@@ -206,7 +207,7 @@ class LocalS3IT {
 
         // THEN a delete marker exists, and the event names it, in AWS's shape, with a later sequencer
         assertThat(delete.deleteMarker()).isTrue();
-        JsonNode event = JSON.readTree(deletions.getFirst().toEventBridgeJson());
+        JsonNode event = JSON.readTree(S3EventJson.of(deletions.getFirst()));
         assertThat(deletions).hasSize(1);
         assertThat(event.get("detail-type").asText()).isEqualTo("Object Deleted");
         assertThat(event.get("source").asText()).isEqualTo("aws.s3");
@@ -228,7 +229,7 @@ class LocalS3IT {
 
         client.deleteObject(b -> b.bucket("versioned").key("old.mp4").versionId(put.versionId()));
 
-        JsonNode detail = JSON.readTree(deletions.getFirst().toEventBridgeJson()).get("detail");
+        JsonNode detail = JSON.readTree(S3EventJson.of(deletions.getFirst())).get("detail");
         assertThat(detail.get("deletion-type").asText()).isEqualTo("Permanently Deleted");
         assertThat(detail.at("/object/version-id").asText()).isEqualTo(put.versionId());
         assertThat(detail.at("/object").has("etag")).isFalse();
@@ -240,7 +241,7 @@ class LocalS3IT {
 
         client.deleteObject(b -> b.bucket("plain").key("flat.mp4"));
 
-        JsonNode detail = JSON.readTree(deletions.getFirst().toEventBridgeJson()).get("detail");
+        JsonNode detail = JSON.readTree(S3EventJson.of(deletions.getFirst())).get("detail");
         assertThat(detail.get("deletion-type").asText()).isEqualTo("Permanently Deleted");
         assertThat(detail.at("/object").has("version-id")).isFalse();
     }

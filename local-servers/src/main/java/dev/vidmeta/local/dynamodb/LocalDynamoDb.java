@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * The local DynamoDB: dynalite 4 (npm, Apache-2.0) in a Node child process on 127.0.0.1 (random port), behind
- * the small front in {@code local/dynalite/server.js}, which adds Time to Live and refuses requests from web
+ * the small front in {@code local-servers/dynalite/server.js}, which adds Time to Live and refuses requests from web
  * pages. The child exits when its stdin closes, so it ends with this JVM however the JVM ends.
  *
  * <p>Where things are: {@code node} is {@code -Dvidmeta.node}, else {@code $VIDMETA_NODE}, else {@code node} on
@@ -172,7 +172,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         String dir = System.getProperty("vidmeta.dynalite.dir");
         if (dir == null) {
             throw new IllegalStateException("-Dvidmeta.dynalite.dir is not set: it names the directory of the local"
-                    + " DynamoDB (local/dynalite in the repository); ./vidmeta and the Maven build set it");
+                    + " DynamoDB (local-servers/dynalite in the repository); ./vidmeta and the Maven build set it");
         }
         Path path = Path.of(dir);
         if (!Files.isDirectory(path.resolve("node_modules/dynalite"))) {

@@ -1,4 +1,4 @@
-package dev.vidmeta.local.pipeline;
+package dev.vidmeta.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

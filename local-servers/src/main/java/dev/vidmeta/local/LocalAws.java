@@ -14,7 +14,7 @@ import software.amazon.awssdk.regions.Region;
  * <p>The key pair is not a secret. The local services take any non-empty key pair, as LocalStack and moto do,
  * but only in a Signature Version 4-signed request ({@link dev.vidmeta.local.http.LocalRequestGuard}); this one
  * is what the runtime's own clients and functions use, and what {@code vidmeta local up} prints. The local
- * DynamoDB (dynalite behind {@code local/dynalite/server.js}) applies the same rules in Node.
+ * DynamoDB (dynalite behind {@code local-servers/dynalite/server.js}) applies the same rules in Node.
  */
 public final class LocalAws {
 
