@@ -69,10 +69,10 @@ resource "aws_iam_role_policy" "function_logs" {
   policy = data.aws_iam_policy_document.function_logs[each.key].json
 }
 
-# --- Probe Media ----------------------------------------------------------------------------------
+# --- Reading source objects: every function whose code (or whose caller's credentials) reads them ----
 
-data "aws_iam_policy_document" "probe" {
-  # Ranged reads of the uploaded version: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+data "aws_iam_policy_document" "read_source_objects" {
+  # The uploaded version: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
   statement {
     sid       = "ReadSourceObjects"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
@@ -116,6 +116,13 @@ data "aws_iam_policy_document" "probe" {
       }
     }
   }
+}
+
+# --- Probe Media ----------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "probe" {
+  # Ranged reads of the uploaded version (read_source_objects, above).
+  source_policy_documents = [data.aws_iam_policy_document.read_source_objects.json]
 
   # The full MediaInfo JSON: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
   statement {
@@ -141,50 +148,10 @@ data "aws_iam_policy_document" "start_analysis" {
   }
 
   # The function reads the object's first 64 KiB to tell whether Rekognition Video can read its format, and
-  # Rekognition reads the exact video version with the caller's permissions ("For Amazon Rekognition to process
-  # an S3 object, the user must have permission to access the S3 object"):
-  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html
-  statement {
-    sid       = "RekognitionReadsSource"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-    resources = local.source_object_arns
-  }
-
-  # Honest errors for that read too: a deleted object answers 404, not 403, only with s3:ListBucket
-  # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), under the watched prefixes only.
-  statement {
-    sid       = "ListWatchedPrefixesForFormatCheck"
-    actions   = ["s3:ListBucket"]
-    resources = [local.source_bucket_arn]
-
-    dynamic "condition" {
-      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
-      content {
-        test     = "StringLike"
-        variable = "s3:prefix"
-        values   = condition.value
-      }
-    }
-  }
-
-  # ... and so with the caller's permission on an SSE-KMS key, which S3 asks KMS for on its behalf:
-  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html,
-  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html and
-  # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
-  dynamic "statement" {
-    for_each = local.source_kms_key_arns
-    content {
-      sid       = "DecryptSourceObjects"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
-      }
-    }
-  }
+  # Rekognition reads the exact video version with the caller's permissions, SSE-KMS key included ("For Amazon
+  # Rekognition to process an S3 object, the user must have permission to access the S3 object"):
+  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html (read_source_objects, above).
+  source_policy_documents = [data.aws_iam_policy_document.read_source_objects.json]
 
   # NotificationChannel.RoleArn is passed to Rekognition: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
   statement {
@@ -271,49 +238,10 @@ data "aws_iam_policy_document" "merge_record" {
   }
 
   # HeadObject confirms which reading of the event's key (URL-decoded or as sent) names the object; HeadObject
-  # needs s3:GetObject, and s3:GetObjectVersion with a version id (HeadObject API reference):
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
-  statement {
-    sid       = "ConfirmSourceKey"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-    resources = local.source_object_arns
-  }
-
-  # ... and tells "no such key" from "access denied" only with s3:ListBucket: the reading that does not name the
-  # object must answer 404, not 403 (HeadObject API reference,
-  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html), under the watched prefixes only.
-  statement {
-    sid       = "ListWatchedPrefixesForKeys"
-    actions   = ["s3:ListBucket"]
-    resources = [local.source_bucket_arn]
-
-    dynamic "condition" {
-      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
-      content {
-        test     = "StringLike"
-        variable = "s3:prefix"
-        values   = condition.value
-      }
-    }
-  }
-
-  # SSE-KMS source objects: whether a HEAD of one asks KMS is not documented, so the key is granted as for a
-  # read, through S3 only (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html,
-  # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
-  dynamic "statement" {
-    for_each = local.source_kms_key_arns
-    content {
-      sid       = "DecryptSourceObjects"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
-      }
-    }
-  }
+  # needs s3:GetObject, and s3:GetObjectVersion with a version id, and the reading that does not name the object
+  # must answer 404, not 403: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html. Whether a HEAD
+  # of an SSE-KMS object asks KMS is not documented, so the key is granted as for a read (read_source_objects).
+  source_policy_documents = [data.aws_iam_policy_document.read_source_objects.json]
 
   # Parts too large for a 400 KB item are offloaded: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
   statement {

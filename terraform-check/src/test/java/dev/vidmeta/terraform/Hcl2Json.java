@@ -59,17 +59,34 @@ final class Hcl2Json {
      */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> statements(String name) {
-        JsonNode doc = block("data", "aws_iam_policy_document", name);
         List<JsonNode> found = new ArrayList<>();
-        doc.path("statement").forEach(found::add);
-        for (JsonNode dynamic : doc.path("dynamic").path("statement")) {
-            dynamic.path("content").forEach(found::add);
+        for (JsonNode doc : policyDocuments(name)) {
+            doc.path("statement").forEach(found::add);
+            for (JsonNode dynamic : doc.path("dynamic").path("statement")) {
+                dynamic.path("content").forEach(found::add);
+            }
         }
         List<Map<String, Object>> statements = new ArrayList<>();
         for (JsonNode s : found) {
             statements.add((Map<String, Object>) TerraformModule.unwrap(new ObjectMapper().convertValue(s, Object.class)));
         }
         return statements;
+    }
+
+    private static final Pattern SOURCE_DOCUMENT = Pattern.compile("data\\.aws_iam_policy_document\\.(\\w+)\\.json");
+
+    /**
+     * The policy document {@code name} and, transitively, the documents its {@code source_policy_documents} names,
+     * whose statements the provider merges into it (aws_iam_policy_document, source_policy_documents).
+     */
+    static List<JsonNode> policyDocuments(String name) {
+        JsonNode doc = block("data", "aws_iam_policy_document", name);
+        List<JsonNode> documents = new ArrayList<>(List.of(doc));
+        Matcher source = SOURCE_DOCUMENT.matcher(doc.path("source_policy_documents").toString());
+        while (source.find()) {
+            documents.addAll(policyDocuments(source.group(1)));
+        }
+        return documents;
     }
 
     private static final Pattern FOR_OPERATIONS = Pattern.compile(

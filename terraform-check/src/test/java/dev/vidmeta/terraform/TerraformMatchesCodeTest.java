@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.assertj.core.api.SoftAssertions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -328,9 +329,11 @@ class TerraformMatchesCodeTest {
     void listBucket_shouldBeNarrowedToTheWatchedPrefixes() {
         // GIVEN the probe's s3:ListBucket statement (honest 404s, API_GetObject.html, Permissions)
         JsonNode statement = null;
-        for (JsonNode s : Hcl2Json.block("data", "aws_iam_policy_document", "probe").path("statement")) {
-            if (s.path("actions").toString().contains("s3:ListBucket")) {
-                statement = s;
+        for (JsonNode document : Hcl2Json.policyDocuments("probe")) {
+            for (JsonNode s : document.path("statement")) {
+                if (s.path("actions").toString().contains("s3:ListBucket")) {
+                    statement = s;
+                }
             }
         }
         assertThat(statement).as("probe statement with s3:ListBucket").isNotNull();
@@ -358,8 +361,9 @@ class TerraformMatchesCodeTest {
                             && list(s.get("resources")).contains("local.source_object_arns"));
 
             // WHEN its dynamic KMS statement is looked up
-            JsonNode dynamic = Hcl2Json.block("data", "aws_iam_policy_document", fn).path("dynamic")
-                    .path("statement").path(0);
+            JsonNode dynamic = Hcl2Json.policyDocuments(fn).stream()
+                    .map(document -> document.path("dynamic").path("statement").path(0))
+                    .filter(found -> !found.isMissingNode()).findFirst().orElse(MissingNode.getInstance());
 
             // THEN exactly those have one: kms:Decrypt on var.source_kms_key_arn (when set), only via S3
             if (!readsSource) {
