@@ -50,7 +50,7 @@ class LocalRunCommandTest {
         // GIVEN a file that does not exist
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new VidmetaCommand());
+        CommandLine cli = VidmetaCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
 

@@ -16,7 +16,7 @@ record RunOutput(int exitCode, String out, String err) {
     static RunOutput execute(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new VidmetaCommand());
+        CommandLine cli = VidmetaCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
