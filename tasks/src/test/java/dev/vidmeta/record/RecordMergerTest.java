@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.record.ObjectKeyResolverTest.Bucket;
+import dev.vidmeta.testing.Fakes;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,31 +19,7 @@ class RecordMergerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-22T09:30:05Z");
 
-    /** Keeps what crossed the boundary. */
-    static final class Store implements RecordStore {
-        final List<VideoRecord> puts = new ArrayList<>();
-        final List<RecordDeletion> deletions = new ArrayList<>();
-        final Set<String> existing = new HashSet<>();
-
-        @Override
-        public Outcome put(VideoRecord record) {
-            puts.add(record);
-            return Outcome.WRITTEN;
-        }
-
-        @Override
-        public Outcome markDeleted(RecordDeletion deletion) {
-            deletions.add(deletion);
-            return Outcome.WRITTEN;
-        }
-
-        @Override
-        public boolean exists(String recordId) {
-            return existing.contains(recordId);
-        }
-    }
-
-    private final Store store = new Store();
+    private final Fakes.Records store = new Fakes.Records();
     private final Bucket bucket = new Bucket();
     private final RecordMerger merger = new RecordMerger(store, (key, json) -> "s3://results/" + key,
             new ResultLocation("results", ""), new ObjectKeyResolver(bucket));
