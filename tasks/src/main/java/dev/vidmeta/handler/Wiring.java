@@ -39,8 +39,8 @@ final class Wiring {
             TaskConfig config, VideoAnalyzer analyzer, TaskTokenStore tokens, S3Client s3, SfnClient sfn,
             Clock clock) {
         var location = config.resultLocation();
-        return new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn), new S3ResultStore(s3, location.bucket()), location, config.analyses(),
-                clock);
+        return new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn), new S3ResultStore(s3, location.bucket()),
+                location, config.analyses(), clock);
     }
 
     /** The callback's: it reads results, it starts no job. */
