@@ -1,9 +1,11 @@
 package dev.vidmeta.aws;
 
 import dev.vidmeta.probe.ContentRange;
+import dev.vidmeta.probe.ObjectProbe;
 import dev.vidmeta.probe.PrefetchingReader;
 import dev.vidmeta.probe.RangeBody;
 import dev.vidmeta.probe.RangedGetReader;
+import dev.vidmeta.probe.RangedReader;
 import dev.vidmeta.probe.SourceException;
 import java.io.IOException;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -81,6 +83,26 @@ public final class S3RangedReader extends RangedGetReader {
         }
         String quoted = etag.startsWith("\"") ? etag : "\"" + etag + "\"";
         return new S3RangedReader(s3, bucket, key, null, quoted);
+    }
+
+    /** {@link ObjectProbe}'s reads on this client: one of the three factories above. */
+    public static ObjectProbe.Source source(S3Client s3) {
+        return new ObjectProbe.Source() {
+            @Override
+            public RangedReader version(String bucket, String key, String versionId) {
+                return forVersion(s3, bucket, key, versionId);
+            }
+
+            @Override
+            public RangedReader etag(String bucket, String key, String etag) {
+                return forEtag(s3, bucket, key, etag);
+            }
+
+            @Override
+            public RangedReader latest(String bucket, String key) {
+                return create(s3, bucket, key);
+            }
+        };
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.record.MergeInput;
 import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.RecordMerger;
+import dev.vidmeta.record.RecordStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,12 +47,21 @@ public final class MergeRecordHandler implements RequestStreamHandler {
         this(TaskConfig.fromEnvironment(), S3Client.create(), DynamoDbClient.create());
     }
 
+    /** The local runtime's: the same wiring as on AWS, with its clients. */
     public MergeRecordHandler(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb) {
-        var location = config.resultLocation();
-        this.merger = new RecordMerger(new DynamoDbRecordStore(dynamoDb, config.recordTableName()),
-                new S3ResultStore(s3, location.bucket()), location, new ObjectKeyResolver(new S3ObjectHeads(s3)));
-        this.clock = Clock.systemUTC();
-        this.metrics = new EmfMetrics(System.out, clock).dimension("Function", "MergeRecord");
+        this(new RecordMerger(new DynamoDbRecordStore(dynamoDb, config.recordTableName()),
+                new S3ResultStore(s3, config.resultLocation().bucket()), config.resultLocation(),
+                new ObjectKeyResolver(new S3ObjectHeads(s3))), Wiring.metrics(Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    /**
+     * @param metrics where the EMF lines go; the handler adds its {@code Function} dimension
+     * @param clock the record's {@code recordedAt}
+     */
+    public MergeRecordHandler(RecordMerger merger, EmfMetrics metrics, Clock clock) {
+        this.merger = merger;
+        this.metrics = metrics.dimension("Function", "MergeRecord");
+        this.clock = clock;
     }
 
     @Override
@@ -67,8 +77,7 @@ public final class MergeRecordHandler implements RequestStreamHandler {
             return m;
         });
         metrics.dimension("Status", merged.status())
-                .put("RecordsWritten", merged.outcome() == dev.vidmeta.record.RecordStore.Outcome.WRITTEN ? 1 : 0,
-                        "Count")
+                .put("RecordsWritten", merged.outcome() == RecordStore.Outcome.WRITTEN ? 1 : 0, "Count")
                 .flush();
         Handlers.write(output, merged);
     }

@@ -9,20 +9,16 @@ import dev.vidmeta.aws.S3ObjectHeads;
 import dev.vidmeta.aws.S3RangedReader;
 import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.probe.MediaProbe;
-import dev.vidmeta.probe.PrefetchingReader;
+import dev.vidmeta.probe.ObjectProbe;
 import dev.vidmeta.probe.ProbeResult;
 import dev.vidmeta.probe.ProbeStats;
-import dev.vidmeta.probe.RangedReader;
 import dev.vidmeta.probe.TechnicalSummary;
 import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
-import dev.vidmeta.record.ResultLocation;
-import dev.vidmeta.record.ResultStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,24 +44,24 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeMediaHandler.class);
 
-    private final S3Client s3;
-    private final MediaProbe probe;
-    private final ResultStore results;
-    private final ResultLocation location;
+    private final ObjectProbe probe;
     private final EmfMetrics metrics;
-    private final ObjectKeyResolver keys;
 
     public ProbeMediaHandler() {
         this(TaskConfig.fromEnvironment(), S3RangedReader.clientBuilder().build(), MediaProbe.create());
     }
 
+    /** The local runtime's: the same wiring as on AWS, with its client. */
     public ProbeMediaHandler(TaskConfig config, S3Client s3, MediaProbe probe) {
-        this.location = config.resultLocation();
-        this.s3 = s3;
+        this(new ObjectProbe(new ObjectKeyResolver(new S3ObjectHeads(s3)), S3RangedReader.source(s3), probe,
+                new S3ResultStore(s3, config.resultLocation().bucket()), config.resultLocation()),
+                Wiring.metrics(Clock.systemUTC()));
+    }
+
+    /** @param metrics where the EMF lines go; the handler adds its {@code Function} dimension */
+    public ProbeMediaHandler(ObjectProbe probe, EmfMetrics metrics) {
         this.probe = probe;
-        this.results = new S3ResultStore(s3, location.bucket());
-        this.metrics = new EmfMetrics(System.out, Clock.systemUTC()).dimension("Function", "ProbeMedia");
-        this.keys = new ObjectKeyResolver(new S3ObjectHeads(s3));
+        this.metrics = metrics.dimension("Function", "ProbeMedia");
     }
 
     /** The state's payload. */
@@ -100,34 +96,23 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         Handlers.write(output, out);
     }
 
+    /**
+     * What stays here is what every handler does around its domain call (see MergeRecordHandler and
+     * SnsCallbackHandler): the error name the state machine retries, the EMF line and the log line. The probe
+     * itself, from the key to the kept report, is {@link ObjectProbe}'s.
+     */
     private Output probe(ObjectRef event) {
-        ObjectKeyResolver.Resolution key = keys.resolve(event);
-        if (!key.matched()) {
-            LOG.info("probe NOT_FOUND ({})", key.reason());
-            return new Output("NOT_FOUND", key.reason(), null, null, null);
-        }
-        ObjectRef object = key.object();
-        ProbeResult result;
-        // Read exactly what the event announced, so a later overwrite cannot slip in: its version, or in an
-        // unversioned bucket its ETag (the first response's ETag may already be the overwrite's).
-        RangedReader source;
-        if (object.versioned()) {
-            source = S3RangedReader.forVersion(s3, object.bucket(), object.key(), object.versionId());
-        } else if (object.etag() != null && !object.etag().isEmpty()) {
-            source = S3RangedReader.forEtag(s3, object.bucket(), object.key(), object.etag());
-        } else {
-            source = S3RangedReader.create(s3, object.bucket(), object.key());
-        }
-        try (RangedReader reader = PrefetchingReader.wrap(source)) {
-            result = probe.probe(reader, fileName(object.key()));
+        ObjectProbe.Probed probed;
+        try {
+            probed = probe.probe(event);
         } catch (IOException e) {
-            throw new TransientTaskException("reading " + object.uri() + " failed: " + e.getMessage(), e);
+            throw new TransientTaskException("reading " + event.uri() + " failed: " + e.getMessage(), e);
         }
-        String mediainfoUri = null;
-        if (result.mediaInfo() != null) {
-            mediainfoUri = results.putJson(location.keyFor(object, "mediainfo.json"),
-                    result.mediaInfo().toString().getBytes(StandardCharsets.UTF_8));
+        if (probed.notFound() != null) {
+            LOG.info("probe NOT_FOUND ({})", probed.notFound());
+            return new Output("NOT_FOUND", probed.notFound(), null, null, null);
         }
+        ProbeResult result = probed.result();
         ProbeStats stats = result.stats();
         if (stats != null) {
             metrics.put("ProbeRequests", stats.requests(), "Count")
@@ -138,12 +123,6 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         LOG.info("probe {} ({}); {} requests, {} bytes, {} ms", result.status(),
                 result.reason() == null ? "" : result.reason(), stats == null ? 0 : stats.requests(),
                 stats == null ? 0 : stats.bytesRead(), stats == null ? 0 : stats.wallMillis());
-        return Output.of(result, mediainfoUri);
-    }
-
-    /** MediaInfo only uses the name for its report; the key's last segment is what a user recognises. */
-    private static String fileName(String key) {
-        int slash = key.lastIndexOf('/');
-        return slash >= 0 && slash < key.length() - 1 ? key.substring(slash + 1) : key;
+        return Output.of(result, probed.mediainfoUri());
     }
 }

@@ -2,13 +2,10 @@ package dev.vidmeta.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.analysis.JobState;
-import dev.vidmeta.aws.DynamoDbTaskTokenStore;
-import dev.vidmeta.aws.RekognitionVideoAnalyzer;
-import dev.vidmeta.aws.S3ResultStore;
-import dev.vidmeta.aws.SfnTaskCallbacks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,23 +44,23 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
 
     private final JobCompletion completion;
     private final EmfMetrics metrics;
-    private final Clock clock;
 
     public SnsCallbackHandler() {
         this(TaskConfig.fromEnvironment(), S3Client.create(), DynamoDbClient.create(), RekognitionClient.create(),
                 SfnClient.create());
     }
 
+    /** The local runtime's: the same wiring as on AWS, with its clients. */
     public SnsCallbackHandler(
             TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn) {
-        // The topic and role are only needed to start jobs; the callback only reads results.
-        var analyzer = new RekognitionVideoAnalyzer(rekognition, null, null);
-        var location = config.resultLocation();
-        this.clock = Clock.systemUTC();
-        this.completion = new JobCompletion(analyzer, new DynamoDbTaskTokenStore(dynamoDb, config.taskTokenTableName()),
-                new SfnTaskCallbacks(sfn), new S3ResultStore(s3, location.bucket()), location, config.analyses(),
-                clock);
-        this.metrics = new EmfMetrics(System.out, clock).dimension("Function", "SnsCallback");
+        this(Wiring.jobCompletion(config, s3, dynamoDb, rekognition, sfn, Clock.systemUTC()),
+                Wiring.metrics(Clock.systemUTC()));
+    }
+
+    /** @param metrics where the EMF lines go; the handler adds its {@code Function} dimension */
+    public SnsCallbackHandler(JobCompletion completion, EmfMetrics metrics) {
+        this.completion = completion;
+        this.metrics = metrics.dimension("Function", "SnsCallback");
     }
 
     @Override
@@ -86,7 +83,7 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
         JsonNode message;
         try {
             message = Handlers.JSON.readTree(sns.path("Message").asText(""));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             LOG.warn("SNS message {} is not JSON; acknowledged", messageId);
             return false;
         }

@@ -4,13 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.vidmeta.analysis.AnalysisStarter;
-import dev.vidmeta.analysis.JobCompletion;
-import dev.vidmeta.aws.DynamoDbTaskTokenStore;
-import dev.vidmeta.aws.RekognitionVideoAnalyzer;
 import dev.vidmeta.aws.S3ObjectHeads;
-import dev.vidmeta.aws.S3ObjectStart;
-import dev.vidmeta.aws.S3ResultStore;
-import dev.vidmeta.aws.SfnTaskCallbacks;
 import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
@@ -54,19 +48,16 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
                 SfnClient.create());
     }
 
+    /** The local runtime's: the same wiring as on AWS, with its clients. */
     public StartAnalysisHandler(
             TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn) {
-        var analyzer = new RekognitionVideoAnalyzer(
-                rekognition, config.rekognitionSnsTopicArn(), config.rekognitionRoleArn());
-        var tokens = new DynamoDbTaskTokenStore(dynamoDb, config.taskTokenTableName());
-        var location = config.resultLocation();
-        var analyses = config.analyses();
-        var clock = Clock.systemUTC();
-        var completion = new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn),
-                new S3ResultStore(s3, location.bucket()), location, analyses, clock);
-        this.starter = new AnalysisStarter(analyzer, new S3ObjectStart(s3), tokens, completion, analyses,
-                config.taskTokenTtlSeconds(), clock);
-        this.keys = new ObjectKeyResolver(new S3ObjectHeads(s3));
+        this(Wiring.analysisStarter(config, s3, dynamoDb, rekognition, sfn, Clock.systemUTC()),
+                new ObjectKeyResolver(new S3ObjectHeads(s3)));
+    }
+
+    public StartAnalysisHandler(AnalysisStarter starter, ObjectKeyResolver keys) {
+        this.starter = starter;
+        this.keys = keys;
     }
 
     /** The state's payload. */

@@ -2,12 +2,12 @@ package dev.vidmeta.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
+import dev.vidmeta.testing.Fakes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,68 +32,14 @@ class AnalysisStarterTest {
             "0055AED6DCD90281E5", null, null, null);
     private static final List<AnalysisRequest> REQUESTS = AnalysisRequest.parseList("celebrities,labels:80");
 
-    private final List<String> started = new ArrayList<>();
     private final List<String> heads = new ArrayList<>();
-    private final List<Map<String, Analysis>> registeredJobs = new ArrayList<>();
-    private final List<String> answers = new ArrayList<>();
-
-    private final VideoAnalyzer analyzer = new VideoAnalyzer() {
-        @Override
-        public String start(AnalysisRequest request, ObjectRef object, String token, String jobTag) {
-            started.add(request.analysis().code() + " " + object.uri() + " " + object.versionId());
-            return "job-" + started.size();
-        }
-
-        @Override
-        public JobState status(Analysis analysis, String jobId) {
-            return new JobState("IN_PROGRESS", null);
-        }
-
-        @Override
-        public JsonNode results(Analysis analysis, String jobId) {
-            throw new AssertionError("no results are read when starting");
-        }
-    };
-
-    private final TaskTokenStore tokens = new TaskTokenStore() {
-        @Override
-        public void register(String waiterId, String taskToken, ObjectRef object, Map<String, Analysis> jobs,
-                Map<String, String> knownResults, long registeredAtMillis, long expiresAtEpochSeconds) {
-            registeredJobs.add(jobs);
-        }
-
-        @Override
-        public List<JobWaiter> waitersOf(String jobId) {
-            return List.of();
-        }
-
-        @Override
-        public Progress recordResult(String waiterId, String jobId, Analysis analysis, String resultJson) {
-            return null;
-        }
-
-        @Override
-        public void markSent(String waiterId) {
-        }
-    };
-
-    private final TaskCallbacks callbacks = new TaskCallbacks() {
-        @Override
-        public Delivery success(String taskToken, String outputJson) {
-            answers.add(outputJson);
-            return Delivery.DELIVERED;
-        }
-
-        @Override
-        public Delivery failure(String taskToken, String error, String cause) {
-            answers.add(error + ": " + cause);
-            return Delivery.DELIVERED;
-        }
-    };
+    private final Fakes.Rekognition analyzer = new Fakes.Rekognition();
+    private final Fakes.TaskTokens tokens = new Fakes.TaskTokens();
+    private final Fakes.Callbacks callbacks = new Fakes.Callbacks();
 
     private AnalysisStarter starter(ObjectStart head) {
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T05:00:00Z"), ZoneOffset.UTC);
-        JobCompletion completion = new JobCompletion(analyzer, tokens, callbacks, (key, json) -> "s3://results/" + key,
+        JobCompletion completion = new JobCompletion(analyzer, tokens, callbacks, new Fakes.Results("results"),
                 new ResultLocation("results", "vidmeta/"), REQUESTS, clock);
         return new AnalysisStarter(analyzer, head, tokens, completion, REQUESTS, 3600, clock);
     }
@@ -118,12 +64,13 @@ class AnalysisStarterTest {
 
         // THEN one small read, no Rekognition job, and the task answered at once with every analysis SKIPPED
         assertThat(heads).containsExactly("s3://uploads/clips/talk.mkv " + StoredVideoFormat.HEAD_BYTES);
-        assertThat(started).isEmpty();
-        assertThat(registeredJobs).containsExactly(Map.of());
+        assertThat(analyzer.starts()).isEmpty();
+        assertThat(tokens.registrations()).extracting(Fakes.TaskTokens.Registration::jobs).containsExactly(Map.of());
         assertThat(result.answered()).isTrue();
         String reason = "the object is Matroska/WebM; Rekognition Video reads MPEG-4 and MOV files encoded with"
                 + " H.264 only";
-        assertThat(answers).singleElement().satisfies(output -> assertThat(JSON.readTree(output)).isEqualTo(
+        assertThat(callbacks.sent()).extracting(Fakes.Callbacks.Sent::output).singleElement()
+                .satisfies(output -> assertThat(JSON.readTree(output)).isEqualTo(
                 JSON.readTree(JSON.writeValueAsString(Map.of(
                         "status", "SKIPPED",
                         "reason", "celebrities: " + reason + "; labels: " + reason,
@@ -139,9 +86,10 @@ class AnalysisStarterTest {
         AnalysisStarter.Started result = starter.start("token-1", "arn:aws:states:eu-west-1:111122223333:execution:vm:e1",
                 OBJECT);
 
-        assertThat(started).containsExactly("celebrities s3://uploads/clips/talk.mkv v1", "labels s3://uploads/clips/talk.mkv v1");
+        assertThat(analyzer.starts()).extracting(s -> s.analysis() + " " + s.uri() + " " + s.versionId())
+                .containsExactly("celebrities s3://uploads/clips/talk.mkv v1", "labels s3://uploads/clips/talk.mkv v1");
         assertThat(result.jobs()).containsOnlyKeys("job-1", "job-2");
-        assertThat(answers).isEmpty();
+        assertThat(callbacks.sent()).isEmpty();
     }
 
     @Test
@@ -152,7 +100,7 @@ class AnalysisStarterTest {
         starter.start("token-1", "arn:aws:states:eu-west-1:111122223333:execution:vm:e1", OBJECT);
 
         // THEN the jobs start: Rekognition's own failure will be the recorded outcome
-        assertThat(started).hasSize(2);
+        assertThat(analyzer.starts()).hasSize(2);
     }
 
     @Test
@@ -163,6 +111,6 @@ class AnalysisStarterTest {
 
         starter.start("token-1", "arn:aws:states:eu-west-1:111122223333:execution:vm:e1", OBJECT);
 
-        assertThat(started).hasSize(2);
+        assertThat(analyzer.starts()).hasSize(2);
     }
 }

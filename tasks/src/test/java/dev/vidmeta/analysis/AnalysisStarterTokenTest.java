@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.testing.Fakes;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class AnalysisStarterTokenTest {
         // GIVEN Rekognition saw this object's celebrity token with the topic of an earlier deployment
         TokenRules rekognition = new TokenRules("arn:aws:sns:eu-west-1:111122223333:new-topic");
         rekognition.seen.put(JobTokens.clientRequestToken(OBJECT, CELEBRITIES), "arn:aws:sns:eu-west-1:111122223333:old");
-        RecordingStore store = new RecordingStore();
+        Fakes.TaskTokens store = new Fakes.TaskTokens();
 
         // WHEN the analysis starts, and again (a Lambda retry of the same start)
         AnalysisStarter.Started first = starter(rekognition, store).start("task-token", "exec-1", OBJECT);
@@ -51,7 +52,8 @@ class AnalysisStarterTokenTest {
         assertThat(first.refused()).isEmpty();
         assertThat(first.jobs()).containsExactly(Map.entry("job-" + fresh, Analysis.CELEBRITIES));
         assertThat(retry.jobs()).isEqualTo(first.jobs());
-        assertThat(store.registeredJobs).containsExactly(first.jobs(), first.jobs());
+        assertThat(store.registrations()).extracting(Fakes.TaskTokens.Registration::jobs)
+                .containsExactly(first.jobs(), first.jobs());
         assertThat(fresh).isNotEqualTo(JobTokens.clientRequestToken(OBJECT, CELEBRITIES))
                 .hasSizeLessThanOrEqualTo(64).matches("[a-zA-Z0-9_-]+");
     }
@@ -64,20 +66,8 @@ class AnalysisStarterTokenTest {
             rekognition.seen.put(JobTokens.clientRequestToken(OBJECT, CELEBRITIES, g), "topic-" + g);
         }
 
-        List<String> failures = new ArrayList<>();
-        TaskCallbacks callbacks = new TaskCallbacks() {
-            @Override
-            public Delivery success(String taskToken, String outputJson) {
-                throw new AssertionError("no analysis succeeded");
-            }
-
-            @Override
-            public Delivery failure(String taskToken, String error, String cause) {
-                failures.add(taskToken + " " + error + " " + cause);
-                return Delivery.DELIVERED;
-            }
-        };
-        RecordingStore store = new RecordingStore();
+        Fakes.Callbacks callbacks = new Fakes.Callbacks();
+        Fakes.TaskTokens store = new Fakes.TaskTokens();
         var starter = new AnalysisStarter(rekognition, UNREAD, store,
                 new JobCompletion(rekognition, store, callbacks, null, null, List.of(CELEBRITIES), Clock.systemUTC()),
                 List.of(CELEBRITIES), 3600, Clock.systemUTC());
@@ -89,8 +79,11 @@ class AnalysisStarterTokenTest {
         assertThat(started.jobs()).isEmpty();
         assertThat(started.refused().get("celebrities")).contains("\"status\":\"FAILED\"")
                 .contains("reused with other parameters");
-        assertThat(failures).singleElement().asString().startsWith("t RekognitionJobFailed celebrities: ")
-                .contains("reused with other parameters");
+        assertThat(callbacks.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.taskToken()).isEqualTo("t");
+            assertThat(sent.error()).isEqualTo("RekognitionJobFailed");
+            assertThat(sent.cause()).startsWith("celebrities: ").contains("reused with other parameters");
+        });
         assertThat(rekognition.starts).hasSize(AnalysisStarter.MAX_TOKEN_GENERATIONS);
     }
 
@@ -132,30 +125,6 @@ class AnalysisStarterTokenTest {
         @Override
         public JsonNode results(Analysis analysis, String jobId) {
             throw new AssertionError("no results are read while starting");
-        }
-    }
-
-    private static final class RecordingStore implements TaskTokenStore {
-        final List<Map<String, Analysis>> registeredJobs = new ArrayList<>();
-
-        @Override
-        public void register(String waiterId, String taskToken, ObjectRef object, Map<String, Analysis> jobs,
-                Map<String, String> knownResults, long registeredAtMillis, long expiresAtEpochSeconds) {
-            registeredJobs.add(Map.copyOf(jobs));
-        }
-
-        @Override
-        public List<JobWaiter> waitersOf(String jobId) {
-            return List.of();
-        }
-
-        @Override
-        public Progress recordResult(String waiterId, String jobId, Analysis analysis, String resultJson) {
-            return null;
-        }
-
-        @Override
-        public void markSent(String waiterId) {
         }
     }
 }

@@ -2,13 +2,13 @@ package dev.vidmeta.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.record.ObjectKeyResolverTest.Bucket;
+import dev.vidmeta.testing.Fakes;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,33 +22,10 @@ class RecordMergerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-22T09:30:05Z");
 
-    /** Keeps what crossed the boundary. */
-    static final class Store implements RecordStore {
-        final List<VideoRecord> puts = new ArrayList<>();
-        final List<RecordDeletion> deletions = new ArrayList<>();
-        final Set<String> existing = new HashSet<>();
-
-        @Override
-        public Outcome put(VideoRecord record) {
-            puts.add(record);
-            return Outcome.WRITTEN;
-        }
-
-        @Override
-        public Outcome markDeleted(RecordDeletion deletion) {
-            deletions.add(deletion);
-            return Outcome.WRITTEN;
-        }
-
-        @Override
-        public boolean exists(String recordId) {
-            return existing.contains(recordId);
-        }
-    }
-
-    private final Store store = new Store();
+    private final Fakes.Records store = new Fakes.Records();
     private final Bucket bucket = new Bucket();
-    private final RecordMerger merger = new RecordMerger(store, (key, json) -> "s3://results/" + key,
+    private final Fakes.Results results = new Fakes.Results("results");
+    private final RecordMerger merger = new RecordMerger(store, results,
             new ResultLocation("results", ""), new ObjectKeyResolver(bucket));
 
     private static ObjectRef object(String key) {
@@ -129,5 +106,36 @@ class RecordMergerTest {
 
         assertThat(store.deletions.getFirst().recordId()).isEqualTo("uploads/a b.mp4");
         assertThat(store.deletions.getFirst().tombstone().item().get("objectKey").asText()).isEqualTo("a b.mp4");
+    }
+
+    @Test
+    void merge_shouldKeepTheLargePartsInS3_andWriteAnItemUnderDynamoDbsLimit_whenTheRecordIsTooLarge() throws Exception {
+        // GIVEN an analysis summary of about 400 KB: DynamoDB items are at most 400 KB ("Service, account, and
+        // table quotas in Amazon DynamoDB", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+        bucket.put("clips/a.mp4", "v1", "etag1");
+        ObjectNode analysis = JSON.createObjectNode().put("status", "OK");
+        ArrayNode labels = analysis.putObject("analyses").putObject("labels").put("status", "OK")
+                .putObject("summary").putArray("labels");
+        for (int i = 0; i < 6000; i++) {
+            labels.addObject().put("name", "Label number " + i).put("maxConfidence", 99.5).put("appearances", i);
+        }
+        MergeInput input = new MergeInput(object("clips/a.mp4"), null, JSON.createObjectNode().put("status", "OK"),
+                analysis, null, null);
+
+        // WHEN
+        RecordMerger.Merged merged = merger.merge(input, NOW);
+
+        // THEN the technical metadata and summaries are kept whole in S3, and the item points there
+        String detailsKey = "uploads/clips/a.mp4/v1/record-details.json";
+        assertThat(merged.detailsUri()).isEqualTo("s3://results/" + detailsKey);
+        assertThat(results.documents()).containsOnlyKeys(detailsKey);
+        JsonNode details = JSON.readTree(results.documents().get(detailsKey));
+        assertThat(details.path("analyses").path("labels").path("summary").path("labels")).hasSize(6000);
+        VideoRecord written = store.puts.getFirst();
+        assertThat(written.approximateBytes()).isLessThanOrEqualTo(VideoRecord.MAX_ITEM_BYTES);
+        assertThat(written.item().path("analyses").path("labels").has("summary")).isFalse();
+        assertThat(written.item().path("detailsUri").asText()).isEqualTo(merged.detailsUri());
+        assertThat(merged.reasons()).contains("record: technical metadata and analysis summaries were too large for "
+                + "DynamoDB and are kept in s3://results/" + detailsKey);
     }
 }
