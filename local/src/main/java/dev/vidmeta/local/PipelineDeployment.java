@@ -122,17 +122,17 @@ public final class PipelineDeployment {
                 .table(TaskTokenTable.createTableRequest(s.taskTokenTable()),
                         TaskTokenTable.timeToLiveRequest(s.taskTokenTable()))
                 .topic(TOPIC)
-                .function(LocalFunction.of(PROBE, e -> new ProbeMediaHandler(new TaskConfig(e), s3(e),
+                .function(LocalFunction.of(PROBE, e -> ProbeMediaHandler.wired(new TaskConfig(e), s3(e),
                         MediaProbe.create()), results).withTimeout(Duration.ofMinutes(5)))
-                .function(LocalFunction.of(START_ANALYSIS, e -> new StartAnalysisHandler(new TaskConfig(e), s3(e),
+                .function(LocalFunction.of(START_ANALYSIS, e -> StartAnalysisHandler.wired(new TaskConfig(e), s3(e),
                         client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
                         "REKOGNITION"), client(SfnClient.builder(), e, "SFN")), startEnv)
                         .withTimeout(Duration.ofMinutes(1)))
-                .function(LocalFunction.of(SNS_CALLBACK, e -> new SnsCallbackHandler(new TaskConfig(e), s3(e),
+                .function(LocalFunction.of(SNS_CALLBACK, e -> SnsCallbackHandler.wired(new TaskConfig(e), s3(e),
                         client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
                         "REKOGNITION"), client(SfnClient.builder(), e, "SFN")), callbackEnv)
                         .withTimeout(Duration.ofMinutes(5)))
-                .function(LocalFunction.of(MERGE_RECORD, e -> new MergeRecordHandler(new TaskConfig(e), s3(e),
+                .function(LocalFunction.of(MERGE_RECORD, e -> MergeRecordHandler.wired(new TaskConfig(e), s3(e),
                         client(DynamoDbClient.builder(), e, "DYNAMODB")), mergeEnv)
                         .withTimeout(Duration.ofMinutes(1)))
                 .stateMachine(STATE_MACHINE, Templates.render(definitionTemplate, vars));

@@ -48,7 +48,11 @@ public final class MergeRecordHandler implements RequestStreamHandler {
     }
 
     /** The local runtime's: the same wiring as on AWS, with its clients. */
-    public MergeRecordHandler(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb) {
+    public static MergeRecordHandler wired(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb) {
+        return new MergeRecordHandler(config, s3, dynamoDb);
+    }
+
+    private MergeRecordHandler(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb) {
         this(new RecordMerger(new DynamoDbRecordStore(dynamoDb, config.recordTableName()),
                 new S3ResultStore(s3, config.resultLocation().bucket()), config.resultLocation(),
                 new ObjectKeyResolver(new S3ObjectHeads(s3))), Wiring.metrics(Clock.systemUTC()), Clock.systemUTC());

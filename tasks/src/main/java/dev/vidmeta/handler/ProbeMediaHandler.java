@@ -51,8 +51,12 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         this(TaskConfig.fromEnvironment(), S3RangedReader.clientBuilder().build(), MediaProbe.create());
     }
 
-    /** The local runtime's: the same wiring as on AWS, with its client. */
-    public ProbeMediaHandler(TaskConfig config, S3Client s3, MediaProbe probe) {
+    /** The local runtime's: the same wiring as on AWS, with its clients. */
+    public static ProbeMediaHandler wired(TaskConfig config, S3Client s3, MediaProbe probe) {
+        return new ProbeMediaHandler(config, s3, probe);
+    }
+
+    private ProbeMediaHandler(TaskConfig config, S3Client s3, MediaProbe probe) {
         this(new ObjectProbe(new ObjectKeyResolver(new S3ObjectHeads(s3)), S3RangedReader.source(s3), probe,
                 new S3ResultStore(s3, config.resultLocation().bucket()), config.resultLocation()),
                 Wiring.metrics(Clock.systemUTC()));

@@ -51,7 +51,12 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
     }
 
     /** The local runtime's: the same wiring as on AWS, with its clients. */
-    public SnsCallbackHandler(
+    public static SnsCallbackHandler wired(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb,
+            RekognitionClient rekognition, SfnClient sfn) {
+        return new SnsCallbackHandler(config, s3, dynamoDb, rekognition, sfn);
+    }
+
+    private SnsCallbackHandler(
             TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn) {
         this(Wiring.jobCompletion(config, s3, dynamoDb, rekognition, sfn, Clock.systemUTC()),
                 Wiring.metrics(Clock.systemUTC()));

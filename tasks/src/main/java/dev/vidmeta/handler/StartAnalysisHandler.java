@@ -49,7 +49,12 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
     }
 
     /** The local runtime's: the same wiring as on AWS, with its clients. */
-    public StartAnalysisHandler(
+    public static StartAnalysisHandler wired(TaskConfig config, S3Client s3, DynamoDbClient dynamoDb,
+            RekognitionClient rekognition, SfnClient sfn) {
+        return new StartAnalysisHandler(config, s3, dynamoDb, rekognition, sfn);
+    }
+
+    private StartAnalysisHandler(
             TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn) {
         this(Wiring.analysisStarter(config, s3, dynamoDb, rekognition, sfn, Clock.systemUTC()),
                 new ObjectKeyResolver(new S3ObjectHeads(s3)));

@@ -35,7 +35,7 @@ class TaskConfigTest {
 
     @Test
     void constructors_shouldFailAtStartup_namingTheVariable() {
-        assertThatThrownBy(() -> new MergeRecordHandler(new TaskConfig(Map.of("RESULTS_BUCKET", "r",
+        assertThatThrownBy(() -> MergeRecordHandler.wired(new TaskConfig(Map.of("RESULTS_BUCKET", "r",
                 "RESULTS_PREFIX", "")), null, null))
                 .hasMessage("environment variable RECORD_TABLE_NAME is not set");
     }
