@@ -8,6 +8,7 @@ import dev.vidmeta.aws.S3ResultStore;
 import dev.vidmeta.record.MergeInput;
 import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.RecordMerger;
+import dev.vidmeta.record.RecordStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +68,7 @@ public final class MergeRecordHandler implements RequestStreamHandler {
             return m;
         });
         metrics.dimension("Status", merged.status())
-                .put("RecordsWritten", merged.outcome() == dev.vidmeta.record.RecordStore.Outcome.WRITTEN ? 1 : 0,
+                .put("RecordsWritten", merged.outcome() == RecordStore.Outcome.WRITTEN ? 1 : 0,
                         "Count")
                 .flush();
         Handlers.write(output, merged);

@@ -2,6 +2,7 @@ package dev.vidmeta.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.analysis.JobState;
@@ -86,7 +87,7 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
         JsonNode message;
         try {
             message = Handlers.JSON.readTree(sns.path("Message").asText(""));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             LOG.warn("SNS message {} is not JSON; acknowledged", messageId);
             return false;
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prefetcher over a counting file source: request and byte counts are what a remote source
@@ -246,7 +247,7 @@ class PrefetchingReaderTest {
     }
 
     @Test
-    void absurdBoxSize_shouldPlanNothing_andStillServeTheBytes(@org.junit.jupiter.api.io.TempDir Path dir)
+    void absurdBoxSize_shouldPlanNothing_andStillServeTheBytes(@TempDir Path dir)
             throws IOException {
         // GIVEN an ftyp followed by an mdat that claims to be far larger than the file
         ByteBuffer bytes = ByteBuffer.allocate(100_000);
