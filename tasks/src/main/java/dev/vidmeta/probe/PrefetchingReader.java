@@ -183,8 +183,7 @@ public final class PrefetchingReader implements RangedReader {
         plan = ReadPlan.of(head, size, limits, new ReadPlan.Fetches() {
             @Override
             public byte[] fetchWhole(long start, long end) throws IOException {
-                Block block = PrefetchingReader.this.fetchWhole(start, end);
-                return block == null ? null : await(block);
+                return PrefetchingReader.this.fetchWhole(start, end);
             }
 
             @Override
@@ -200,13 +199,39 @@ public final class PrefetchingReader implements RangedReader {
         schedulePlanned();
     }
 
-    /** Fetches {@code [start, end)} now as one block (a moov, an index), unless it is too big to hold. */
-    private Block fetchWhole(long start, long end) throws IOException {
+    /**
+     * The bytes {@code [start, end)} now (a moov, an index), unless they are too many to hold: what the
+     * cache holds already is copied, only the gaps are fetched (as blocks), so a tail that overlaps the
+     * first block is not read twice. Shorter than asked if the object ends first.
+     */
+    private byte[] fetchWhole(long start, long end) throws IOException {
         long length = end - start;
         if (length <= 0 || length > limits.maxMoovBytes()) {
             return null;
         }
-        return fetchNow(start, (int) length);
+        byte[] whole = new byte[(int) length];
+        int filled = 0;
+        while (filled < length) {
+            long at = start + filled;
+            Block block = cache.blockAt(at);
+            boolean endedEarly = false;
+            if (block == null) {
+                long asked = cache.clipToNextBlock(at, Math.min(length - filled, size - at));
+                block = fetchNow(at, (int) (length - filled));
+                endedEarly = block.length < asked;
+            }
+            byte[] data = await(block);
+            int n = (int) Math.min(length - filled, data.length - (at - block.start));
+            if (n <= 0) {
+                break;
+            }
+            System.arraycopy(data, (int) (at - block.start), whole, filled, n);
+            filled += n;
+            if (endedEarly) {
+                break;
+            }
+        }
+        return filled == length ? whole : Arrays.copyOf(whole, filled);
     }
 
     /** Starts planned fetches while fewer than prefetchAheadBytes of them are waiting to be read. */

@@ -100,6 +100,27 @@ class PrefetchingReaderTest {
     }
 
     @Test
+    void fragmentedWithMfra_shouldReadEachByteOnce_whenTheTailOverlapsTheFirstBlock() throws IOException {
+        // GIVEN a fragmented MP4 (mfra index at the end) smaller than two first blocks: the tail that holds
+        // the mfra starts inside the first block
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
+        long size = Files.size(file);
+        int head = (int) (size * 3 / 4);
+        assertThat(size - head).isLessThan(head);
+        PrefetchingReader.Limits overlapping = limits(head, limits().maxStreamBytes(), limits().cacheBytes());
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), overlapping)) {
+            // WHEN a parser walks it
+            walkBoxes(reader, file);
+
+            // THEN the first block and the rest of the file came once each: the tail read began where the
+            // first block ended, and the moofs in it needed no request of their own
+            assertThat(reader.bytesRead()).isEqualTo(size);
+            assertThat(reader.requestCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void fragmented_shouldRequestTheMoofsAheadOfTheParser() throws Exception {
         // GIVEN a fragmented MP4 with an mfra index
         Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
