@@ -3,6 +3,7 @@ package dev.vidmeta.cli;
 import dev.vidmeta.events.ObjectCreatedEvent;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
@@ -111,7 +113,7 @@ public final class BackfillCommand implements Callable<Integer> {
                     String versionId = null;
                     String etag = unquote(object.eTag());
                     long size = object.size();
-                    java.time.Instant time = object.lastModified();
+                    Instant time = object.lastModified();
                     if (versioned) {
                         // The listing names no version; the event is for the current one, as S3 would send it.
                         HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(object.key()));
@@ -140,7 +142,7 @@ public final class BackfillCommand implements Callable<Integer> {
                                 etag.contains("-") ? "CompleteMultipartUpload" : "PutObject").toJson();
                         result = start(sfn, machine, name, input);
                     }
-                } catch (SfnException | software.amazon.awssdk.services.s3.model.S3Exception e) {
+                } catch (SfnException | S3Exception e) {
                     err.println("\nvidmeta backfill: s3://" + bucket + "/" + object.key() + ": "
                             + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()));
                     result = Result.FAILED;

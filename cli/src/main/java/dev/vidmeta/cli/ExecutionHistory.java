@@ -1,5 +1,6 @@
 package dev.vidmeta.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -236,7 +237,7 @@ record ExecutionHistory(List<ObjectNode> events) {
         Map<String, Integer> names = new LinkedHashMap<>();
         try {
             collect(JSON.readTree(definition), 0, names);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             // An unreadable definition only costs the not-yet-started rows; the history still names the rest.
         }
         return names;

@@ -5,6 +5,7 @@ import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -26,7 +27,7 @@ final class Executions {
     static List<ExecutionListItem> list(SfnClient sfn, String stateMachineArn, List<ExecutionStatus> statuses,
             Instant since, int max) {
         List<ExecutionListItem> found = new ArrayList<>();
-        List<ExecutionStatus> filters = statuses == null || statuses.isEmpty() ? java.util.Collections.singletonList(null)
+        List<ExecutionStatus> filters = statuses == null || statuses.isEmpty() ? Collections.singletonList(null)
                 : statuses;
         for (ExecutionStatus status : filters) {
             String token = null;

@@ -4,6 +4,7 @@ import dev.vidmeta.cli.console.ConsoleServer;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class LocalUpCommand implements Runnable {
     Running start() {
         try {
             Files.createDirectories(workDir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create " + workDir + ": " + e.getMessage(), e);
         }
         var options = LocalRuntime.Options.defaults(workDir).withPersistentTables(true)

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.cli.ExecutionHistory.StateRun;
 import dev.vidmeta.cli.console.StateStatuses.Status;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Reading histories shaped as GetExecutionHistory returns them (ids, previousEventId chains, *EventDetails). */
@@ -85,12 +88,12 @@ class ExecutionHistoryTest {
         List<StateRun> runs = history.states(ExecutionHistory.definitionStates(DEFINITION));
 
         assertThat(runs).extracting(StateRun::name, StateRun::depth, StateRun::status).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("Check Object", 0, Status.SUCCEEDED),
-                org.assertj.core.groups.Tuple.tuple("Probe And Analyze", 0, Status.IN_PROGRESS),
-                org.assertj.core.groups.Tuple.tuple("Probe Media", 1, Status.IN_PROGRESS),
-                org.assertj.core.groups.Tuple.tuple("Analyze With Rekognition", 1, Status.IN_PROGRESS),
-                org.assertj.core.groups.Tuple.tuple("Merge Record", 0, null),
-                org.assertj.core.groups.Tuple.tuple("Record Not Written", 0, null));
+                Tuple.tuple("Check Object", 0, Status.SUCCEEDED),
+                Tuple.tuple("Probe And Analyze", 0, Status.IN_PROGRESS),
+                Tuple.tuple("Probe Media", 1, Status.IN_PROGRESS),
+                Tuple.tuple("Analyze With Rekognition", 1, Status.IN_PROGRESS),
+                Tuple.tuple("Merge Record", 0, null),
+                Tuple.tuple("Record Not Written", 0, null));
         assertThat(runs.get(2).error()).isEqualTo("Lambda.Unknown");
         assertThat(runs.get(3).error()).isNull();
     }
@@ -127,22 +130,22 @@ class ExecutionHistoryTest {
     void status_shouldFollowTheClosingEvent_andReopen_whenRedriven() {
         // GIVEN a branch failure that ended the execution 10 s after it started
         ExecutionHistory failed = parallelBranchFailure(true);
-        java.time.Instant later = java.time.Instant.parse("2026-11-21T07:00:00Z");
+        Instant later = Instant.parse("2026-11-21T07:00:00Z");
 
         assertThat(failed.status()).isEqualTo("FAILED");
-        assertThat(failed.elapsed(later)).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(failed.elapsed(later)).isEqualTo(Duration.ofSeconds(10));
 
         // WHEN it is redriven, it runs again: until now
         add(events.size(), "ExecutionRedriven", "executionRedrivenEventDetails", Map.of("redriveCount", 1));
         ExecutionHistory redriven = new ExecutionHistory(events);
 
         assertThat(redriven.status()).isEqualTo("RUNNING");
-        assertThat(redriven.elapsed(later)).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(redriven.elapsed(later)).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
     void status_shouldBeRunning_untilAClosingEvent() {
         assertThat(parallelBranchFailure(false).status()).isEqualTo("RUNNING");
-        assertThat(new ExecutionHistory(List.of()).elapsed(java.time.Instant.EPOCH)).isZero();
+        assertThat(new ExecutionHistory(List.of()).elapsed(Instant.EPOCH)).isZero();
     }
 }

@@ -14,6 +14,7 @@ import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.SfnExecutions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,7 +179,7 @@ final class OperateRuntime implements AutoCloseable {
     private void put(String bucket, String key, RequestBody body) {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key), body);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             s3.putObject(b -> b.bucket(bucket).key(key), body);
         }
     }

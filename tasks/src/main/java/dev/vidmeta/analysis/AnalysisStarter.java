@@ -3,6 +3,7 @@ package dev.vidmeta.analysis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.record.ObjectRef;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class AnalysisStarter {
             LOG.info("{}: {} ({})", object.uri(), verdict.skip() ? "no Rekognition job" : "Rekognition jobs",
                     verdict.reason());
             return verdict.skip() ? verdict.reason() : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("could not read the start of {} to check its format ({}); starting the jobs anyway",
                     object.uri(), e.getMessage());
             return null;

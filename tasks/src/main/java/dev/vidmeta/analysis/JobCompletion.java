@@ -1,5 +1,6 @@
 package dev.vidmeta.analysis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,9 @@ import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.record.ResultStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -41,7 +44,7 @@ public final class JobCompletion {
     private final ResultLocation location;
     private final Map<Analysis, Float> minConfidence;
     private final int budgetPerAnalysis;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
     public JobCompletion(
             VideoAnalyzer analyzer,
@@ -50,14 +53,14 @@ public final class JobCompletion {
             ResultStore results,
             ResultLocation location,
             List<AnalysisRequest> requests,
-            java.time.Clock clock) {
+            Clock clock) {
         this.clock = clock;
         this.analyzer = analyzer;
         this.tokens = tokens;
         this.callbacks = callbacks;
         this.results = results;
         this.location = location;
-        java.util.EnumMap<Analysis, Float> m = new java.util.EnumMap<>(Analysis.class);
+        EnumMap<Analysis, Float> m = new EnumMap<>(Analysis.class);
         requests.forEach(r -> m.put(r.analysis(), r.minConfidence()));
         this.minConfidence = m;
         this.budgetPerAnalysis = SUMMARY_BUDGET_BYTES / Math.max(1, requests.size());
@@ -188,7 +191,7 @@ public final class JobCompletion {
     private static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored analysis result is not JSON", e);
         }
     }

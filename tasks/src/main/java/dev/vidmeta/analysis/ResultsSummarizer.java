@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -83,7 +84,7 @@ public final class ResultsSummarizer {
             String field,
             float minConfidence,
             Function<JsonNode, String> identity,
-            java.util.function.BiConsumer<JsonNode, ObjectNode> describe) {
+            BiConsumer<JsonNode, ObjectNode> describe) {
         Map<String, ObjectNode> byId = new LinkedHashMap<>();
         for (JsonNode item : items) {
             JsonNode d = item.path(field);

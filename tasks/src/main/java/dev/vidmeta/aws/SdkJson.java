@@ -12,6 +12,8 @@ import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.util.SdkAutoConstructList;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 
 /**
  * An SDK v2 model object as the JSON the service sent, using each member's wire name. This keeps the results
@@ -94,7 +96,7 @@ public final class SdkJson {
 
     /** The SDK fills absent lists and maps with "auto construct" placeholders; the wire had nothing there. */
     private static boolean isAutoConstruct(Object value) {
-        return value instanceof software.amazon.awssdk.core.util.SdkAutoConstructList<?>
-                || value instanceof software.amazon.awssdk.core.util.SdkAutoConstructMap<?, ?>;
+        return value instanceof SdkAutoConstructList<?>
+                || value instanceof SdkAutoConstructMap<?, ?>;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vidmeta.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.aws.AwsErrors;
@@ -23,7 +24,7 @@ final class Handlers {
     static <T> T read(InputStream input, Class<T> type) throws IOException {
         try {
             return JSON.readValue(input, type);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException("input is not a valid " + type.getSimpleName() + ": "
                     + e.getOriginalMessage(), e);
         }

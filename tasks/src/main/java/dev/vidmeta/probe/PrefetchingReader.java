@@ -1,13 +1,10 @@
 package dev.vidmeta.probe;
 
+import dev.vidmeta.probe.BlockCache.Block;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  * Serves the probe's reads from a bounded block cache and turns them into a few bounded requests.
  *
  * <p>MediaInfo reads a container in small chunks and seeks ({@code GoTo}) to the boxes it wants.
- * Passed straight to S3, each seek is a request with its full latency. This reader instead:
+ * Passed straight to S3, each seek is a request with its full latency. This reader instead
+ * (the MP4 planning is {@link ReadPlan}'s, the cache {@link BlockCache}'s):
  * <ul>
  *   <li>opens a stream at the start of the object and sniffs its first block. For ISO BMFF (MP4,
  *       MOV) it walks the top-level boxes; a moov after mdat is the tail of the object, fetched whole
@@ -95,47 +93,15 @@ public final class PrefetchingReader implements RangedReader {
         }
     }
 
-    /** A fetched (or in-flight) range of the object. */
-    private static final class Block {
-        final long start;
-        final int length;
-        final CompletableFuture<byte[]> data;
-        final boolean planned;
-        long lastUse;
-        boolean served;
-
-        Block(long start, int length, CompletableFuture<byte[]> data, boolean planned) {
-            this.start = start;
-            this.length = length;
-            this.data = data;
-            this.planned = planned;
-        }
-
-        static Block fetched(long start, byte[] data, int length) {
-            byte[] exact = length == data.length ? data : Arrays.copyOf(data, length);
-            return new Block(start, length, CompletableFuture.completedFuture(exact), false);
-        }
-
-        long end() {
-            return start + length;
-        }
-    }
-
 
     private final RangedReader source;
     private final Limits limits;
     private final long deadlineNanos;
-    private final TreeMap<Long, Block> blocks = new TreeMap<>();
-    private long cachedBytes;
-    private long clock;
+    private final BlockCache cache;
 
     private boolean initialised;
     private long size;
-    /** Where the index says fragments (moofs) start, beyond the first block; fetched in this order. */
-    private List<Long> plan = List.of();
-    private int nextPlanned;
-    private int fragmentWindow;
-    private long unservedPlannedBytes;
+    private ReadPlan plan = ReadPlan.none();
     private ExecutorService prefetcher;
 
     /** The open stream, if any, and the next offset it delivers: reads from there on continue it. */
@@ -146,6 +112,7 @@ public final class PrefetchingReader implements RangedReader {
     private PrefetchingReader(RangedReader source, Limits limits) {
         this.source = source;
         this.limits = limits;
+        this.cache = new BlockCache(limits.cacheBytes());
         this.deadlineNanos = System.nanoTime() + limits.maxTimePerObject().toNanos();
     }
 
@@ -173,18 +140,14 @@ public final class PrefetchingReader implements RangedReader {
             return 0;
         }
         checkTime();
-        Block block = blockAt(offset);
+        Block block = cache.blockAt(offset);
         if (block == null) {
             block = readStream(offset, length);
         }
         byte[] data = await(block);
         int n = (int) Math.min(length, block.end() - offset);
         System.arraycopy(data, (int) (offset - block.start), target, targetOffset, n);
-        block.lastUse = ++clock;
-        if (!block.served && block.planned) {
-            unservedPlannedBytes -= block.length;
-        }
-        block.served = true;
+        cache.served(block);
         schedulePlanned();
         return n;
     }
@@ -216,83 +179,73 @@ public final class PrefetchingReader implements RangedReader {
         if (head.length == 0) {
             return;
         }
-        put(Block.fetched(0, head, head.length));
-        Mp4Layout layout = Mp4Layout.read(head, head.length, size);
-        if (layout == null) {
-            return;
-        }
-        if (layout.fragmented()) {
-            planFragments(layout, head.length);
-        } else if (layout.moovOffset() < 0 && layout.nextUnknown() < size) {
-            // No moov before mdat's end: it is in the tail, which is usually nothing but the moov.
-            fetchWhole(layout.nextUnknown(), size);
-        }
-    }
-
-    private void planFragments(Mp4Layout layout, long headEnd) throws IOException {
-        List<Long> moofs = layout.sidxMoofOffsets();
-        if (moofs.isEmpty()) {
-            moofs = mfraMoofOffsets();
-        }
-        // A moof header plus the following mdat's header; sized on the first moof, with slack.
-        long window = layout.firstMoofSize() > 0 ? layout.firstMoofSize() + layout.firstMoofSize() / 4 + 16 : 16 << 10;
-        fragmentWindow = (int) Math.min(Math.max(((window + 1023) / 1024) * 1024, 2048), 1 << 20);
-        List<Long> starts = new ArrayList<>();
-        for (long moof : moofs) {
-            if (moof >= headEnd && moof < size && blockAt(moof) == null) {
-                starts.add(moof);
+        cache.put(Block.fetched(0, head, head.length));
+        plan = ReadPlan.of(head, size, limits, new ReadPlan.Fetches() {
+            @Override
+            public byte[] fetchWhole(long start, long end) throws IOException {
+                return PrefetchingReader.this.fetchWhole(start, end);
             }
-        }
-        plan = List.copyOf(starts);
+
+            @Override
+            public int readFully(long offset, byte[] target, int length) throws IOException {
+                return PrefetchingReader.this.readFully(offset, target, length);
+            }
+
+            @Override
+            public boolean cached(long offset) {
+                return cache.blockAt(offset) != null;
+            }
+        });
         schedulePlanned();
     }
 
-    /** The mfra at the end: its mfro (last 16 bytes) gives its size; a tail as big as the head usually holds it all. */
-    private List<Long> mfraMoofOffsets() throws IOException {
-        long tailStart = Math.max(0, size - limits.headBytes());
-        Block tail = fetchWhole(tailStart, size);
-        if (tail == null || tail.length < 16) {
-            return List.of();
-        }
-        byte[] data = await(tail);
-        long mfraSize = Mp4Layout.mfroMfraSize(data, tail.length - 16);
-        if (mfraSize < 16 || mfraSize > size) {
-            return List.of();
-        }
-        long mfraStart = size - mfraSize;
-        if (mfraStart >= tailStart) {
-            return Mp4Layout.mfraMoofOffsets(data, (int) (mfraStart - tailStart), (int) mfraSize);
-        }
-        if (mfraSize > limits.maxMoovBytes()) {
-            return List.of();
-        }
-        byte[] mfra = new byte[(int) mfraSize];
-        int n = readFully(mfraStart, mfra, mfra.length);
-        return Mp4Layout.mfraMoofOffsets(mfra, 0, n);
-    }
-
-    /** Fetches {@code [start, end)} now as one block (a moov, an index), unless it is too big to hold. */
-    private Block fetchWhole(long start, long end) throws IOException {
+    /**
+     * The bytes {@code [start, end)} now (a moov, an index), unless they are too many to hold: what the
+     * cache holds already is copied, only the gaps are fetched (as blocks), so a tail that overlaps the
+     * first block is not read twice. Shorter than asked if the object ends first.
+     */
+    private byte[] fetchWhole(long start, long end) throws IOException {
         long length = end - start;
         if (length <= 0 || length > limits.maxMoovBytes()) {
             return null;
         }
-        return fetchNow(start, (int) length);
+        byte[] whole = new byte[(int) length];
+        int filled = 0;
+        while (filled < length) {
+            long at = start + filled;
+            Block block = cache.blockAt(at);
+            boolean endedEarly = false;
+            if (block == null) {
+                long asked = cache.clipToNextBlock(at, Math.min(length - filled, size - at));
+                block = fetchNow(at, (int) (length - filled));
+                endedEarly = block.length < asked;
+            }
+            byte[] data = await(block);
+            int n = (int) Math.min(length - filled, data.length - (at - block.start));
+            if (n <= 0) {
+                break;
+            }
+            System.arraycopy(data, (int) (at - block.start), whole, filled, n);
+            filled += n;
+            if (endedEarly) {
+                break;
+            }
+        }
+        return filled == length ? whole : Arrays.copyOf(whole, filled);
     }
 
     /** Starts planned fetches while fewer than prefetchAheadBytes of them are waiting to be read. */
     private void schedulePlanned() throws IOException {
-        while (nextPlanned < plan.size() && unservedPlannedBytes < limits.prefetchAheadBytes()) {
-            long start = plan.get(nextPlanned++);
-            if (blockAt(start) == null) {
-                Block block = startAsync(start, (int) Math.min(fragmentWindow, size - start));
-                unservedPlannedBytes += block.length;
+        while (plan.hasNext() && cache.unservedPlannedBytes() < limits.prefetchAheadBytes()) {
+            long start = plan.next();
+            if (cache.blockAt(start) == null) {
+                startAsync(start, (int) Math.min(plan.fragmentWindow(), size - start));
             }
         }
     }
 
-    private Block startAsync(long start, int wanted) throws IOException {
-        int length = (int) clipToNextBlock(start, wanted);
+    private void startAsync(long start, int wanted) throws IOException {
+        int length = (int) cache.clipToNextBlock(start, wanted);
         reserve(length);
         CompletableFuture<byte[]> data = CompletableFuture.supplyAsync(() -> {
             try {
@@ -303,9 +256,7 @@ public final class PrefetchingReader implements RangedReader {
                 throw new CompletionException(e);
             }
         }, executor());
-        Block block = new Block(start, length, data, true);
-        put(block);
-        return block;
+        cache.put(new Block(start, length, data, true));
     }
 
     private ExecutorService executor() {
@@ -330,7 +281,7 @@ public final class PrefetchingReader implements RangedReader {
             closeStream();
         }
         if (stream == null) {
-            long end = offset + clipToNextBlock(offset, Math.min(size - offset, limits.maxStreamBytes()));
+            long end = offset + cache.clipToNextBlock(offset, Math.min(size - offset, limits.maxStreamBytes()));
             stream = source.stream(offset, end);
             streamPosition = offset;
             streamEnd = end;
@@ -340,7 +291,7 @@ public final class PrefetchingReader implements RangedReader {
                 reserve(offset - streamPosition);
                 stream.skipNBytes(offset - streamPosition);
             }
-            int want = (int) clipToNextBlock(offset, Math.min(length, streamEnd - offset));
+            int want = (int) cache.clipToNextBlock(offset, Math.min(length, streamEnd - offset));
             reserve(want);
             byte[] data = stream.readNBytes(want);
             if (data.length < want) {
@@ -352,7 +303,7 @@ public final class PrefetchingReader implements RangedReader {
                 closeStream();
             }
             Block block = Block.fetched(offset, data, want);
-            put(block);
+            cache.put(block);
             return block;
         } catch (IOException e) {
             try {
@@ -374,7 +325,7 @@ public final class PrefetchingReader implements RangedReader {
 
     /** Fetches up to {@code length} bytes at {@code offset} now, stopping at the next cached block. */
     private Block fetchNow(long offset, int length) throws IOException {
-        int want = (int) clipToNextBlock(offset, Math.min(length, size - offset));
+        int want = (int) cache.clipToNextBlock(offset, Math.min(length, size - offset));
         reserve(want);
         byte[] data = new byte[want];
         int n = readFully(offset, data, want);
@@ -383,63 +334,13 @@ public final class PrefetchingReader implements RangedReader {
                     source.describe() + ": ended at " + offset + ", before its size " + size);
         }
         Block block = Block.fetched(offset, data, n);
-        put(block);
+        cache.put(block);
         return block;
-    }
-
-    /** Shortens a fetch so it stops where an already cached or in-flight block starts. */
-    private long clipToNextBlock(long offset, long length) {
-        Map.Entry<Long, Block> next = blocks.higherEntry(offset);
-        if (next != null && next.getKey() < offset + length) {
-            return next.getKey() - offset;
-        }
-        return length;
-    }
-
-    private Block blockAt(long offset) {
-        Map.Entry<Long, Block> entry = blocks.floorEntry(offset);
-        if (entry != null && entry.getValue().end() > offset) {
-            return entry.getValue();
-        }
-        return null;
-    }
-
-    private void put(Block block) {
-        block.lastUse = ++clock;
-        blocks.put(block.start, block);
-        cachedBytes += block.length;
-        evict();
-    }
-
-    /** Drops least recently used finished blocks until the cache fits its bound. */
-    private void evict() {
-        while (cachedBytes > limits.cacheBytes()) {
-            Block oldest = null;
-            for (Block block : blocks.values()) {
-                if (block.data.isDone() && block.lastUse < clock && (oldest == null || block.lastUse < oldest.lastUse)) {
-                    oldest = block;
-                }
-            }
-            if (oldest == null) {
-                return;
-            }
-            blocks.remove(oldest.start);
-            cachedBytes -= oldest.length;
-            if (oldest.planned && !oldest.served) {
-                unservedPlannedBytes -= oldest.length;
-            }
-        }
     }
 
     /** Refuses a fetch that would take the object past its byte budget. */
     private void reserve(long length) throws SourceException {
-        long planned = 0;
-        for (Block block : blocks.values()) {
-            if (!block.data.isDone()) {
-                planned += block.length;
-            }
-        }
-        if (source.bytesRead() + planned + length > limits.maxBytesPerObject()) {
+        if (source.bytesRead() + cache.inFlightBytes() + length > limits.maxBytesPerObject()) {
             throw new SourceException(SourceException.Kind.LIMIT_EXCEEDED, source.describe()
                     + ": reading it needs more than the " + limits.maxBytesPerObject() + " bytes allowed per object");
         }
@@ -461,11 +362,7 @@ public final class PrefetchingReader implements RangedReader {
                     + ": reading it takes longer than the " + limits.maxTimePerObject() + " allowed per object");
         } catch (ExecutionException e) {
             // A failed prefetch must not poison the cache: forget it so a retry refetches.
-            blocks.remove(block.start);
-            cachedBytes -= block.length;
-            if (block.planned && !block.served) {
-                unservedPlannedBytes -= block.length;
-            }
+            cache.remove(block);
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -491,7 +388,7 @@ public final class PrefetchingReader implements RangedReader {
 
     /** Heap held by cached blocks now; for tests of the bound. */
     synchronized long heldBytes() {
-        return cachedBytes;
+        return cache.heldBytes();
     }
 
     @Override
@@ -521,8 +418,7 @@ public final class PrefetchingReader implements RangedReader {
                 Thread.currentThread().interrupt();
             }
         }
-        blocks.clear();
-        cachedBytes = 0;
+        cache.clear();
         try {
             closeStream();
         } finally {

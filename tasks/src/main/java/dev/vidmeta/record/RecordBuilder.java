@@ -1,5 +1,6 @@
 package dev.vidmeta.record;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -211,7 +212,7 @@ public final class RecordBuilder {
                 if (parsed.hasNonNull("errorMessage")) {
                     message = parsed.get("errorMessage").asText();
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            } catch (JsonProcessingException notJson) {
                 message = cause;
             }
         }

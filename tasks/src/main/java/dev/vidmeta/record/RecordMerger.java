@@ -1,5 +1,6 @@
 package dev.vidmeta.record;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -89,7 +90,7 @@ public final class RecordMerger {
     private static byte[] toBytes(VideoRecord record) {
         try {
             return JSON.writeValueAsString(record.details()).getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
     }

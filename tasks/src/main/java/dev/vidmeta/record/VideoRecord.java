@@ -1,5 +1,6 @@
 package dev.vidmeta.record;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ public record VideoRecord(ObjectNode item) {
     public int approximateBytes() {
         try {
             return JSON.writeValueAsString(item).getBytes(StandardCharsets.UTF_8).length;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
     }

@@ -14,6 +14,7 @@ import dev.vidmeta.probe.TechnicalMetadata;
 import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -144,7 +145,7 @@ class ParallelOutputBoundTest {
                 (key, json) -> "s3://" + BUCKET + "/" + key, LOCATION, requests, clock);
         // The bound concerns results: a head that cannot be read lets every job start.
         AnalysisStarter starter = new AnalysisStarter(analyzer, (ref, length) -> {
-            throw new java.io.IOException("not read in this test");
+            throw new IOException("not read in this test");
         }, tokens, completion, requests, 3600, clock);
 
         starter.start("token", "arn:aws:states:ap-southeast-2:123456789012:execution:m:e", object);
@@ -153,7 +154,7 @@ class ParallelOutputBoundTest {
         assertThat(outputs).hasSize(1);
         try {
             return JSON.readTree(outputs.get(0));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

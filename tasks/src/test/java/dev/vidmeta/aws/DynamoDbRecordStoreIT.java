@@ -2,6 +2,7 @@ package dev.vidmeta.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.aws.DynamoDbRecordStore;
 import dev.vidmeta.aws.JsonAttributeValues;
@@ -16,6 +17,7 @@ import dev.vidmeta.record.RecordStore;
 import dev.vidmeta.record.VideoRecord;
 import dev.vidmeta.testing.RepoFiles;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +66,7 @@ class DynamoDbRecordStoreIT {
 
         Map<String, AttributeValue> item = get(record.recordId());
         // DynamoDB numbers come back as decimals: compare numbers by value, everything else exactly.
-        java.util.Comparator<com.fasterxml.jackson.databind.JsonNode> byValue = (a, b) ->
+        Comparator<JsonNode> byValue = (a, b) ->
                 a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
         assertThat(JsonAttributeValues.toJson(item).equals(byValue, record.item()))
                 .as("stored %s%nbuilt  %s", JsonAttributeValues.toJson(item), record.item()).isTrue();

@@ -7,6 +7,7 @@ import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.probe.SourceException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -236,7 +237,7 @@ class S3RangedReaderIT {
     @Test
     void read_shouldFailUnavailable_whenNothingListens() throws IOException {
         try (S3Client nowhere = LocalAws.client(S3Client.builder().forcePathStyle(true),
-                        java.net.URI.create("http://127.0.0.1:1"));
+                        URI.create("http://127.0.0.1:1"));
                 S3RangedReader reader = S3RangedReader.create(nowhere, "plain", "any.bin")) {
             assertKind(() -> reader.read(0, new byte[10], 0, 10), SourceException.Kind.UNAVAILABLE);
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prefetcher over a counting file source: request and byte counts are what a remote source
@@ -95,6 +96,27 @@ class PrefetchingReaderTest {
             assertThat(reader.requestCount()).isEqualTo(2 + moofsBeyondHead);
             long largestMoof = boxes.stream().filter(b -> b.type().equals("moof")).mapToLong(Box::size).max().orElseThrow();
             assertThat(reader.bytesRead()).isLessThan(2 * HEAD + moofsBeyondHead * (2 * largestMoof + 2048));
+        }
+    }
+
+    @Test
+    void fragmentedWithMfra_shouldReadEachByteOnce_whenTheTailOverlapsTheFirstBlock() throws IOException {
+        // GIVEN a fragmented MP4 (mfra index at the end) smaller than two first blocks: the tail that holds
+        // the mfra starts inside the first block
+        Path file = FIXTURES.path(Fixtures.Fixture.MP4_FRAGMENTED);
+        long size = Files.size(file);
+        int head = (int) (size * 3 / 4);
+        assertThat(size - head).isLessThan(head);
+        PrefetchingReader.Limits overlapping = limits(head, limits().maxStreamBytes(), limits().cacheBytes());
+
+        try (PrefetchingReader reader = PrefetchingReader.wrap(FileRangedReader.open(file), overlapping)) {
+            // WHEN a parser walks it
+            walkBoxes(reader, file);
+
+            // THEN the first block and the rest of the file came once each: the tail read began where the
+            // first block ended, and the moofs in it needed no request of their own
+            assertThat(reader.bytesRead()).isEqualTo(size);
+            assertThat(reader.requestCount()).isEqualTo(2);
         }
     }
 
@@ -246,7 +268,7 @@ class PrefetchingReaderTest {
     }
 
     @Test
-    void absurdBoxSize_shouldPlanNothing_andStillServeTheBytes(@org.junit.jupiter.api.io.TempDir Path dir)
+    void absurdBoxSize_shouldPlanNothing_andStillServeTheBytes(@TempDir Path dir)
             throws IOException {
         // GIVEN an ftyp followed by an mdat that claims to be far larger than the file
         ByteBuffer bytes = ByteBuffer.allocate(100_000);

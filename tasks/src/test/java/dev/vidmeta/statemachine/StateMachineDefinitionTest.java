@@ -3,6 +3,8 @@ package dev.vidmeta.statemachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vidmeta.analysis.RekognitionBusyException;
+import dev.vidmeta.handler.TransientTaskException;
 import dev.vidmeta.testing.RepoFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +97,7 @@ class StateMachineDefinitionTest {
         assertThat(analyze.path("TimeoutSeconds").asText()).isEqualTo("{% ${analysis_timeout_seconds} %}");
         JsonNode busy = analyze.path("Retry").get(1);
         assertThat(busy.path("ErrorEquals").get(0).asText())
-                .isEqualTo(dev.vidmeta.analysis.RekognitionBusyException.class.getName());
+                .isEqualTo(RekognitionBusyException.class.getName());
         // Sum of the capped backoff delays: long enough to ride out a full 20-job queue (> 1 hour).
         double total = 0;
         double interval = busy.path("IntervalSeconds").asDouble();
@@ -109,8 +111,8 @@ class StateMachineDefinitionTest {
     @Test
     void namedRetryableErrors_shouldBeTheClassNamesTheJavaRuntimeReports() {
         String text = RepoFiles.text(PATH);
-        assertThat(text).contains("\"" + dev.vidmeta.handler.TransientTaskException.class.getName() + "\"");
-        assertThat(text).contains("\"" + dev.vidmeta.analysis.RekognitionBusyException.class.getName() + "\"");
+        assertThat(text).contains("\"" + TransientTaskException.class.getName() + "\"");
+        assertThat(text).contains("\"" + RekognitionBusyException.class.getName() + "\"");
     }
 
     @Test

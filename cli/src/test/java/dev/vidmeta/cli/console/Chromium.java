@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -55,7 +58,7 @@ final class Chromium implements AutoCloseable {
                     + BROWSER + ", " + DRIVER + "); install them with: " + INSTALL);
         }
         int port;
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("chromedriver-", ".log");
@@ -171,9 +174,9 @@ final class Chromium implements AutoCloseable {
             call(http, "DELETE", base.resolve("/session/" + session), null);
         } finally {
             driver.destroy();
-            driver.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            driver.waitFor(10, TimeUnit.SECONDS);
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,7 +233,7 @@ class ConsoleIT {
                     return [...document.querySelectorAll('#history tbody tr')].map(tr =>
                         [...tr.children].map(td => td.textContent));""");
             assertThat(historyRows).hasSize(history.size());
-            List<String> renderedTypes = new java.util.ArrayList<>();
+            List<String> renderedTypes = new ArrayList<>();
             historyRows.forEach(r -> renderedTypes.add(r.get(1).asText()));
             assertThat(renderedTypes).isEqualTo(history);
             assertThat(historyRows.toString()).contains("[\"" + (renderedTypes.indexOf("TaskFailed") + 1)

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class ConsoleServerIT {
         HttpResponse<String> sameSite = send(replayPost(replay, null).header("Sec-Fetch-Site", "same-site"));
 
         // THEN the other origins are refused before Step Functions is called
-        for (HttpResponse<String> refused : java.util.List.of(otherSite, otherPort, sandboxed, sameSite)) {
+        for (HttpResponse<String> refused : List.of(otherSite, otherPort, sandboxed, sameSite)) {
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.body()).contains("not other origins");
         }

@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -72,7 +73,7 @@ public final class LocalS3 implements AutoCloseable {
             FileLock lock;
             try {
                 lock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+            } catch (OverlappingFileLockException inThisProcess) {
                 lock = null;
             }
             if (lock == null) {

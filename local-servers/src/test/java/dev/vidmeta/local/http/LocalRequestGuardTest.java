@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -131,7 +132,7 @@ class LocalRequestGuardTest {
         URI url;
         try (S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).endpointOverride(ENDPOINT)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ANYKEY", "any")))
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(true).build())
                 .build()) {
             url = URI.create(presigner.presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))

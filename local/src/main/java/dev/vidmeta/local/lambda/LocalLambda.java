@@ -16,6 +16,8 @@ import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
 import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.net.URI;
@@ -34,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -218,7 +221,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         }
         try {
             JSON.readTree(payloadJson);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LambdaServiceException("Lambda.InvalidRequestContentException",
                     "Could not parse request body into json: " + e.getMessage());
         }
@@ -278,7 +281,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     private void dispatch(AsyncEvent event) {
         try {
             executor.execute(() -> attempt(event));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Shutting down: the event is lost with the process, as a local runtime's state is.
         }
     }
@@ -286,7 +289,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     private void schedule(AsyncEvent event, Duration delay) {
         try {
             asyncQueue.schedule(() -> dispatch(event), delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Shutting down: the event is lost with the process, as a local runtime's state is.
         }
     }
@@ -326,8 +329,8 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
                 response.put("functionError", last.functionError());
                 record.set("responsePayload", JSON.readTree(last.payloadJson()));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return record.toString();
     }
@@ -429,7 +432,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         }
         try {
             JSON.readTree(payload);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LambdaServiceException("Lambda.InvalidRequestContentException",
                     "Could not parse request body into json: " + e.getMessage());
         }
@@ -545,9 +548,9 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         Object input;
         try {
             input = JSON.readValue(payload, inputType(handler.getClass()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // The Java runtime's own wording for an event that does not fit the handler's type.
-            throw new RuntimeException("An error occurred during JSON parsing", new java.io.UncheckedIOException(e));
+            throw new RuntimeException("An error occurred during JSON parsing", new UncheckedIOException(e));
         }
         Object output = typed.handleRequest(input, context);
         return JSON.writeValueAsBytes(output);

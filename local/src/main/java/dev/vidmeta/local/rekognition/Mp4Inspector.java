@@ -2,6 +2,7 @@ package dev.vidmeta.local.rekognition;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * Reads what Rekognition Video checks and reports from an MP4/MOV file's {@code moov} box: container, video
@@ -71,8 +72,8 @@ final class Mp4Inspector {
         return new VideoFacts(sawFtypOrQuickTime, null, 0, 0, 0, 0);
     }
 
-    private static final java.util.Set<String> QUICKTIME_TOP_LEVEL =
-            java.util.Set.of("moov", "mdat", "wide", "free", "skip", "pnot");
+    private static final Set<String> QUICKTIME_TOP_LEVEL =
+            Set.of("moov", "mdat", "wide", "free", "skip", "pnot");
 
     private static VideoFacts readMoov(ByteBuffer moov) {
         long movieDurationMillis = 0;

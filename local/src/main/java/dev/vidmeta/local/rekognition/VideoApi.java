@@ -1,9 +1,11 @@
 package dev.vidmeta.local.rekognition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The stored-video Start/Get pairs: their names, the list each Get returns, and how it may be sorted. */
 enum VideoApi {
@@ -51,7 +53,7 @@ enum VideoApi {
     }
 
     static List<String> operations() {
-        return java.util.Arrays.stream(values()).flatMap(a -> java.util.stream.Stream.of(a.startOperation, a.getOperation))
+        return Arrays.stream(values()).flatMap(a -> Stream.of(a.startOperation, a.getOperation))
                 .toList();
     }
 

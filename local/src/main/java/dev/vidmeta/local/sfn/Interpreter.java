@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -31,10 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Runs executions of JSONata state machines. Every step of a branch is a task on {@link #executor}; waits,
@@ -50,7 +54,7 @@ final class Interpreter {
     static final int MAX_PAYLOAD_BYTES = 256 * 1024;
     private static final String TOKEN_PREFIX = "vidmeta-local-token:";
     private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+            .withZone(ZoneOffset.UTC);
 
     private final LambdaInvoker invoker;
     private final ExecutorService executor;
@@ -240,7 +244,7 @@ final class Interpreter {
         }
     }
 
-    private static CompletableFuture<Object> guarded(java.util.function.Supplier<CompletableFuture<Object>> body) {
+    private static CompletableFuture<Object> guarded(Supplier<CompletableFuture<Object>> body) {
         try {
             return body.get();
         } catch (StatesError e) {
@@ -266,7 +270,7 @@ final class Interpreter {
     }
 
     private static StatesError asStatesError(Throwable t) {
-        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        Throwable cause = t instanceof CompletionException && t.getCause() != null
                 ? t.getCause() : t;
         return cause instanceof StatesError e ? e
                 : StatesError.inState(StatesError.RUNTIME, "Internal error in the local Step Functions engine: "
@@ -700,7 +704,7 @@ final class Interpreter {
     /** The lambda:invoke result shape, as the Lambda Invoke API response is serialized by Step Functions. */
     private Map<String, Object> invokeOutput(Object payload, int statusCode) {
         String requestId = UUID.randomUUID().toString();
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(java.time.ZoneOffset.UTC).format(now());
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC).format(now());
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("Connection", "keep-alive");
         headers.put("Content-Type", "application/json");
@@ -787,7 +791,7 @@ final class Interpreter {
         TaskAttempt attempt = openAttempt(token);
         Integer heartbeat = attempt.heartbeatSeconds;
         if (heartbeat != null) {
-            java.util.concurrent.Future<?> previous = attempt.heartbeatTimer;
+            Future<?> previous = attempt.heartbeatTimer;
             if (previous != null) {
                 previous.cancel(false);
             }
@@ -1128,7 +1132,7 @@ final class Interpreter {
     }
 
     /** Schedules {@code action} after {@code seconds} of workflow time, scaled by the engine's time scale. */
-    private java.util.concurrent.Future<?> schedule(double seconds, Runnable action) {
+    private Future<?> schedule(double seconds, Runnable action) {
         long nanos = (long) (seconds * timeScale * 1_000_000_000L);
         return timers.schedule(Duration.ofNanos(Math.max(0, nanos)), action);
     }

@@ -1,5 +1,7 @@
 package dev.vidmeta.local.sfn;
 
+import java.util.List;
+
 /**
  * A runtime error as Step Functions names it ({@code States.Timeout}, a Lambda function's errorType, ...), with
  * its cause. It travels through Retry and Catch matching and ends up in history events and
@@ -73,7 +75,7 @@ final class StatesError extends RuntimeException {
      * everything except States.Timeout (and those terminal ones); States.Timeout also matches a heartbeat
      * timeout, since a missed heartbeat is reported as a timeout too.
      */
-    boolean matches(java.util.List<String> errorEquals) {
+    boolean matches(List<String> errorEquals) {
         boolean terminal = DATA_LIMIT_EXCEEDED.equals(error) || RUNTIME.equals(error);
         for (String name : errorEquals) {
             if (name.equals(error)) {

@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.lambda.LambdaInvoker.Invocation;
 import dev.vidmeta.local.lambda.LambdaInvoker.LambdaServiceException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +83,7 @@ class LocalLambdaTest {
     void invoke_shouldReturnTheJavaRuntimesErrorDocument_whenTheHandlerThrows() throws Exception {
         // https://docs.aws.amazon.com/lambda/latest/dg/java-exceptions.html: errorType is the class name
         lambda.register("boom", env -> (RequestStreamHandler) (in, out, ctx) -> {
-            throw new IllegalStateException("outer", new java.io.IOException("inner"));
+            throw new IllegalStateException("outer", new IOException("inner"));
         }, Map.of());
 
         Invocation result = lambda.invoke("boom", "{}");
@@ -143,7 +145,7 @@ class LocalLambdaTest {
         }, Map.of(), Duration.ofSeconds(30), 128));
 
         // own threads: the common pool may have a single worker on a small machine
-        var callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        var callers = Executors.newFixedThreadPool(2);
         var first = CompletableFuture.supplyAsync(() -> lambda.invoke("wait", "{}"), callers);
         var second = CompletableFuture.supplyAsync(() -> lambda.invoke("wait", "{}"), callers);
         // both are inside the handler at the same time: two environments, really concurrent

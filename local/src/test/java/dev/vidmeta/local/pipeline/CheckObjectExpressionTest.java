@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.testing.RepoFiles;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Evaluates the state machine's "Check Object" JSONata (rendered as templatefile() would) against the events/
- * samples with the same JSONata library the local engine uses, so the skip rules are pinned down without
- * running an execution.
+ * Evaluates the state machine's "Check Object" JSONata and the "Route Object" rules that read its variables
+ * (rendered as templatefile() would) against the events/ samples with the same JSONata library the local engine
+ * uses, so the skip rules are pinned down without running an execution.
  */
 class CheckObjectExpressionTest {
 
@@ -136,19 +137,40 @@ class CheckObjectExpressionTest {
         return check(event, objectOverrides, VARS);
     }
 
+    /**
+     * "Check Object" then "Route Object": Check Object's Assign and Output both read its input, and Route Object's
+     * first matching rule gives the output (its own Output, else its input), as the local engine does.
+     */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> check(String event, Map<String, Object> objectOverrides,
             Map<String, String> vars) throws IOException {
         Map<String, Object> input = JSON.readValue(RepoFiles.text("events/" + event),
                 new TypeReference<>() {});
         ((Map<String, Object>) ((Map<String, Object>) input.get("detail")).get("object")).putAll(objectOverrides);
-        Map<String, Object> definition = JSON.readValue(render(vars), new TypeReference<>() {});
-        String output = (String) ((Map<String, Object>) ((Map<String, Object>) definition.get("States"))
-                .get("Check Object")).get("Output");
-        String expression = output.substring(2, output.length() - 2); // strip {% %}
-        Jsonata.Frame frame = Jsonata.jsonata(expression).createFrame();
+        Map<String, Object> states = (Map<String, Object>) JSON.readValue(render(vars),
+                new TypeReference<Map<String, Object>>() {}).get("States");
+        Map<String, Object> checkObject = (Map<String, Object>) states.get("Check Object");
+        Map<String, Object> variables = new LinkedHashMap<>();
+        ((Map<String, String>) checkObject.get("Assign"))
+                .forEach((name, expression) -> variables.put(name, evaluate(expression, input, Map.of())));
+        Object checked = evaluate((String) checkObject.get("Output"), input, Map.of());
+        for (Map<String, Object> rule : (List<Map<String, Object>>) ((Map<String, Object>) states
+                .get("Route Object")).get("Choices")) {
+            if (Boolean.TRUE.equals(evaluate((String) rule.get("Condition"), checked, variables))) {
+                return (Map<String, Object>) (rule.containsKey("Output")
+                        ? evaluate((String) rule.get("Output"), checked, variables) : checked);
+            }
+        }
+        return (Map<String, Object>) checked;
+    }
+
+    private static Object evaluate(String template, Object input, Map<String, Object> variables) {
+        String expression = template.substring(2, template.length() - 2); // strip {% %}
+        Jsonata jsonata = Jsonata.jsonata(expression);
+        Jsonata.Frame frame = jsonata.createFrame();
         frame.bind("states", Map.of("input", input));
-        return (Map<String, Object>) Jsonata.jsonata(expression).evaluate(null, frame);
+        variables.forEach(frame::bind);
+        return jsonata.evaluate(null, frame);
     }
 
     private static String render(Map<String, String> vars) throws IOException {

@@ -3,6 +3,7 @@ package dev.vidmeta.local.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.probe.Fixtures;
@@ -231,7 +232,7 @@ class PipelineEndToEndIT {
         // GIVEN an event for an object that exists under neither reading of its key
         String key = "missing/ghost+clip.mp4";
         int before = p.executions().size();
-        ObjectNode fake = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        ObjectNode fake = new ObjectMapper().createObjectNode()
                 .put("bucket", p.settings.sourceBucket()).put("objectKey", key).put("size", 1000)
                 .put("etag", "0123456789abcdef0123456789abcdef").put("versionId", "no-such-version")
                 .put("sequencer", "617F0A00").put("uploadedAt", "2026-11-21T05:12:45Z");
@@ -420,7 +421,7 @@ class PipelineEndToEndIT {
     }
 
     private static String cannedCelebrities() {
-        ObjectNode canned = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        ObjectNode canned = new ObjectMapper().createObjectNode();
         canned.set("Celebrities", RepoFiles.event("rekognition-get-celebrity-recognition.json").get("Celebrities"));
         return canned.toString();
     }

@@ -1,6 +1,7 @@
 package dev.vidmeta.local.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.local.LocalAws;
@@ -11,6 +12,8 @@ import dev.vidmeta.local.sns.LocalSns;
 import dev.vidmeta.testing.Await;
 import dev.vidmeta.testing.RepoFiles;
 import dev.vidmeta.testing.SfnExecutions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,9 +82,9 @@ final class PipelineRuntime implements AutoCloseable {
         byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(rest.substring(0, slash)).key(rest.substring(slash + 1)))
                 .asByteArray();
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new ObjectMapper().readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -236,7 +237,7 @@ class ApiIT extends SfnITBase {
                                       "Default": "Give Up"},
                             "Give Up": {"Type": "Fail", "Error": "Test.GaveUp"}}}""");
         DescribeExecutionResponse failed = SfnExecutions.awaitClosed(h.client, h.start(machine, "{}"),
-                java.time.Duration.ofMinutes(2));
+                Duration.ofMinutes(2));
         assertThat(h.client.getExecutionHistory(b -> b.executionArn(failed.executionArn()).reverseOrder(true)
                 .maxResults(1)).events().getFirst().id()).isGreaterThanOrEqualTo(SfnService.MAX_HISTORY_EVENTS);
 

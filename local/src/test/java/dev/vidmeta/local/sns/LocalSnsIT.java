@@ -16,10 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +117,7 @@ class LocalSnsIT {
         // what SNS could not deliver to Lambda (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html).
         String queueArn = "arn:aws:sqs:" + LocalAws.REGION + ":" + LocalAws.ACCOUNT_ID + ":failures";
         lambda.putFunctionEventInvokeConfig("failing", new LocalLambda.EventInvokeConfig(2,
-                java.time.Duration.ofHours(6), queueArn));
+                Duration.ofHours(6), queueArn));
         String topic = sns.createTopic("jobs");
         sns.subscribe(topic, "lambda", LocalLambda.arnOf("failing") + ":live");
 
@@ -146,7 +149,7 @@ class LocalSnsIT {
     }
 
     private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
@@ -224,7 +227,7 @@ class LocalSnsIT {
         awaitSize(() -> list, size);
     }
 
-    private static void awaitSize(java.util.function.Supplier<List<?>> list, int size) {
+    private static void awaitSize(Supplier<List<?>> list, int size) {
         Await.until("at least " + size + " entries", list, l -> l.size() >= size);
     }
 }
