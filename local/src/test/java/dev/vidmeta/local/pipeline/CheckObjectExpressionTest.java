@@ -139,7 +139,7 @@ class CheckObjectExpressionTest {
 
     /**
      * "Check Object" then "Route Object": Check Object's Assign and Output both read its input, and Route Object's
-     * first matching rule gives the output (its own Output, else its input), as the local engine does.
+     * Output, which reads Check Object's variables, gives the output, as the local engine does.
      */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> check(String event, Map<String, Object> objectOverrides,
@@ -154,14 +154,19 @@ class CheckObjectExpressionTest {
         ((Map<String, String>) checkObject.get("Assign"))
                 .forEach((name, expression) -> variables.put(name, evaluate(expression, input, Map.of())));
         Object checked = evaluate((String) checkObject.get("Output"), input, Map.of());
-        for (Map<String, Object> rule : (List<Map<String, Object>>) ((Map<String, Object>) states
-                .get("Route Object")).get("Choices")) {
+        Map<String, Object> route = (Map<String, Object>) states.get("Route Object");
+        String next = (String) route.get("Default");
+        for (Map<String, Object> rule : (List<Map<String, Object>>) route.get("Choices")) {
             if (Boolean.TRUE.equals(evaluate((String) rule.get("Condition"), checked, variables))) {
-                return (Map<String, Object>) (rule.containsKey("Output")
-                        ? evaluate((String) rule.get("Output"), checked, variables) : checked);
+                next = (String) rule.get("Next");
+                break;
             }
         }
-        return (Map<String, Object>) checked;
+        // The rule decides the next state; the output is the state's Output, whichever rule matched.
+        Map<String, Object> output = (Map<String, Object>) evaluate((String) route.get("Output"), checked, variables);
+        assertThat(output.containsKey("skipReason")).as("a skip reason exactly when the skip rule routes to Merge Record")
+                .isEqualTo("Merge Record".equals(next));
+        return output;
     }
 
     private static Object evaluate(String template, Object input, Map<String, Object> variables) {
