@@ -32,7 +32,10 @@ final class FilesystemKeys {
      */
     static final int MAX_NAME_BYTES = 169;
 
-    /** Orders keys as S3 lists them: "List results are always returned in UTF-8 binary order" (S3 User Guide). */
+    /**
+     * Orders keys as S3 lists them: "List results are always returned in UTF-8 binary order" (S3 User Guide, "Listing
+     * object keys programmatically", https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html).
+     */
     static final Comparator<String> UTF8_ORDER = FilesystemKeys::compareUtf8;
 
     private static final char MARK = '%';

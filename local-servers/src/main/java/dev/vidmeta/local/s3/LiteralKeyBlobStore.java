@@ -52,8 +52,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * <p>Listings are answered here, not by the store: the store can only filter by stored names, and a literal prefix
  * ending inside a segment need not be a prefix of that segment's stored name. So this reads every key under the
  * prefix's whole segments, decodes them, and then filters, rolls up common prefixes and pages as the ListObjectsV2
- * and ListObjectVersions API references describe, in UTF-8 binary order. That walks the directory below the
- * prefix on each page; the local runtime's buckets are small.
+ * and ListObjectVersions API references describe, in UTF-8 binary order ({@link FilesystemKeys#UTF8_ORDER}). That
+ * walks the directory below the prefix on each page; the local runtime's buckets are small.
  */
 final class LiteralKeyBlobStore extends ForwardingBlobStore {
 
@@ -224,12 +224,13 @@ final class LiteralKeyBlobStore extends ForwardingBlobStore {
             last = entry.getKey();
             taken++;
         }
-        boolean truncated = taken < remaining.size();
+        // MaxKeys 0 lists nothing and so names nothing to resume after, as the store itself answers it
+        boolean truncated = last != null && taken < remaining.size();
         return ListObjectsV2Response.builder()
                 .contents(contents)
                 .commonPrefixes(prefixes)
                 .isTruncated(truncated)
-                .nextContinuationToken(truncated && last != null ? toToken(last) : null)
+                .nextContinuationToken(truncated ? toToken(last) : null)
                 .build();
     }
 
