@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
  * <p>What the pipeline relies on, all served by s3proxy's own S3 front end: ranged GET; {@code If-Match}
  * answered with 412 PreconditionFailed when the ETag changed, ranged or not (s3proxy checks conditions
  * before it opens the range); versioned buckets with {@code versionId} on GET and HEAD (see
- * {@link VersioningFilesystemBlobStore}). Each committed PutObject, CopyObject or CompleteMultipartUpload
+ * {@link VersioningFilesystemBlobStore}); keys kept literally, as S3 keeps them ({@link LiteralKeyBlobStore}).
+ * Each committed PutObject, CopyObject or CompleteMultipartUpload
  * is handed to the event sink as an {@link ObjectCreated}, each DeleteObject as an {@link ObjectDeleted}.
  */
 public final class LocalS3 implements AutoCloseable {
@@ -59,7 +60,9 @@ public final class LocalS3 implements AutoCloseable {
     }
 
     /**
-     * Starts the server. Objects live in {@code workDir/s3/<bucket>/<key>} and survive restarts.
+     * Starts the server. Objects live in {@code workDir/s3/<bucket>/<key>} and survive restarts; a key the
+     * filesystem cannot hold as a path (a {@code .}, {@code ..} or empty segment, a segment over 169 bytes) is
+     * stored under the name {@link FilesystemKeys} gives it, and still listed and reported by its own key.
      *
      * @throws IllegalStateException when another local S3 (this or another process) uses {@code workDir}
      */
@@ -79,7 +82,8 @@ public final class LocalS3 implements AutoCloseable {
             if (lock == null) {
                 throw new IllegalStateException("another local S3 is using " + dataDir);
             }
-            BlobStore store = new ObjectCreatedNotifier(new VersioningFilesystemBlobStore(dataDir), events);
+            BlobStore store = new ObjectCreatedNotifier(
+                    new LiteralKeyBlobStore(new VersioningFilesystemBlobStore(dataDir)), events);
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(store)
                     .endpoint(URI.create("http://127.0.0.1:0"))

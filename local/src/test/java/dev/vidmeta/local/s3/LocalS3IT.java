@@ -33,7 +33,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The local S3 through the SDK's S3Client: what the pipeline relies on, as S3 does it. */
@@ -111,6 +113,36 @@ class LocalS3IT {
         assertThat(detail.get("requester").asText()).isEqualTo(LocalAws.ACCOUNT_ID);
         assertThat(detail.get("source-ip-address").asText()).isEqualTo("127.0.0.1");
         assertThat(detail.get("reason").asText()).isEqualTo("PutObject");
+    }
+
+    /**
+     * S3 keeps keys literally, "a sequence of Unicode characters encoded in UTF-8, with a maximum length of 1,024
+     * bytes" (S3 User Guide, "Naming Amazon S3 objects",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html): a dot segment is not resolved and a 1,015-byte segment is kept whole, in the object, the listing and the event.
+     */
+    @Test
+    void putObject_shouldKeepAndReportTheLiteralKey_forDotSegmentsAndALongSegment() throws Exception {
+        // GIVEN keys a filesystem path would normalize or refuse
+        String dotDot = "bad/../escape.mp4";
+        String longSegment = "long/" + "x".repeat(1_011) + ".mp4";
+
+        // WHEN both are PUT
+        client.putObject(b -> b.bucket("versioned").key(dotDot), RequestBody.fromString("dot dot"));
+        client.putObject(b -> b.bucket("versioned").key(longSegment), RequestBody.fromString("long"));
+
+        // THEN each reads back and lists under its own key, and its event's JSON names exactly that key
+        assertThat(client.getObjectAsBytes(b -> b.bucket("versioned").key(dotDot)).asUtf8String())
+                .isEqualTo("dot dot");
+        assertThat(client.getObjectAsBytes(b -> b.bucket("versioned").key(longSegment)).asUtf8String())
+                .isEqualTo("long");
+        assertThat(client.listObjectsV2(b -> b.bucket("versioned").prefix("bad/")).contents())
+                .extracting(S3Object::key).containsExactly(dotDot);
+        assertThatThrownBy(() -> client.headObject(b -> b.bucket("versioned").key("escape.mp4")))
+                .isInstanceOf(NoSuchKeyException.class);
+        assertThat(events).hasSize(2);
+        assertThat(JSON.readTree(S3EventJson.of(events.get(0))).at("/detail/object/key").asText()).isEqualTo(dotDot);
+        assertThat(JSON.readTree(S3EventJson.of(events.get(1))).at("/detail/object/key").asText())
+                .isEqualTo(longSegment);
     }
 
     /**
