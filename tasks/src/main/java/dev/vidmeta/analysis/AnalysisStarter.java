@@ -1,7 +1,7 @@
 package dev.vidmeta.analysis;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.record.BranchOutcome;
+import dev.vidmeta.record.BranchStatus;
 import dev.vidmeta.record.ObjectRef;
 import java.io.IOException;
 import java.time.Clock;
@@ -30,7 +30,6 @@ public final class AnalysisStarter {
     static final int MAX_TOKEN_GENERATIONS = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisStarter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VideoAnalyzer analyzer;
     private final ObjectStart head;
@@ -87,11 +86,11 @@ public final class AnalysisStarter {
                 : unreadableFormat(object);
         for (AnalysisRequest request : requests) {
             if (notFound != null) {
-                refused.put(request.analysis().code(), result("FAILED", notFound));
+                refused.put(request.analysis().code(), result(BranchStatus.FAILED, notFound));
                 continue;
             }
             if (skip != null) {
-                refused.put(request.analysis().code(), result("SKIPPED", skip));
+                refused.put(request.analysis().code(), result(BranchStatus.SKIPPED, skip));
                 continue;
             }
             try {
@@ -99,7 +98,7 @@ public final class AnalysisStarter {
                 jobs.put(jobId, request.analysis());
                 LOG.info("Rekognition {} job {} started for {}", request.analysis().code(), jobId, object.uri());
             } catch (AnalysisRefusedException e) {
-                refused.put(request.analysis().code(), result(e.skip() ? "SKIPPED" : "FAILED", e.getMessage()));
+                refused.put(request.analysis().code(), result(e.skip() ? BranchStatus.SKIPPED : BranchStatus.FAILED, e.getMessage()));
             }
         }
         long now = clock.millis();
@@ -158,10 +157,7 @@ public final class AnalysisStarter {
                 + " as reused with other parameters; last: " + last.getMessage(), false, last);
     }
 
-    private static String result(String status, String reason) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("status", status);
-        n.put("reason", reason);
-        return n.toString();
+    private static String result(BranchStatus status, String reason) {
+        return BranchOutcome.of(status, reason).toJson().toString();
     }
 }

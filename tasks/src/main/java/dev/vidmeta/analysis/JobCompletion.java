@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.record.BranchOutcome;
+import dev.vidmeta.record.BranchStatus;
 import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.record.ResultStore;
@@ -138,25 +140,20 @@ public final class JobCompletion {
                 object.put("reason", JsonSize.cap(object.get("reason").asText(), JsonSize.MAX_REASON_CODE_POINTS));
             }
             analyses.set(e.getKey(), one);
-            switch (one.path("status").asText()) {
-                case "OK" -> ok++;
-                case "SKIPPED" -> {
+            switch (BranchStatus.of(one.path("status").asText())) {
+                case OK -> ok++;
+                case SKIPPED -> {
                     skipped++;
                     skips.add(e.getKey() + ": " + one.path("reason").asText());
                 }
-                default -> { }
+                case FAILED, TIMED_OUT -> { }
             }
         }
         if (ok == 0 && skipped == 0) {
             return null;
         }
-        ObjectNode output = JSON.createObjectNode();
-        if (ok == 0) {
-            output.put("status", "SKIPPED");
-            output.put("reason", String.join("; ", skips));
-        } else {
-            output.put("status", "OK");
-        }
+        ObjectNode output = (ok == 0 ? BranchOutcome.of(BranchStatus.SKIPPED, String.join("; ", skips))
+                : BranchOutcome.ok()).toJson();
         output.set("analyses", analyses);
         return output;
     }
@@ -169,7 +166,7 @@ public final class JobCompletion {
             byte[] bytes = full.toString().getBytes(StandardCharsets.UTF_8);
             String uri = results.putJson(location.keyFor(waiter.object(), "rekognition/" + analysis.code() + ".json"),
                     bytes);
-            result.put("status", "OK");
+            result.put("status", BranchStatus.OK.name());
             result.put("resultsUri", uri);
             result.set("summary", ResultsSummarizer.summarize(
                     analysis, full, minConfidence.getOrDefault(analysis, 0f), budgetPerAnalysis));
@@ -178,7 +175,7 @@ public final class JobCompletion {
         JobState state = notified.statusMessage() == null ? withMessage(analysis, jobId, notified) : notified;
         String message = state.statusMessage() == null || state.statusMessage().isEmpty()
                 ? "Rekognition job " + state.status() : state.statusMessage();
-        result.put("status", state.unsupportedMedia() ? "SKIPPED" : "FAILED");
+        result.put("status", (state.unsupportedMedia() ? BranchStatus.SKIPPED : BranchStatus.FAILED).name());
         result.put("reason", message);
         return result.toString();
     }

@@ -144,11 +144,11 @@ public final class RecordBuilder {
                 if (one.hasNonNull("resultsUri")) {
                     uris.put(e.getKey(), one.get("resultsUri").asText());
                 }
-                switch (oneStatus) {
-                    case "OK" -> someOk = true;
-                    case "SKIPPED" -> reasons.add("analysis " + e.getKey() + ": skipped"
+                switch (BranchStatus.of(oneStatus)) {
+                    case OK -> someOk = true;
+                    case SKIPPED -> reasons.add("analysis " + e.getKey() + ": skipped"
                             + suffix(one.path("reason").asText("")));
-                    default -> {
+                    case FAILED, TIMED_OUT -> {
                         someFailed = true;
                         reasons.add("analysis " + e.getKey() + ": " + oneStatus + suffix(one.path("reason").asText("")));
                     }
@@ -158,20 +158,21 @@ public final class RecordBuilder {
                 item.set("rekognitionUris", uris);
             }
         }
-        return switch (status) {
-            case "OK" -> someFailed ? (someOk ? Part.DEGRADED : Part.FAILED) : Part.OK;
-            case "SKIPPED" -> {
+        return switch (BranchStatus.of(status)) {
+            case OK -> someFailed ? (someOk ? Part.DEGRADED : Part.FAILED) : Part.OK;
+            case SKIPPED -> {
                 if (!(analyses instanceof ObjectNode byName) || byName.isEmpty()) {
                     // Without per-analysis entries the overall reason is the only one.
                     reasons.add("analysis: skipped" + suffix(analysis.path("reason").asText("")));
                 }
                 yield Part.REFUSED;
             }
-            case "TIMED_OUT" -> {
+            case TIMED_OUT -> {
                 reasons.add("analysis: timed out" + suffix(reasonOf(analysis)));
                 yield Part.FAILED;
             }
-            default -> {
+            case FAILED -> {
+                // the status as written: FAILED, or an unknown one, which is no result to trust
                 reasons.add("analysis: " + status + suffix(reasonOf(analysis)));
                 yield Part.FAILED;
             }
@@ -185,7 +186,7 @@ public final class RecordBuilder {
             reasons.add(part + ": no result");
             return null;
         }
-        String status = result.path("status").asText("FAILED");
+        String status = result.path("status").asText(BranchStatus.FAILED.name());
         item.put(part + "Status", status);
         return status;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.analysis.RekognitionBusyException;
 import dev.vidmeta.handler.TransientTaskException;
+import dev.vidmeta.record.BranchStatus;
 import dev.vidmeta.testing.RepoFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,23 @@ class StateMachineDefinitionTest {
      * whole it could push a state's output past the 256 KiB quota, and States.DataLimitExceeded cannot be caught
      * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
      */
+    /**
+     * The statuses the Catch outputs write for a branch are the ones {@code RecordBuilder} reads: a typo here would be
+     * a record with the wrong status (STYLE #10, one envelope).
+     */
+    @Test
+    void everyStatusACatchWrites_shouldBeABranchStatus() {
+        Pattern written = Pattern.compile("'status':\\s*'([^']*)'");
+        List<String> statuses = new ArrayList<>();
+        forEachState(definition, (name, state) -> state.path("Catch").forEach(c -> {
+            Matcher m = written.matcher(c.path("Output").asText());
+            while (m.find()) {
+                statuses.add(m.group(1));
+            }
+        }));
+        assertThat(statuses).isNotEmpty().allSatisfy(status -> assertThat(BranchStatus.valueOf(status)).isNotNull());
+    }
+
     @Test
     void everyCatchThatKeepsTheCause_shouldCutItTo2000Characters() {
         List<String> outputs = new ArrayList<>();
