@@ -60,6 +60,9 @@ ensure_node() { # exports VIDMETA_NODE: a Node.js MIN_NODE+, installed first if 
     [[ -n "$node" ]] || die "installed Node.js $NODE_PACKAGE_VERSION into $NODE_HOME, but it does not run"
   fi
   export VIDMETA_NODE="$node"
+  # First on the PATH too, for whatever runs plain `node` (on a fresh Debian 12 apt's 18 is there already).
+  PATH="$(dirname "$node"):$PATH"
+  export PATH
 }
 
 npm_ci_changed() { # $@: directories (default: every one with a committed package-lock.json) -> npm ci where

@@ -25,10 +25,19 @@ final class NpmTools {
     private NpmTools() {
     }
 
+    /**
+     * The Node.js the launcher found or installed ({@code VIDMETA_NODE}: 20+, which these packages need), else the
+     * PATH's: on a fresh Debian 12 the PATH's is apt's Node 18.
+     */
+    private static String node() {
+        String configured = System.getenv("VIDMETA_NODE");
+        return configured == null || configured.isBlank() ? "node" : configured;
+    }
+
     /** {@code node tfcheck.mjs args...}, parsed; fails with what node printed if it exits non-zero. */
     static JsonNode run(String... args) {
         requireInstalled();
-        List<String> command = new ArrayList<>(List.of("node", SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of(node(), SCRIPT.toString()));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("tfcheck", ".json");
