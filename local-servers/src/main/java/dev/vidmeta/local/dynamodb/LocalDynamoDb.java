@@ -94,11 +94,14 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the local DynamoDB: " + String.join(" ", command)
                     + " (" + e.getMessage() + "). It needs Node.js 20 or later; ./vidmeta installs it.", e);
         }
+        // stderr apart from stdout: a warning or a stack trace there must not be taken for the port line.
+        var stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+        Thread.ofPlatform().daemon().name("dynalite-stderr").start(() -> logLines(stderr));
         try {
             URI endpoint = URI.create("http://127.0.0.1:" + awaitPort(process));
             var db = new LocalDynamoDb(process, endpoint);
@@ -111,8 +114,8 @@ public final class LocalDynamoDb implements AutoCloseable {
     }
 
     /**
-     * The front's first output line is its port or why it could not start ("work dir in use by another local
-     * runtime", "node ... is too old", "run npm ci ..."); what follows is logged.
+     * The front's first stdout line is its port or why it could not start ("work dir in use by another local
+     * runtime", "node ... is too old", "run npm ci ..."); what follows is logged, as stderr is.
      */
     private static int awaitPort(Process process) {
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
