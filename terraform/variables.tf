@@ -87,8 +87,10 @@ variable "results_prefix" {
   validation {
     # S3's safe key characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) less the
     # apostrophe, which would end the JSONata string literal the state machine embeds this in (RenderedAslTest).
-    condition     = can(regex("^([A-Za-z0-9!_.*()-]+/)+$", var.results_prefix))
-    error_message = "results_prefix must be one or more path segments of letters, digits and !_.*()- each ending in '/', e.g. \"vidmeta/\"."
+    # Not ! * ( ) ~: the state machine matches the event's URL-encoded key with JSONata's $encodeUrlComponent,
+    # which leaves them as they are, while form encoders (as S3 notifications' "red+flower.jpg") may escape them.
+    condition     = can(regex("^([A-Za-z0-9_.-]+/)+$", var.results_prefix))
+    error_message = "results_prefix must be one or more path segments of letters, digits and _.- each ending in '/', e.g. \"vidmeta/\"."
   }
 }
 
@@ -100,8 +102,10 @@ variable "watched_prefixes" {
   validation {
     # The state machine receives them comma-joined, inside a JSON string and a JSONata string literal
     # (RenderedAslTest renders the definition with values these validations accept).
-    condition     = alltrue([for p in var.watched_prefixes : can(regex("^[^,'\"\\\\\\x00-\\x1f]+$", p))])
-    error_message = "watched_prefixes entries must be non-empty and contain no comma, quote, apostrophe, backslash or control character (the state machine embeds them comma-joined in JSON and JSONata strings)."
+    # Nor ! * ( ) ~, whose URL encoding differs between encoders (see results_prefix), so that the encoded form
+    # the state machine builds is the one the event carries.
+    condition     = alltrue([for p in var.watched_prefixes : can(regex("^[^,'\"\\\\\\x00-\\x1f!*()~]+$", p))])
+    error_message = "watched_prefixes entries must be non-empty and contain no comma, quote, apostrophe, backslash, control character (the state machine embeds them comma-joined in JSON and JSONata strings) or ! * ( ) ~ (their URL encoding differs between encoders)."
   }
 }
 
@@ -112,8 +116,8 @@ variable "watched_suffixes" {
 
   validation {
     # As for watched_prefixes.
-    condition     = alltrue([for s in var.watched_suffixes : can(regex("^[^,'\"\\\\\\x00-\\x1f]+$", s))])
-    error_message = "watched_suffixes entries must be non-empty and contain no comma, quote, apostrophe, backslash or control character (the state machine embeds them comma-joined in JSON and JSONata strings)."
+    condition     = alltrue([for s in var.watched_suffixes : can(regex("^[^,'\"\\\\\\x00-\\x1f!*()~]+$", s))])
+    error_message = "watched_suffixes entries must be non-empty and contain no comma, quote, apostrophe, backslash, control character (the state machine embeds them comma-joined in JSON and JSONata strings) or ! * ( ) ~ (their URL encoding differs between encoders)."
   }
 }
 
