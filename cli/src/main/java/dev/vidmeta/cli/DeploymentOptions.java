@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -114,9 +116,17 @@ final class DeploymentOptions implements AutoCloseable {
         return sqs;
     }
 
+    /**
+     * For synchronous Invoke, which waits for the function: the socket outlasts any function's timeout (at most
+     * 900 s, "Lambda quotas"), where Apache's default gives up after 30 s; and the SDK does not retry, since a
+     * retried Invoke runs the function again.
+     */
     LambdaClient lambda() {
         if (lambda == null) {
-            lambda = track(build(LambdaClient.builder(), environment));
+            lambda = track(CliRegion.apply(LambdaClient.builder(), environment)
+                    .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofMinutes(16)))
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    .build());
         }
         return lambda;
     }

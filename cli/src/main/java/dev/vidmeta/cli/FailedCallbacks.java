@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -100,6 +101,12 @@ final class FailedCallbacks {
             release(message);
             return new Outcome(callback, Action.FAILED, "Invoke refused: " + e.awsErrorDetails().errorCode() + ": "
                     + e.awsErrorDetails().errorMessage() + "; left in the queue");
+        } catch (SdkException e) {
+            // No answer (a timeout, a dropped connection): the function may or may not have run; the callback is
+            // idempotent, so the message stays for the next redeliver.
+            release(message);
+            return new Outcome(callback, Action.FAILED, "no answer from Invoke: " + e.getMessage()
+                    + "; left in the queue");
         }
         if (response.functionError() != null) {
             release(message);
