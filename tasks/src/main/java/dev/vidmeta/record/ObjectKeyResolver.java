@@ -61,7 +61,8 @@ public final class ObjectKeyResolver {
         return new Resolution(event, KeyForm.UNMATCHED, event.key(), "object key: neither \"" + candidates.get(0)
                 + "\" (the event's key URL-decoded, as S3 notifications encode keys) nor \"" + candidates.get(1)
                 + "\" (the key as sent) holds " + what + " in bucket " + event.bucket()
-                + "; it was deleted or changed since the event, or never existed");
+                + "; it was deleted or changed since the event, never existed, or S3 refused access to it (a 403,"
+                + " which HeadObject also answers for a missing key without s3:ListBucket)");
     }
 
     /** The likelier reading without asking S3: for the last-resort record, which must not fail on S3. */

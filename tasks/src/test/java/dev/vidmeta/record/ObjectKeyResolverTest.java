@@ -140,7 +140,8 @@ class ObjectKeyResolverTest {
         assertThat(resolution.object().key()).isEqualTo("gone+clip.mp4");
         assertThat(resolution.reason()).isEqualTo("object key: neither \"gone clip.mp4\" (the event's key"
                 + " URL-decoded, as S3 notifications encode keys) nor \"gone+clip.mp4\" (the key as sent) holds"
-                + " version v1 in bucket uploads; it was deleted or changed since the event, or never existed");
+                + " version v1 in bucket uploads; it was deleted or changed since the event, never existed, or S3"
+                + " refused access to it (a 403, which HeadObject also answers for a missing key without s3:ListBucket)");
     }
 
     @Test
