@@ -1,5 +1,6 @@
 package dev.vidmeta.local.s3;
 
+import dev.vidmeta.local.WorkDirLock;
 import dev.vidmeta.local.http.LocalRequestGuard;
 import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.s3.nio2blob.VersioningFilesystemBlobStore;
@@ -7,12 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -47,14 +44,12 @@ public final class LocalS3 implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final BlobStore store;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final WorkDirLock lock;
     private final Path dataDir;
 
-    private LocalS3(S3Proxy proxy, BlobStore store, FileChannel lockChannel, FileLock lock, Path dataDir) {
+    private LocalS3(S3Proxy proxy, BlobStore store, WorkDirLock lock, Path dataDir) {
         this.proxy = proxy;
         this.store = store;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.dataDir = dataDir;
     }
@@ -64,24 +59,14 @@ public final class LocalS3 implements AutoCloseable {
      * filesystem cannot hold as a path (a {@code .}, {@code ..} or empty segment, a segment over 169 bytes) is
      * stored under the name {@link FilesystemKeys} gives it, and still listed and reported by its own key.
      *
-     * @throws IllegalStateException when another local S3 (this or another process) uses {@code workDir}
+     * @throws WorkDirLock.InUseException when another local S3 (this or another process) uses {@code workDir}
      */
     public static LocalS3 start(Path workDir, Consumer<S3Event> events) {
         Path dataDir = workDir.resolve("s3");
-        FileChannel channel = null;
+        WorkDirLock lock = null;
         try {
             Files.createDirectories(dataDir);
-            channel = FileChannel.open(workDir.resolve("s3.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException inThisProcess) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IllegalStateException("another local S3 is using " + dataDir);
-            }
+            lock = WorkDirLock.acquire(workDir, "s3.lock", "local S3");
             BlobStore store = new ObjectCreatedNotifier(
                     new LiteralKeyBlobStore(new VersioningFilesystemBlobStore(dataDir)), events);
             S3Proxy proxy = S3Proxy.builder()
@@ -98,12 +83,12 @@ public final class LocalS3 implements AutoCloseable {
                     .build();
             guard(proxy);
             proxy.start();
-            return new LocalS3(proxy, store, channel, lock, dataDir);
+            return new LocalS3(proxy, store, lock, dataDir);
         } catch (IOException e) {
-            closeQuietly(channel);
+            closeQuietly(lock);
             throw new UncheckedIOException("cannot start the local S3 in " + dataDir, e);
         } catch (Exception e) {
-            closeQuietly(channel);
+            closeQuietly(lock);
             throw e instanceof RuntimeException re ? re : new IllegalStateException("local S3 did not start", e);
         }
     }
@@ -171,19 +156,14 @@ public final class LocalS3 implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("local S3 did not stop cleanly", e);
         } finally {
-            try {
-                lock.release();
-            } catch (IOException ignored) {
-                // closing the channel below releases it anyway
-            }
-            closeQuietly(lockChannel);
+            closeQuietly(lock);
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
+    private static void closeQuietly(WorkDirLock lock) {
+        if (lock != null) {
             try {
-                channel.close();
+                lock.close();
             } catch (IOException ignored) {
                 // nothing left to release
             }

@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One local runtime per work directory: an OS file lock on {@code <work-dir>/runtime.lock}, taken before any
- * server starts and held until the runtime closes (the OS drops it when the process dies, even by kill -9). The
- * file holds the owner's process id, so the refusal can name it.
+ * One user of a work directory at a time: an OS file lock on a file in it, held until closed (the OS drops it when
+ * the process dies, even by kill -9). The local runtime takes {@code runtime.lock} before any server starts; the
+ * local S3, which may also run on its own, takes {@code s3.lock}. The file holds the owner's process id, so the
+ * refusal can name it.
  */
 public final class WorkDirLock implements AutoCloseable {
 
@@ -34,10 +35,21 @@ public final class WorkDirLock implements AutoCloseable {
     }
 
     /**
+     * The local runtime's lock.
+     *
      * @throws InUseException when another local runtime holds {@code workDir}
      */
     public static WorkDirLock acquire(Path workDir) {
-        Path file = workDir.resolve("runtime.lock");
+        return acquire(workDir, "runtime.lock", "local runtime");
+    }
+
+    /**
+     * @param name the lock file's name in {@code workDir}
+     * @param owner what holds it, for the refusal: "work dir ... is in use by another {@code owner}"
+     * @throws InUseException when another {@code owner} (in this process or another) holds {@code workDir}
+     */
+    public static WorkDirLock acquire(Path workDir, String name, String owner) {
+        Path file = workDir.resolve(name);
         FileChannel channel = null;
         try {
             Files.createDirectories(workDir);
@@ -50,10 +62,10 @@ public final class WorkDirLock implements AutoCloseable {
                 lock = null;
             }
             if (lock == null) {
-                String owner = Files.readString(file, StandardCharsets.UTF_8).strip();
+                String pid = Files.readString(file, StandardCharsets.UTF_8).strip();
                 channel.close();
-                throw new InUseException("work dir " + workDir + " is in use by another local runtime"
-                        + (owner.isEmpty() ? "" : " (pid " + owner + ")")
+                throw new InUseException("work dir " + workDir + " is in use by another " + owner
+                        + (pid.isEmpty() ? "" : " (pid " + pid + ")")
                         + ": stop it, or give this one another --work-dir");
             }
             channel.truncate(0);
