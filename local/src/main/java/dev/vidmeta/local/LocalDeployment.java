@@ -42,13 +42,6 @@ public record LocalDeployment(
     public record AsyncInvokeConfig(String function, int maximumRetryAttempts, Duration maximumEventAge,
             String onFailureQueue) { }
 
-    /** Without queues or asynchronous-invocation settings. */
-    public LocalDeployment(String sourceBucket, List<Bucket> buckets, List<Table> tables,
-            List<String> topics, List<Subscription> subscriptions, List<LocalFunction> functions,
-            StateMachine stateMachine) {
-        this(sourceBucket, buckets, tables, topics, subscriptions, functions, stateMachine, List.of(), List.of());
-    }
-
     /** A Lambda subscription: {@code topic} by name, {@code function} by name. */
     public record Subscription(String topic, String function) { }
 
