@@ -16,6 +16,7 @@ import dev.vidmeta.probe.TechnicalSummary;
 import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ObjectKeyResolver;
 import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.record.ProbeStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,11 +78,11 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
      * capped, the technical summary within {@link TechnicalSummary#BUDGET_BYTES}): see {@link #of}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String status, String reason, ObjectNode technical, String mediainfo, ProbeStats stats) {
+    public record Output(ProbeStatus status, String reason, ObjectNode technical, String mediainfo, ProbeStats stats) {
 
         /** The output for a probe result whose MediaInfo report is kept at {@code mediainfoUri} (or null). */
         public static Output of(ProbeResult result, String mediainfoUri) {
-            return new Output(result.status().name(), JsonSize.cap(result.reason(), JsonSize.MAX_REASON_CODE_POINTS),
+            return new Output(result.status(), JsonSize.cap(result.reason(), JsonSize.MAX_REASON_CODE_POINTS),
                     result.metadata() == null ? null : TechnicalSummary.of(result.metadata()), mediainfoUri,
                     result.stats());
         }
@@ -114,7 +115,7 @@ public final class ProbeMediaHandler implements RequestStreamHandler {
         }
         if (probed.notFound() != null) {
             LOG.info("probe NOT_FOUND ({})", probed.notFound());
-            return new Output("NOT_FOUND", probed.notFound(), null, null, null);
+            return new Output(ProbeStatus.NOT_FOUND, probed.notFound(), null, null, null);
         }
         ProbeResult result = probed.result();
         ProbeStats stats = result.stats();

@@ -3,6 +3,7 @@ package dev.vidmeta.probe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Memory;
+import dev.vidmeta.record.ProbeStatus;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;

@@ -2,6 +2,7 @@ package dev.vidmeta.probe;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vidmeta.record.ProbeStatus;
 
 /**
  * The probe's answer for one object: a status, always; the metadata when MediaInfo read something.

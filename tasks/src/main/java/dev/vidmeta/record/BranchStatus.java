@@ -3,8 +3,7 @@ package dev.vidmeta.record;
 /**
  * How the analysis branch, and each analysis in it, ended: the one vocabulary that the start and callback
  * functions write, the state machine's Catch outputs write ({@code statemachine/video-metadata.asl.json}), and
- * {@link RecordBuilder} reads. The probe branch reports its own, richer {@code ProbeStatus}, and a caught probe
- * failure writes {@link #FAILED} or {@link #TIMED_OUT} from this set.
+ * {@link RecordBuilder} reads. The probe branch has its own, richer {@link ProbeStatus}.
  */
 public enum BranchStatus {
     /** Results were produced. */
@@ -18,11 +17,6 @@ public enum BranchStatus {
 
     /** The status a branch wrote; {@link #FAILED} for a missing or unknown one, which is no result to trust. */
     public static BranchStatus of(String name) {
-        for (BranchStatus status : values()) {
-            if (status.name().equals(name)) {
-                return status;
-            }
-        }
-        return FAILED;
+        return Statuses.named(BranchStatus.class, name, FAILED);
     }
 }

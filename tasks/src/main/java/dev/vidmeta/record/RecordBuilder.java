@@ -110,17 +110,19 @@ public final class RecordBuilder {
         if (probe.hasNonNull("mediainfo")) {
             item.put("mediainfoUri", probe.get("mediainfo").asText());
         }
-        return switch (status) {
-            case "OK" -> Part.OK;
-            case "TRUNCATED" -> {
+        // a missing or unknown status reads as FAILED, which is no result to trust
+        return switch (Statuses.named(ProbeStatus.class, status, ProbeStatus.FAILED)) {
+            case OK -> Part.OK;
+            case TRUNCATED -> {
                 reasons.add("probe: truncated" + suffix(probe.path("reason").asText("")));
                 yield Part.DEGRADED;
             }
-            case "NOT_MEDIA", "EMPTY" -> {
+            case NOT_MEDIA, EMPTY -> {
                 reasons.add("probe: not a media file" + suffix(probe.path("reason").asText("")));
                 yield Part.NOT_MEDIA;
             }
-            default -> {
+            case UNREADABLE, LIMIT_EXCEEDED, SOURCE_CHANGED, ACCESS_DENIED, NOT_FOUND, FAILED -> {
+                // the status as written: one of these, or an unknown one, which is no result to trust
                 reasons.add("probe: " + status + suffix(reasonOf(probe)));
                 yield Part.FAILED;
             }

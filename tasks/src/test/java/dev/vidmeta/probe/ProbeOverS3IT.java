@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.aws.LocalS3Extension;
 import dev.vidmeta.aws.S3RangedReader;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.record.ProbeStatus;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.record.ProbeStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

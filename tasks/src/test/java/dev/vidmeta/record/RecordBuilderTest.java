@@ -132,6 +132,21 @@ class RecordBuilderTest {
     }
 
     @Test
+    void build_shouldBePartial_keepingTheWrittenStatus_whenTheProbeBranchWroteAnUnknownStatus() throws Exception {
+        // GIVEN the analysis done, and a probe status no ProbeStatus names (a typo in a producer)
+        ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
+        raw.set("probe", JSON.readTree("{\"status\":\"OKAY\",\"reason\":\"typo\"}"));
+
+        // WHEN the record is built
+        VideoRecord record = RecordBuilder.build(JSON.treeToValue(raw, MergeInput.class), NOW);
+
+        // THEN the probe counts as failed, never as done, and the record says what was written
+        assertThat(record.status()).isEqualTo(RecordStatus.PARTIAL);
+        assertThat(record.item().get("probeStatus").asText()).isEqualTo("OKAY");
+        assertThat(reasons(record)).containsExactly("probe: OKAY (typo)");
+    }
+
+    @Test
     void build_shouldBeFailed_whenTheParallelStateItselfFailed() throws Exception {
         ObjectNode raw = JSON.createObjectNode();
         raw.set("object", RepoFiles.event("merge-record-input.json").get("object"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.analysis.RekognitionBusyException;
 import dev.vidmeta.handler.TransientTaskException;
 import dev.vidmeta.record.BranchStatus;
+import dev.vidmeta.record.ProbeStatus;
 import dev.vidmeta.testing.RepoFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,27 +74,31 @@ class StateMachineDefinitionTest {
     }
 
     /**
+     * The statuses the Catch outputs write for a branch are the ones {@code RecordBuilder} reads: the probe branch's
+     * a {@link ProbeStatus}, every other branch's a {@link BranchStatus}. A typo here would be a record with the
+     * wrong status (STYLE #10, one envelope).
+     */
+    @Test
+    void everyStatusACatchWrites_shouldBeItsBranchsStatus() {
+        Pattern written = Pattern.compile("'status':\\s*'([^']*)'");
+        List<String> probe = new ArrayList<>();
+        List<String> analysis = new ArrayList<>();
+        forEachState(definition, (name, state) -> state.path("Branches").forEach(branch -> forEachState(branch,
+                (n, s) -> s.path("Catch").forEach(c -> {
+                    Matcher m = written.matcher(c.path("Output").asText());
+                    while (m.find()) {
+                        (branch.path("StartAt").asText().equals("Probe Media") ? probe : analysis).add(m.group(1));
+                    }
+                }))));
+        assertThat(probe).isNotEmpty().allSatisfy(status -> assertThat(ProbeStatus.valueOf(status)).isNotNull());
+        assertThat(analysis).isNotEmpty().allSatisfy(status -> assertThat(BranchStatus.valueOf(status)).isNotNull());
+    }
+
+    /**
      * A caught error's Cause can be 32,768 characters (TaskFailedEventDetails, Step Functions API reference); carried
      * whole it could push a state's output past the 256 KiB quota, and States.DataLimitExceeded cannot be caught
      * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
      */
-    /**
-     * The statuses the Catch outputs write for a branch are the ones {@code RecordBuilder} reads: a typo here would be
-     * a record with the wrong status (STYLE #10, one envelope).
-     */
-    @Test
-    void everyStatusACatchWrites_shouldBeABranchStatus() {
-        Pattern written = Pattern.compile("'status':\\s*'([^']*)'");
-        List<String> statuses = new ArrayList<>();
-        forEachState(definition, (name, state) -> state.path("Catch").forEach(c -> {
-            Matcher m = written.matcher(c.path("Output").asText());
-            while (m.find()) {
-                statuses.add(m.group(1));
-            }
-        }));
-        assertThat(statuses).isNotEmpty().allSatisfy(status -> assertThat(BranchStatus.valueOf(status)).isNotNull());
-    }
-
     @Test
     void everyCatchThatKeepsTheCause_shouldCutItTo2000Characters() {
         List<String> outputs = new ArrayList<>();

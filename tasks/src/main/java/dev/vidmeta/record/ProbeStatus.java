@@ -1,6 +1,11 @@
-package dev.vidmeta.probe;
+package dev.vidmeta.record;
 
-/** The outcome of probing one object. Every value except {@link #OK} comes with a human-readable reason. */
+/**
+ * The outcome of probing one object, and so the status of the "Probe Media" branch: the one vocabulary that the
+ * probe returns, the probe function writes, the branch's Catch output writes
+ * ({@code statemachine/video-metadata.asl.json}) and {@link RecordBuilder} reads. Every value except {@link #OK}
+ * comes with a human-readable reason. The analysis branch has its own, {@link BranchStatus}.
+ */
 public enum ProbeStatus {
     /**
      * MediaInfo read at least one audio, video or image track. A still image counts: it is media to
@@ -26,5 +31,10 @@ public enum ProbeStatus {
     /** The caller may not read the object. */
     ACCESS_DENIED,
     /** The object does not exist. */
-    NOT_FOUND
+    NOT_FOUND,
+    /**
+     * The "Probe Media" task failed after its retries (its Lambda function errored or timed out): written only by
+     * the state's Catch, never by the probe itself.
+     */
+    FAILED
 }
