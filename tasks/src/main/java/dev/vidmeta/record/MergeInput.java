@@ -2,17 +2,16 @@ package dev.vidmeta.record;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What the "Merge Record" state sends: the normalized object, then either a skip reason, a Parallel failure,
  * or the two branch status objects. See {@code events/merge-record-input*.json}.
  *
- * @param probe the "Probe Media" branch result: {@code {status, reason?, technical?, mediainfo?, stats?}} or,
- *     from its Catch, {@code {status: FAILED, error, cause}}
- * @param analysis the "Analyze With Rekognition" branch result: {@code {status, reason?, analyses?}} or, from its
- *     Catch, {@code {status: FAILED|TIMED_OUT, error, cause}}
- * @param failure set when the Parallel state itself failed: {@code {state, error, cause}}
+ * <p>Jackson decodes it once, into typed parts; the JSON it reads is the state machine's, unchanged.
+ *
+ * @param probe the "Probe Media" branch result ({@link ProbeBranch}), or null when the branch sent none
+ * @param analysis the "Analyze With Rekognition" branch result ({@link AnalysisBranch}), or null
+ * @param failure set when the Parallel state itself failed, or by "Record Failure" after the merge failed
  * @param deletion set, by "Mark Deleted", for an EventBridge "Object Deleted" event: nothing else is then set
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,14 +19,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record MergeInput(
         ObjectRef object,
         String skipReason,
-        JsonNode probe,
-        JsonNode analysis,
-        JsonNode failure,
+        ProbeBranch probe,
+        AnalysisBranch analysis,
+        Failure failure,
         Execution execution,
         Deletion deletion) {
 
-    public MergeInput(ObjectRef object, String skipReason, JsonNode probe, JsonNode analysis, JsonNode failure,
-            Execution execution) {
+    public MergeInput(ObjectRef object, String skipReason, ProbeBranch probe, AnalysisBranch analysis,
+            Failure failure, Execution execution) {
         this(object, skipReason, probe, analysis, failure, execution, null);
     }
 
@@ -38,9 +37,16 @@ public record MergeInput(
 
     /** True for "Record Failure"'s input: the last resort after "Merge Record" or "Mark Deleted" failed. */
     public boolean lastResort() {
-        String state = failure == null ? "" : failure.path("state").asText("");
-        return state.equals("Merge Record") || state.equals("Mark Deleted");
+        String state = failure == null ? null : failure.state();
+        return "Merge Record".equals(state) || "Mark Deleted".equals(state);
     }
+
+    /**
+     * A failure the branches could not catch: {@code {state, error, cause}}, written by the Parallel state's Catch
+     * ("Probe And Analyze") or, with the failed state's name, by "Record Failure".
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Failure(String state, String error, String cause) {}
 
     /**
      * An "Object Deleted" event's own fields, as "Check Object" maps them (S3 User Guide, "EventBridge event

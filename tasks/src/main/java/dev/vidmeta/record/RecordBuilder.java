@@ -70,10 +70,11 @@ public final class RecordBuilder {
             reasons.add("skipped: " + input.skipReason());
             return RecordStatus.SKIPPED;
         }
-        if (isPresent(input.failure())) {
-            JsonNode f = input.failure();
-            reasons.add(f.path("state").asText("Probe And Analyze") + " failed: " + describeError(f));
-            if (!isPresent(input.probe()) && !isPresent(input.analysis())) {
+        if (input.failure() != null) {
+            MergeInput.Failure f = input.failure();
+            reasons.add((f.state() == null ? "Probe And Analyze" : f.state()) + " failed: "
+                    + describeError(f.error(), f.cause()));
+            if (input.probe() == null && input.analysis() == null) {
                 return RecordStatus.FAILED;
             }
         }
@@ -97,62 +98,56 @@ public final class RecordBuilder {
     /** How one branch ended, from the record's point of view. */
     private enum Part { OK, DEGRADED, REFUSED, NOT_MEDIA, FAILED }
 
-    private static Part probePart(JsonNode probe, ObjectNode item, List<String> reasons) {
-        String status = partStatus("probe", probe, item, reasons);
-        if (status == null) {
+    private static Part probePart(ProbeBranch probe, ObjectNode item, List<String> reasons) {
+        if (!partStatus("probe", probe == null ? null : probe.outcome(), item, reasons)) {
             return Part.FAILED;
         }
-        JsonNode technical = probe.get("technical");
-        if (isPresent(technical)) {
-            item.set("technical", technical);
-            TechnicalIndex.of(technical).writeTo(item);
+        if (probe.technical() != null) {
+            item.set("technical", probe.technical());
+            TechnicalIndex.of(probe.technical()).writeTo(item);
         }
-        if (probe.hasNonNull("mediainfo")) {
-            item.put("mediainfoUri", probe.get("mediainfo").asText());
+        if (probe.mediainfo() != null) {
+            item.put("mediainfoUri", probe.mediainfo());
         }
-        // a missing or unknown status reads as FAILED, which is no result to trust
-        return switch (Statuses.named(ProbeStatus.class, status, ProbeStatus.FAILED)) {
+        Written<ProbeStatus> outcome = probe.outcome();
+        return switch (outcome.status()) {
             case OK -> Part.OK;
             case TRUNCATED -> {
-                reasons.add("probe: truncated" + suffix(probe.path("reason").asText("")));
+                reasons.add("probe: truncated" + suffix(outcome.reason()));
                 yield Part.DEGRADED;
             }
             case NOT_MEDIA, EMPTY -> {
-                reasons.add("probe: not a media file" + suffix(probe.path("reason").asText("")));
+                reasons.add("probe: not a media file" + suffix(outcome.reason()));
                 yield Part.NOT_MEDIA;
             }
             case UNREADABLE, LIMIT_EXCEEDED, SOURCE_CHANGED, ACCESS_DENIED, NOT_FOUND, FAILED -> {
                 // the status as written: one of these, or an unknown one, which is no result to trust
-                reasons.add("probe: " + status + suffix(reasonOf(probe)));
+                reasons.add("probe: " + outcome.written() + suffix(outcome.readableReason()));
                 yield Part.FAILED;
             }
         };
     }
 
-    private static Part analysisPart(JsonNode analysis, ObjectNode item, List<String> reasons) {
-        String status = partStatus("analysis", analysis, item, reasons);
-        if (status == null) {
+    private static Part analysisPart(AnalysisBranch analysis, ObjectNode item, List<String> reasons) {
+        if (!partStatus("analysis", analysis == null ? null : analysis.outcome(), item, reasons)) {
             return Part.FAILED;
         }
-        JsonNode analyses = analysis.get("analyses");
         boolean someFailed = false;
         boolean someOk = false;
-        if (analyses instanceof ObjectNode byName) {
-            item.set("analyses", byName);
+        if (analysis.analysesJson() != null) {
+            item.set("analyses", analysis.analysesJson());
             ObjectNode uris = JSON.createObjectNode();
-            for (Map.Entry<String, JsonNode> e : byName.properties()) {
-                JsonNode one = e.getValue();
-                String oneStatus = one.path("status").asText("");
-                if (one.hasNonNull("resultsUri")) {
-                    uris.put(e.getKey(), one.get("resultsUri").asText());
+            for (Map.Entry<String, AnalysisBranch.Analysis> e : analysis.analyses().entrySet()) {
+                Written<BranchStatus> one = e.getValue().outcome();
+                if (e.getValue().resultsUri() != null) {
+                    uris.put(e.getKey(), e.getValue().resultsUri());
                 }
-                switch (BranchStatus.of(oneStatus)) {
+                switch (one.status()) {
                     case OK -> someOk = true;
-                    case SKIPPED -> reasons.add("analysis " + e.getKey() + ": skipped"
-                            + suffix(one.path("reason").asText("")));
+                    case SKIPPED -> reasons.add("analysis " + e.getKey() + ": skipped" + suffix(one.reason()));
                     case FAILED, TIMED_OUT -> {
                         someFailed = true;
-                        reasons.add("analysis " + e.getKey() + ": " + oneStatus + suffix(one.path("reason").asText("")));
+                        reasons.add("analysis " + e.getKey() + ": " + one.written() + suffix(one.reason()));
                     }
                 }
             }
@@ -160,54 +155,46 @@ public final class RecordBuilder {
                 item.set("rekognitionUris", uris);
             }
         }
-        return switch (BranchStatus.of(status)) {
+        Written<BranchStatus> outcome = analysis.outcome();
+        return switch (outcome.status()) {
             case OK -> someFailed ? (someOk ? Part.DEGRADED : Part.FAILED) : Part.OK;
             case SKIPPED -> {
-                if (!(analyses instanceof ObjectNode byName) || byName.isEmpty()) {
+                if (analysis.analyses().isEmpty()) {
                     // Without per-analysis entries the overall reason is the only one.
-                    reasons.add("analysis: skipped" + suffix(analysis.path("reason").asText("")));
+                    reasons.add("analysis: skipped" + suffix(outcome.reason()));
                 }
                 yield Part.REFUSED;
             }
             case TIMED_OUT -> {
-                reasons.add("analysis: timed out" + suffix(reasonOf(analysis)));
+                reasons.add("analysis: timed out" + suffix(outcome.readableReason()));
                 yield Part.FAILED;
             }
             case FAILED -> {
                 // the status as written: FAILED, or an unknown one, which is no result to trust
-                reasons.add("analysis: " + status + suffix(reasonOf(analysis)));
+                reasons.add("analysis: " + outcome.written() + suffix(outcome.readableReason()));
                 yield Part.FAILED;
             }
         };
     }
 
-    /** Records a branch's status as {@code <part>Status}; null (and a reason) when the branch sent nothing. */
-    private static String partStatus(String part, JsonNode result, ObjectNode item, List<String> reasons) {
-        if (!isPresent(result)) {
+    /** Records a branch's status as {@code <part>Status}; false (and a reason) when the branch sent nothing. */
+    private static boolean partStatus(String part, Written<?> outcome, ObjectNode item, List<String> reasons) {
+        if (outcome == null) {
             item.put(part + "Status", "MISSING");
             reasons.add(part + ": no result");
-            return null;
+            return false;
         }
-        String status = result.path("status").asText(BranchStatus.FAILED.name());
-        item.put(part + "Status", status);
-        return status;
-    }
-
-    /** A readable reason from a status object: its reason, or the error name and message of a caught failure. */
-    private static String reasonOf(JsonNode part) {
-        if (part.hasNonNull("reason")) {
-            return part.get("reason").asText();
-        }
-        return describeError(part);
+        item.put(part + "Status", outcome.written());
+        return true;
     }
 
     /**
      * Step Functions puts a Lambda error's JSON document ({@code errorMessage}, {@code errorType}, stack trace)
      * in {@code Cause}; only the message is worth keeping.
      */
-    static String describeError(JsonNode failure) {
-        String error = failure.path("error").asText("");
-        String cause = failure.path("cause").asText("");
+    static String describeError(String error, String cause) {
+        error = error == null ? "" : error;
+        cause = cause == null ? "" : cause;
         String message = cause;
         if (cause.startsWith("{")) {
             try {
@@ -223,10 +210,6 @@ public final class RecordBuilder {
             return message;
         }
         return message.isEmpty() ? error : error + ": " + message;
-    }
-
-    private static boolean isPresent(JsonNode node) {
-        return node != null && !node.isNull() && !node.isMissingNode();
     }
 
     private static String suffix(String reason) {

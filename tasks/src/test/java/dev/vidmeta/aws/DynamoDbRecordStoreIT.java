@@ -9,8 +9,10 @@ import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
+import dev.vidmeta.record.AnalysisBranch;
 import dev.vidmeta.record.MergeInput;
 import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.record.ProbeBranch;
 import dev.vidmeta.record.RecordBuilder;
 import dev.vidmeta.record.RecordDeletion;
 import dev.vidmeta.record.RecordStore;
@@ -246,9 +248,9 @@ class DynamoDbRecordStoreIT {
                 new ObjectRef("uploads", "clip.mp4", version, "etag-" + version, 10L, sequencer,
                         "2026-11-21T05:00:00Z", null, "PutObject"),
                 "SKIPPED".equals(status) ? "zero-byte object" : null,
-                JSON.createObjectNode().put("status", "FAILED".equals(status) ? "UNREADABLE" : "OK"),
-                JSON.createObjectNode().put("status", "PARTIAL".equals(status) || "FAILED".equals(status)
-                        ? "TIMED_OUT" : "OK"),
+                ProbeBranch.read(JSON.createObjectNode().put("status", "FAILED".equals(status) ? "UNREADABLE" : "OK")),
+                AnalysisBranch.read(JSON.createObjectNode().put("status", "PARTIAL".equals(status)
+                        || "FAILED".equals(status) ? "TIMED_OUT" : "OK")),
                 null, null);
         VideoRecord record = RecordBuilder.build(input, Instant.now());
         assertThat(record.status().name()).isEqualTo(status);

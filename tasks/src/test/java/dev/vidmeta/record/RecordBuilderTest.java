@@ -147,6 +147,23 @@ class RecordBuilderTest {
     }
 
     @Test
+    void build_shouldBePartial_withNoResultReason_whenTheProbeBranchSentJsonNull() throws Exception {
+        // GIVEN the analysis done, and a probe branch that is JSON null
+        ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
+        raw.putNull("probe");
+
+        // WHEN the input is decoded and the record built
+        MergeInput input = JSON.treeToValue(raw, MergeInput.class);
+        VideoRecord record = RecordBuilder.build(input, NOW);
+
+        // THEN the probe is no result at all, not a failed one
+        assertThat(input.probe()).isNull();
+        assertThat(record.status()).isEqualTo(RecordStatus.PARTIAL);
+        assertThat(record.item().get("probeStatus").asText()).isEqualTo("MISSING");
+        assertThat(reasons(record)).containsExactly("probe: no result");
+    }
+
+    @Test
     void build_shouldBeFailed_whenTheParallelStateItselfFailed() throws Exception {
         ObjectNode raw = JSON.createObjectNode();
         raw.set("object", RepoFiles.event("merge-record-input.json").get("object"));

@@ -34,8 +34,8 @@ class RecordMergerTest {
     }
 
     private static MergeInput completed(ObjectRef object) {
-        return new MergeInput(object, null, JSON.createObjectNode().put("status", "OK"),
-                JSON.createObjectNode().put("status", "OK"), null, null);
+        return new MergeInput(object, null, ProbeBranch.read(JSON.createObjectNode().put("status", "OK")),
+                AnalysisBranch.read(JSON.createObjectNode().put("status", "OK")), null, null);
     }
 
     @Test
@@ -70,7 +70,7 @@ class RecordMergerTest {
     void merge_shouldNotAskS3_forTheLastResortRecord() {
         // GIVEN Record Failure's input after Merge Record failed
         MergeInput lastResort = new MergeInput(object("clips/red+flower.mp4"), null, null, null,
-                JSON.createObjectNode().put("state", "Merge Record").put("error", "E").put("cause", "c"), null);
+                new MergeInput.Failure("Merge Record", "E", "c"), null);
 
         merger.merge(lastResort, NOW);
 
@@ -119,8 +119,9 @@ class RecordMergerTest {
         for (int i = 0; i < 6000; i++) {
             labels.addObject().put("name", "Label number " + i).put("maxConfidence", 99.5).put("appearances", i);
         }
-        MergeInput input = new MergeInput(object("clips/a.mp4"), null, JSON.createObjectNode().put("status", "OK"),
-                analysis, null, null);
+        MergeInput input = new MergeInput(object("clips/a.mp4"), null,
+                ProbeBranch.read(JSON.createObjectNode().put("status", "OK")), AnalysisBranch.read(analysis), null,
+                null);
 
         // WHEN
         RecordMerger.Merged merged = merger.merge(input, NOW);
