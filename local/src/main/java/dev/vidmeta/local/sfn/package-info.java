@@ -8,10 +8,7 @@
  * placeholders) before CreateStateMachine; anything the engine cannot run faithfully is rejected there with
  * {@code InvalidDefinition}.
  *
- * <p>Benchmark (prints start-up time, per-transition overhead and 1,000 concurrent executions):
- * <pre>
- * mvn -B -q -pl local -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/sfn-cp.txt -Dmdep.includeScope=test
- * java -cp local/target/test-classes:local/target/classes:$(cat /tmp/sfn-cp.txt) dev.vidmeta.local.sfn.SfnBenchmark
- * </pre>
+ * <p>Benchmark (prints start-up time, per-transition overhead and 1,000 concurrent executions), in bench/:
+ * {@code bench/run-bench dev.vidmeta.local.sfn.SfnBenchmark [1000]}.
  */
 package dev.vidmeta.local.sfn;

@@ -3,6 +3,7 @@ package dev.vidmeta.local.pipeline;
 import dev.vidmeta.local.PipelineDeployment;
 import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.Fixtures.Fixture;
+import dev.vidmeta.testing.RepoFiles;
 import dev.vidmeta.testing.SfnExecutions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,13 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
  *   <li>end-to-end latency per video minus the emulated Rekognition job time; goal at most 1 s;</li>
  *   <li>N uploads at once (default 100) against Rekognition's 20-job limit: how many records, by status.</li>
  * </ol>
- * Run: see tasks/README.md, "Pipeline benchmark".
+ * Run: {@code bench/run-bench dev.vidmeta.local.pipeline.PipelineBenchmark [uploads-at-once]} (tasks/README.md,
+ * "Pipeline benchmark"). It lives in bench/, beside the test helpers it borrows from local's tests, because a
+ * benchmark is never a test (STYLE #6).
  */
 public final class PipelineBenchmark {
 
-    private static final Fixtures FIXTURES = Fixtures.inTarget();
+    private static final Fixtures FIXTURES = Fixtures.in(RepoFiles.root().resolve("bench/target/fixtures"));
 
     private PipelineBenchmark() {}
 

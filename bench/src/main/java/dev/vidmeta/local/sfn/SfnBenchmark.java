@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  *   <li>1,000 concurrent executions of a 10-state definition (Tasks, Choice, Parallel, a real 1 s Wait),
  *       started through SfnClient; goal: all succeed.</li>
  * </ol>
- * Run: see the local module's README section "Step Functions benchmark".
+ * Run: {@code bench/run-bench dev.vidmeta.local.sfn.SfnBenchmark [concurrent-executions]} (README.md,
+ * "Benchmarks"). It lives in bench/, in the package of the test helpers it borrows from local's tests
+ * ({@code TestFunctions}, {@code SfnHarness}), because a benchmark is never a test (STYLE #6).
  */
 public final class SfnBenchmark {
 
