@@ -1,6 +1,6 @@
 package dev.vidmeta.cli;
 
-import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.local.events.ObjectCreatedEvent;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

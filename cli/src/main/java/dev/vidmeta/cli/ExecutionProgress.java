@@ -2,7 +2,7 @@ package dev.vidmeta.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.local.events.ObjectCreatedEvent;
 import dev.vidmeta.local.sfn.ExecutionListener;
 import dev.vidmeta.local.sfn.HistoryEvent;
 import dev.vidmeta.record.ObjectKeys;

@@ -1,6 +1,6 @@
 package dev.vidmeta.cli;
 
-import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.local.events.ObjectCreatedEvent;
 import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.vidmeta.cli;
 
 import dev.vidmeta.cli.ExecutionHistory.StateRun;
 import dev.vidmeta.cli.console.StateStatuses.Status;
-import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.local.events.ObjectCreatedEvent;
 import dev.vidmeta.record.ObjectRef;
 import java.io.PrintWriter;
 import java.time.Duration;

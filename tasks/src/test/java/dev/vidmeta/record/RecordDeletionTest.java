@@ -3,7 +3,6 @@ package dev.vidmeta.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vidmeta.events.ObjectCreatedEvent;
 import dev.vidmeta.testing.RepoFiles;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -18,11 +17,15 @@ class RecordDeletionTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T09:30:05Z");
 
-    /** What "Check Object" and "Mark Deleted" send for an Object Deleted event. */
+    /** What "Check Object" and "Mark Deleted" send for an Object Deleted event: its object, the key as sent. */
     static MergeInput input(String event) {
         JsonNode json = RepoFiles.event(event);
         JsonNode detail = json.get("detail");
-        return new MergeInput(ObjectCreatedEvent.objectOf(json.toString()), null, null, null, null,
+        JsonNode o = detail.get("object");
+        ObjectRef object = new ObjectRef(detail.get("bucket").get("name").asText(), o.get("key").asText(),
+                o.path("version-id").asText(null), o.path("etag").asText(null), null, o.get("sequencer").asText(),
+                json.get("time").asText(), json.get("id").asText(), detail.get("reason").asText());
+        return new MergeInput(object, null, null, null, null,
                 new MergeInput.Execution("arn:aws:states:eu-west-1:111122223333:execution:vidmeta:del", "del",
                         "2026-11-22T09:30:01Z"),
                 new MergeInput.Deletion(detail.get("deletion-type").asText(), detail.get("reason").asText(),

@@ -10,7 +10,7 @@ import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.aws.SdkJson;
 import dev.vidmeta.cli.ExecutionReplayer;
-import dev.vidmeta.events.ObjectCreatedEvent;
+import dev.vidmeta.local.events.ObjectCreatedEvent;
 import dev.vidmeta.local.http.LocalRequestGuard;
 import dev.vidmeta.record.ObjectKeys;
 import dev.vidmeta.record.ObjectRef;

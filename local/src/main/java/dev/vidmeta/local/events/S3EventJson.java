@@ -2,7 +2,6 @@ package dev.vidmeta.local.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vidmeta.events.ObjectCreatedEvent;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.s3.ObjectCreated;
 import dev.vidmeta.local.s3.ObjectDeleted;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.LocalAws;
+import dev.vidmeta.local.events.ObjectCreatedEvent;
 import dev.vidmeta.local.events.S3EventJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;

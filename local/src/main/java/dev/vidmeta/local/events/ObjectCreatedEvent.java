@@ -1,4 +1,4 @@
-package dev.vidmeta.events;
+package dev.vidmeta.local.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

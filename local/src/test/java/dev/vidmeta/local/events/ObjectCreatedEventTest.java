@@ -1,4 +1,4 @@
-package dev.vidmeta.events;
+package dev.vidmeta.local.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
