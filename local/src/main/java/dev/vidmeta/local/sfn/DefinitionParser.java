@@ -1,7 +1,19 @@
 package dev.vidmeta.local.sfn;
 
+import static dev.vidmeta.local.sfn.DefinitionFields.allowOnly;
+import static dev.vidmeta.local.sfn.DefinitionFields.assign;
+import static dev.vidmeta.local.sfn.DefinitionFields.check;
+import static dev.vidmeta.local.sfn.DefinitionFields.list;
+import static dev.vidmeta.local.sfn.DefinitionFields.nonNegativeInt;
+import static dev.vidmeta.local.sfn.DefinitionFields.object;
+import static dev.vidmeta.local.sfn.DefinitionFields.output;
+import static dev.vidmeta.local.sfn.DefinitionFields.positiveInt;
+import static dev.vidmeta.local.sfn.DefinitionFields.string;
+import static dev.vidmeta.local.sfn.ErrorHandlers.catchers;
+import static dev.vidmeta.local.sfn.ErrorHandlers.retry;
+import static dev.vidmeta.local.sfn.TransitionCheck.checkTransitions;
+
 import dev.vidmeta.local.sfn.Definition.Branch;
-import dev.vidmeta.local.sfn.Definition.Catcher;
 import dev.vidmeta.local.sfn.Definition.Choice;
 import dev.vidmeta.local.sfn.Definition.ChoiceRule;
 import dev.vidmeta.local.sfn.Definition.Fail;
@@ -9,14 +21,11 @@ import dev.vidmeta.local.sfn.Definition.Flow;
 import dev.vidmeta.local.sfn.Definition.MapState;
 import dev.vidmeta.local.sfn.Definition.Parallel;
 import dev.vidmeta.local.sfn.Definition.Pass;
-import dev.vidmeta.local.sfn.Definition.Retrier;
 import dev.vidmeta.local.sfn.Definition.State;
 import dev.vidmeta.local.sfn.Definition.Succeed;
 import dev.vidmeta.local.sfn.Definition.Task;
 import dev.vidmeta.local.sfn.Definition.Wait;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +41,9 @@ import java.util.Set;
  * <p>Field sets follow https://states-language.net/ and
  * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html (JSONata states have Arguments
  * and Output instead of the five JSONPath fields).
+ *
+ * <p>This class parses the states and branches; {@link DefinitionFields} reads and checks single fields,
+ * {@link ErrorHandlers} the Retry and Catch fields, and {@link TransitionCheck} checks a branch's transitions.
  */
 final class DefinitionParser {
 
@@ -392,219 +404,10 @@ final class DefinitionParser {
                 : null);
     }
 
-    /**
-     * The Output template; {@code "Output": null} is kept apart from an absent Output, since a state with
-     * {@code "Output": null} outputs null (the Pass state's Output, like every JSONata field, is a literal unless
-     * it is a {% %} template: https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html and
-     * https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html). It becomes a template that
-     * yields null, so the engine needs no second notion of "present".
-     */
-    private static Object output(Map<String, Object> raw) {
-        return raw.containsKey("Output") && raw.get("Output") == null ? Expressions.NULL_TEMPLATE : raw.get("Output");
-    }
-
-    private static Map<String, Object> assign(Map<String, Object> raw, String where) {
-        if (!raw.containsKey("Assign")) {
-            return Map.of();
-        }
-        Map<String, Object> assign = object(raw.get("Assign"), where + " field Assign");
-        for (String variable : assign.keySet()) {
-            if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*") || variable.equals("states")) {
-                throw new InvalidDefinitionException(where + ": '" + variable + "' is not a valid variable name");
-            }
-        }
-        check(assign, where, "Assign");
-        return assign;
-    }
-
-    private static List<Retrier> retry(Map<String, Object> raw, String where) {
-        if (!raw.containsKey("Retry")) {
-            return List.of();
-        }
-        List<Object> list = list(raw.get("Retry"), where, "Retry");
-        List<Retrier> retriers = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String at = where + " Retry[" + i + "]";
-            Map<String, Object> r = object(list.get(i), at);
-            allowOnly(r, at, Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
-                    "MaxDelaySeconds", "JitterStrategy", "Comment"));
-            List<String> errors = errorEquals(r, at, i == list.size() - 1);
-            int interval = r.containsKey("IntervalSeconds") ? positiveInt(r.get("IntervalSeconds"), at,
-                    "IntervalSeconds") : 1;
-            int maxAttempts = r.containsKey("MaxAttempts") ? nonNegativeInt(r.get("MaxAttempts"), at,
-                    "MaxAttempts") : 3;
-            double backoff = 2.0;
-            if (r.containsKey("BackoffRate")) {
-                if (!(r.get("BackoffRate") instanceof Number n) || n.doubleValue() < 1.0) {
-                    throw new InvalidDefinitionException(at + ": BackoffRate must be a number >= 1.0");
-                }
-                backoff = n.doubleValue();
-            }
-            Integer maxDelay = r.containsKey("MaxDelaySeconds") ? positiveInt(r.get("MaxDelaySeconds"), at,
-                    "MaxDelaySeconds") : null;
-            Object jitter = r.getOrDefault("JitterStrategy", "NONE");
-            if (!"FULL".equals(jitter) && !"NONE".equals(jitter)) {
-                throw new InvalidDefinitionException(at + ": JitterStrategy must be FULL or NONE");
-            }
-            retriers.add(new Retrier(errors, interval, maxAttempts, backoff, maxDelay, "FULL".equals(jitter)));
-        }
-        return retriers;
-    }
-
-    private static List<Catcher> catchers(Map<String, Object> raw, String where) {
-        if (!raw.containsKey("Catch")) {
-            return List.of();
-        }
-        List<Object> list = list(raw.get("Catch"), where, "Catch");
-        List<Catcher> catchers = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            String at = where + " Catch[" + i + "]";
-            Map<String, Object> c = object(list.get(i), at);
-            allowOnly(c, at, Set.of("ErrorEquals", "Next", "Output", "Assign", "Comment"));
-            check(c.get("Output"), at, "Output");
-            catchers.add(new Catcher(errorEquals(c, at, i == list.size() - 1), string(c.get("Next"), at, "Next"),
-                    output(c), assign(c, at)));
-        }
-        return catchers;
-    }
-
-    private static List<String> errorEquals(Map<String, Object> raw, String at, boolean last) {
-        List<Object> list = list(raw.get("ErrorEquals"), at, "ErrorEquals");
-        if (list.isEmpty()) {
-            throw new InvalidDefinitionException(at + ": ErrorEquals must not be empty");
-        }
-        List<String> names = new ArrayList<>();
-        for (Object o : list) {
-            names.add(string(o, at, "ErrorEquals"));
-        }
-        if (names.contains(StatesError.ALL) && (names.size() > 1 || !last)) {
-            throw new InvalidDefinitionException(at + ": States.ALL must appear alone and in the last retrier or"
-                    + " catcher");
-        }
-        return names;
-    }
-
-    /** Every Next/Default names a state of the same branch, and every state is reachable from StartAt. */
-    private static void checkTransitions(Branch branch, String where) {
-        Map<String, State> states = branch.states();
-        Set<String> reached = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(branch.startAt()));
-        while (!todo.isEmpty()) {
-            String name = todo.pop();
-            if (!reached.add(name)) {
-                continue;
-            }
-            for (String target : targets(states.get(name))) {
-                if (!states.containsKey(target)) {
-                    throw new InvalidDefinitionException("state '" + name + "': transition target '" + target
-                            + "' is not a state of " + where);
-                }
-                todo.push(target);
-            }
-        }
-        for (String name : states.keySet()) {
-            if (!reached.contains(name)) {
-                throw new InvalidDefinitionException("state '" + name + "' is not reachable from StartAt in "
-                        + where);
-            }
-        }
-    }
-
-    private static List<String> targets(State state) {
-        List<String> out = new ArrayList<>();
-        switch (state) {
-            case Pass p -> addNext(out, p.flow());
-            case Task t -> {
-                addNext(out, t.flow());
-                t.catchers().forEach(c -> out.add(c.next()));
-            }
-            case Choice c -> {
-                c.choices().forEach(r -> out.add(r.next()));
-                if (c.defaultNext() != null) {
-                    out.add(c.defaultNext());
-                }
-            }
-            case Wait w -> addNext(out, w.flow());
-            case Parallel p -> {
-                addNext(out, p.flow());
-                p.catchers().forEach(c -> out.add(c.next()));
-            }
-            case MapState m -> {
-                addNext(out, m.flow());
-                m.catchers().forEach(c -> out.add(c.next()));
-            }
-            case Succeed s -> {
-            }
-            case Fail f -> {
-            }
-        }
-        return out;
-    }
-
-    private static void addNext(List<String> out, Flow flow) {
-        if (flow.next() != null) {
-            out.add(flow.next());
-        }
-    }
-
     private static Set<String> with(String... fields) {
         Set<String> all = new HashSet<>(MAX_FIELDS_COMMON);
         all.addAll(List.of(fields));
         return all;
     }
 
-    private static void allowOnly(Map<String, Object> raw, String where, Set<String> allowed) {
-        for (String field : raw.keySet()) {
-            if (!allowed.contains(field)) {
-                throw new InvalidDefinitionException(where + ": field " + field + " is not supported here");
-            }
-        }
-    }
-
-    private static void check(Object value, String where, String field) {
-        try {
-            Expressions.check(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidDefinitionException(where + " field " + field + ": " + e.getMessage());
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Object value, String what) {
-        if (!(value instanceof Map)) {
-            throw new InvalidDefinitionException(what + " must be a JSON object");
-        }
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value, String where, String field) {
-        if (!(value instanceof List)) {
-            throw new InvalidDefinitionException(where + ": " + field + " must be a JSON array");
-        }
-        return (List<Object>) value;
-    }
-
-    private static String string(Object value, String where, String field) {
-        if (!(value instanceof String s) || s.isEmpty()) {
-            throw new InvalidDefinitionException(where + ": " + field + " must be a non-empty string");
-        }
-        return s;
-    }
-
-    private static int positiveInt(Object value, String where, String field) {
-        int n = nonNegativeInt(value, where, field);
-        if (n == 0) {
-            throw new InvalidDefinitionException(where + ": " + field + " must be a positive integer");
-        }
-        return n;
-    }
-
-    private static int nonNegativeInt(Object value, String where, String field) {
-        if (!(value instanceof Integer n) || n < 0) {
-            throw new InvalidDefinitionException(where + ": " + field + " must be a non-negative integer, was "
-                    + value);
-        }
-        return n;
-    }
 }
