@@ -1,49 +1,27 @@
 package dev.vidmeta.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import static dev.vidmeta.local.lambda.JavaRuntime.JSON;
+import static dev.vidmeta.local.lambda.JavaRuntime.errorDocument;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vidmeta.local.LocalAws;
-import dev.vidmeta.local.http.LocalRequestGuard;
-import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.http.LoopbackHttpServer;
-import dev.vidmeta.local.http.LoopbackHttpServer.HttpRequest;
-import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Lambda, in-process: registered handler classes invoked with the JSON boundary kept.
@@ -82,11 +60,6 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     static final int PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger(LocalLambda.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
-            .findAndRegisterModules();
-
     /**
      * When Lambda retries a failed asynchronous invocation: "a one-minute wait between the first two attempts, and
      * two minutes between the second and third" (invocation-async-error-handling.html above).
@@ -140,7 +113,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         void send(String destinationArn, String recordJson);
     }
 
-    private final Map<String, Deployed> functions = new ConcurrentHashMap<>();
+    private final Map<String, DeployedFunction> functions = new ConcurrentHashMap<>();
     private final Map<String, EventInvokeConfig> invokeConfigs = new ConcurrentHashMap<>();
     private final Semaphore concurrency;
     private final ExecutorService executor;
@@ -177,7 +150,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
 
     /** Deploys (or redeploys) a function. */
     public void register(LocalFunction function) {
-        functions.put(function.name(), new Deployed(function));
+        functions.put(function.name(), new DeployedFunction(function, executor));
     }
 
     /** Shorthand for {@link #register(LocalFunction)} with Lambda's default limits. */
@@ -203,7 +176,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     /** The Invoke endpoint ({@code AWS_ENDPOINT_URL_LAMBDA}), started on first use. */
     public synchronized URI endpoint() {
         if (server == null) {
-            server = LoopbackHttpServer.start("lambda", this::handle);
+            server = LoopbackHttpServer.start("lambda", new InvokeHttpApi(this)::handle);
         }
         return server.endpoint();
     }
@@ -345,73 +318,9 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         return colon < 0 ? null : functionName.substring(colon + 1);
     }
 
-    // ---- Invoke over HTTP (REST-JSON, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) ----
-
-    private static final Pattern INVOKE_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
-
-    private HttpResponse handle(HttpRequest request) {
-        Matcher m = INVOKE_PATH.matcher(request.path());
-        // SigV4-signed with any key pair, and never from a web page (LocalRequestGuard).
-        LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.method(), request.query(),
-                request::header, Presigning.NOT_ACCEPTED);
-        if (refusal != null) {
-            return restError(refusal.status(), refusal.code(), refusal.message());
-        }
-        if (!"POST".equals(request.method()) || !m.matches()) {
-            return restError(404, "ResourceNotFoundException", "No Lambda operation at " + request.path());
-        }
-        String name = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-        String qualifier = request.query() == null ? null : Arrays.stream(request.query().split("&"))
-                .filter(p -> p.startsWith("Qualifier=")).map(p -> URLDecoder.decode(p.substring(10),
-                        StandardCharsets.UTF_8)).findFirst().orElse(null);
-        if (qualifier != null && !name.startsWith("arn:")) {
-            name = name + ":" + qualifier;
-        }
-        String type = request.header("X-Amz-Invocation-Type") == null ? "RequestResponse"
-                : request.header("X-Amz-Invocation-Type");
-        String payload = request.body() == null || request.body().isEmpty() ? "{}" : request.body();
-        try {
-            return switch (type) {
-                case "Event" -> {
-                    invokeAsync(name, payload);
-                    yield new HttpResponse(202, "application/json", "");
-                }
-                case "DryRun" -> {
-                    if (!functions.containsKey(baseName(name))) {
-                        throw new LambdaServiceException("Lambda.ResourceNotFoundException",
-                                "Function not found: " + arnOf(baseName(name)));
-                    }
-                    yield new HttpResponse(204, "application/json", "");
-                }
-                case "RequestResponse" -> {
-                    Invocation result = invoke(name, payload);
-                    Map<String, String> headers = new LinkedHashMap<>();
-                    headers.put("X-Amz-Executed-Version", "$LATEST");
-                    if (result.failed()) {
-                        headers.put("X-Amz-Function-Error", result.functionError());
-                    }
-                    yield new HttpResponse(200, "application/json", result.payloadJson(), headers);
-                }
-                default -> restError(400, "InvalidParameterValueException", "InvocationType " + type);
-            };
-        } catch (LambdaServiceException e) {
-            String code = e.errorName().replace("Lambda.", "");
-            int status = switch (code) {
-                case "ResourceNotFoundException" -> 404;
-                case "TooManyRequestsException" -> 429;
-                case "RequestTooLargeException" -> 413;
-                case "ServiceException" -> 500;
-                default -> 400;
-            };
-            return restError(status, code, e.getMessage());
-        }
-    }
-
-    private static HttpResponse restError(int status, String code, String message) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("Type", status >= 500 ? "Service" : "User");
-        body.put("message", message);
-        return new HttpResponse(status, "application/json", body.toString(), Map.of("x-amzn-ErrorType", code));
+    /** True when {@code functionName} (any form {@link #baseName} reads) names a deployed function. */
+    boolean isDeployed(String functionName) {
+        return functions.containsKey(baseName(functionName));
     }
 
     public static String arnOf(String functionName) {
@@ -420,7 +329,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
 
     @Override
     public Invocation invoke(String functionName, String payloadJson) {
-        Deployed deployed = functions.get(baseName(functionName));
+        DeployedFunction deployed = functions.get(baseName(functionName));
         if (deployed == null) {
             throw new LambdaServiceException("Lambda.ResourceNotFoundException",
                     "Function not found: " + arnOf(baseName(functionName)));
@@ -469,126 +378,4 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** A deployed function and its warm execution environments. */
-    private final class Deployed {
-        private final LocalFunction function;
-        private final Queue<Object> warm = new ConcurrentLinkedQueue<>();
-
-        Deployed(LocalFunction function) {
-            this.function = function;
-            // Validate the handler type at deploy time, not at first invocation.
-            warm.add(newEnvironment());
-        }
-
-        private Object newEnvironment() {
-            Object handler = function.handlerFactory().create(function.environment());
-            if (!(handler instanceof RequestStreamHandler) && !(handler instanceof RequestHandler<?, ?>)) {
-                throw new IllegalArgumentException(function.name() + ": " + handler.getClass().getName()
-                        + " is neither a RequestHandler nor a RequestStreamHandler");
-            }
-            if (handler instanceof RequestHandler<?, ?>) {
-                JavaType input = inputType(handler.getClass());
-                if (input.getRawClass().getName().startsWith("com.amazonaws.services.lambda.runtime.events.")) {
-                    throw new IllegalArgumentException(function.name() + ": " + handler.getClass().getName()
-                            + " takes " + input.getRawClass().getName() + "; Lambda deserializes event library types"
-                            + " with its own rules, which the local runtime does not reproduce. Implement"
-                            + " RequestStreamHandler (exact on both) or take your own record.");
-                }
-            }
-            return handler;
-        }
-
-        Invocation invoke(byte[] payload) {
-            String requestId = UUID.randomUUID().toString();
-            Object handler = warm.poll();
-            if (handler == null) {
-                handler = newEnvironment();
-            }
-            long deadline = System.nanoTime() + function.timeout().toNanos();
-            var context = new LocalContext(requestId, function, deadline);
-            Object environment = handler;
-            Future<byte[]> running = executor.submit(() -> run(environment, payload, context));
-            try {
-                byte[] result = running.get(function.timeout().toNanos(), TimeUnit.NANOSECONDS);
-                warm.add(environment);
-                if (result.length > PAYLOAD_LIMIT_BYTES) {
-                    return failed(errorDocument("Function.ResponseSizeTooLarge",
-                            "Response payload size exceeded maximum allowed payload size (" + PAYLOAD_LIMIT_BYTES
-                                    + " bytes)."));
-                }
-                return new Invocation(200, new String(result, StandardCharsets.UTF_8), null);
-            } catch (TimeoutException e) {
-                // Lambda stops the sandbox; this environment is not reused.
-                running.cancel(true);
-                return failed(errorDocument("Sandbox.Timedout", "RequestId: " + requestId
-                        + " Error: Task timed out after %.2f seconds".formatted(function.timeout().toMillis() / 1000.0)));
-            } catch (ExecutionException e) {
-                warm.add(environment);
-                return failed(errorDocument(e.getCause()).toString());
-            } catch (InterruptedException e) {
-                running.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new LambdaServiceException("Lambda.ServiceException", "invocation interrupted");
-            }
-        }
-
-        private static Invocation failed(String document) {
-            return new Invocation(200, document, "Unhandled");
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static byte[] run(Object handler, byte[] payload, LocalContext context) throws Exception {
-        if (handler instanceof RequestStreamHandler stream) {
-            var out = new ByteArrayOutputStream();
-            stream.handleRequest(new ByteArrayInputStream(payload), out, context);
-            return out.toByteArray();
-        }
-        var typed = (RequestHandler) handler;
-        Object input;
-        try {
-            input = JSON.readValue(payload, inputType(handler.getClass()));
-        } catch (IOException e) {
-            // The Java runtime's own wording for an event that does not fit the handler's type.
-            throw new RuntimeException("An error occurred during JSON parsing", new UncheckedIOException(e));
-        }
-        Object output = typed.handleRequest(input, context);
-        return JSON.writeValueAsBytes(output);
-    }
-
-    private static JavaType inputType(Class<?> handlerClass) {
-        for (Class<?> c = handlerClass; c != null; c = c.getSuperclass()) {
-            for (Type type : c.getGenericInterfaces()) {
-                if (type instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
-                    return JSON.getTypeFactory().constructType(p.getActualTypeArguments()[0]);
-                }
-            }
-        }
-        return JSON.getTypeFactory().constructType(Object.class);
-    }
-
-    private static String errorDocument(String errorType, String message) {
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("errorType", errorType);
-        doc.put("errorMessage", message);
-        return doc.toString();
-    }
-
-    /** The Java runtime's document: message, fully qualified type, stack frames, and the cause chain. */
-    static ObjectNode errorDocument(Throwable error) {
-        ObjectNode doc = JSON.createObjectNode();
-        if (error.getMessage() != null) {
-            doc.put("errorMessage", error.getMessage());
-        }
-        doc.put("errorType", error.getClass().getName());
-        ArrayNode frames = doc.putArray("stackTrace");
-        for (StackTraceElement frame : error.getStackTrace()) {
-            frames.add(frame.getClassName() + "." + frame.getMethodName() + "(" + frame.getFileName() + ":"
-                    + frame.getLineNumber() + ")");
-        }
-        if (error.getCause() != null && error.getCause() != error) {
-            doc.set("cause", errorDocument(error.getCause()));
-        }
-        return doc;
-    }
 }
