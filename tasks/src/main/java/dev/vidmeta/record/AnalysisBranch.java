@@ -15,14 +15,15 @@ import java.util.Map;
  * @param analyses each analysis by name, in the order written; empty when there are none
  * @param analysesJson the analyses as written, which the record keeps whole; null when there are none
  */
-public record AnalysisBranch(Written<BranchStatus> outcome, Map<String, Analysis> analyses, ObjectNode analysesJson) {
+public record AnalysisBranch(
+        BranchOutcome<BranchStatus> outcome, Map<String, Analysis> analyses, ObjectNode analysesJson) {
 
     /**
      * One analysis (celebrities, labels, ...): its envelope, and where its full results were kept.
      *
      * @param resultsUri the full results in the results bucket, or null
      */
-    public record Analysis(Written<BranchStatus> outcome, String resultsUri) {}
+    public record Analysis(BranchOutcome<BranchStatus> outcome, String resultsUri) {}
 
     /** Jackson's way in: a JSON null or a missing branch stays null, which the record reads as "no result". */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -31,11 +32,12 @@ public record AnalysisBranch(Written<BranchStatus> outcome, Map<String, Analysis
         ObjectNode json = node.get("analyses") instanceof ObjectNode byName ? byName : null;
         if (json != null) {
             for (Map.Entry<String, JsonNode> e : json.properties()) {
-                Written<BranchStatus> outcome = Written.read(e.getValue(), BranchStatus.class, BranchStatus.FAILED);
-                analyses.put(e.getKey(), new Analysis(outcome, Written.text(e.getValue(), "resultsUri")));
+                BranchOutcome<BranchStatus> outcome =
+                        BranchOutcome.read(e.getValue(), BranchStatus.class, BranchStatus.FAILED);
+                analyses.put(e.getKey(), new Analysis(outcome, BranchOutcome.text(e.getValue(), "resultsUri")));
             }
         }
-        return new AnalysisBranch(Written.read(node, BranchStatus.class, BranchStatus.FAILED), analyses, json);
+        return new AnalysisBranch(BranchOutcome.read(node, BranchStatus.class, BranchStatus.FAILED), analyses, json);
     }
 
     public BranchStatus status() {

@@ -12,14 +12,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param technical the technical summary, or null
  * @param mediainfo where MediaInfo's full report was kept, or null
  */
-public record ProbeBranch(Written<ProbeStatus> outcome, JsonNode technical, String mediainfo) {
+public record ProbeBranch(BranchOutcome<ProbeStatus> outcome, JsonNode technical, String mediainfo) {
 
     /** Jackson's way in: a JSON null or a missing branch stays null, which the record reads as "no result". */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ProbeBranch read(JsonNode node) {
-        return new ProbeBranch(Written.read(node, ProbeStatus.class, ProbeStatus.FAILED),
+        return new ProbeBranch(BranchOutcome.read(node, ProbeStatus.class, ProbeStatus.FAILED),
                 node.hasNonNull("technical") ? node.get("technical") : null,
-                Written.text(node, "mediainfo"));
+                BranchOutcome.text(node, "mediainfo"));
     }
 
     public ProbeStatus status() {

@@ -109,7 +109,7 @@ public final class RecordBuilder {
         if (probe.mediainfo() != null) {
             item.put("mediainfoUri", probe.mediainfo());
         }
-        Written<ProbeStatus> outcome = probe.outcome();
+        BranchOutcome<ProbeStatus> outcome = probe.outcome();
         return switch (outcome.status()) {
             case OK -> Part.OK;
             case TRUNCATED -> {
@@ -138,7 +138,7 @@ public final class RecordBuilder {
             item.set("analyses", analysis.analysesJson());
             ObjectNode uris = JSON.createObjectNode();
             for (Map.Entry<String, AnalysisBranch.Analysis> e : analysis.analyses().entrySet()) {
-                Written<BranchStatus> one = e.getValue().outcome();
+                BranchOutcome<BranchStatus> one = e.getValue().outcome();
                 if (e.getValue().resultsUri() != null) {
                     uris.put(e.getKey(), e.getValue().resultsUri());
                 }
@@ -155,7 +155,7 @@ public final class RecordBuilder {
                 item.set("rekognitionUris", uris);
             }
         }
-        Written<BranchStatus> outcome = analysis.outcome();
+        BranchOutcome<BranchStatus> outcome = analysis.outcome();
         return switch (outcome.status()) {
             case OK -> someFailed ? (someOk ? Part.DEGRADED : Part.FAILED) : Part.OK;
             case SKIPPED -> {
@@ -178,7 +178,7 @@ public final class RecordBuilder {
     }
 
     /** Records a branch's status as {@code <part>Status}; false (and a reason) when the branch sent nothing. */
-    private static boolean partStatus(String part, Written<?> outcome, ObjectNode item, List<String> reasons) {
+    private static boolean partStatus(String part, BranchOutcome<?> outcome, ObjectNode item, List<String> reasons) {
         if (outcome == null) {
             item.put(part + "Status", "MISSING");
             reasons.add(part + ": no result");

@@ -2,6 +2,7 @@ package dev.vidmeta.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +19,32 @@ class BranchOutcomeTest {
     }
 
     @Test
-    void read_shouldRoundTrip_andReadAMissingOrUnknownStatusAsFailed() throws Exception {
-        BranchOutcome timedOut = BranchOutcome.of(BranchStatus.TIMED_OUT, "States.Timeout");
+    void read_shouldRoundTrip_andReadAMissingOrUnknownStatusAsTheUnknownConstant_keepingWhatWasWritten()
+            throws Exception {
+        BranchOutcome<BranchStatus> timedOut = BranchOutcome.of(BranchStatus.TIMED_OUT, "States.Timeout");
 
-        assertThat(BranchOutcome.read(timedOut.toJson())).isEqualTo(timedOut);
-        assertThat(BranchOutcome.read(JSON.readTree("{\"status\":\"OKAY\"}")).status()).isEqualTo(BranchStatus.FAILED);
-        assertThat(BranchOutcome.read(JSON.readTree("{}")).status()).isEqualTo(BranchStatus.FAILED);
-        assertThat(BranchOutcome.read(null)).isEqualTo(BranchOutcome.of(BranchStatus.FAILED, null));
+        assertThat(read(timedOut.toJson())).isEqualTo(timedOut);
+        assertThat(read(JSON.readTree("{\"status\":\"OKAY\"}")))
+                .isEqualTo(new BranchOutcome<>(BranchStatus.FAILED, "OKAY", null, null, null));
+        assertThat(read(JSON.readTree("{}"))).isEqualTo(BranchOutcome.of(BranchStatus.FAILED, null));
+        assertThat(read(null)).isEqualTo(BranchOutcome.of(BranchStatus.FAILED, null));
+    }
+
+    @Test
+    void read_shouldReadTheProbeBranchsStatus_andACaughtFailureAsItsReason() throws Exception {
+        // GIVEN what the probe branch's Catch writes
+        BranchOutcome<ProbeStatus> caught = BranchOutcome.read(JSON.readTree(
+                "{\"status\":\"FAILED\",\"error\":\"Lambda.Unknown\",\"cause\":\"{\\\"errorMessage\\\":\\\"boom\\\"}\"}"),
+                ProbeStatus.class, ProbeStatus.FAILED);
+
+        // THEN the status is the probe's, and the reason the Lambda error's message
+        assertThat(caught.status()).isEqualTo(ProbeStatus.FAILED);
+        assertThat(caught.readableReason()).isEqualTo("Lambda.Unknown: boom");
+        assertThat(BranchOutcome.read(JSON.readTree("{\"status\":\"TRUNCATED\"}"), ProbeStatus.class,
+                ProbeStatus.FAILED).status()).isEqualTo(ProbeStatus.TRUNCATED);
+    }
+
+    private static BranchOutcome<BranchStatus> read(JsonNode node) {
+        return BranchOutcome.read(node, BranchStatus.class, BranchStatus.FAILED);
     }
 }
