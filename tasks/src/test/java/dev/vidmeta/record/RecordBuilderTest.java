@@ -22,6 +22,21 @@ class RecordBuilderTest {
         return JSON.treeToValue(RepoFiles.event(event), MergeInput.class);
     }
 
+    /** The sample input with one branch's result replaced by {@code json}, built into a record. */
+    private static VideoRecord buildWith(String branch, String json) throws Exception {
+        ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
+        raw.set(branch, JSON.readTree(json));
+        return RecordBuilder.build(JSON.treeToValue(raw, MergeInput.class), NOW);
+    }
+
+    /** The record's status, one branch's status attribute, and its reasons, exactly. */
+    private static void assertRecord(VideoRecord record, RecordStatus status, String branchStatusField,
+            String branchStatus, String... reasons) {
+        assertThat(record.status()).isEqualTo(status);
+        assertThat(record.item().get(branchStatusField).asText()).isEqualTo(branchStatus);
+        assertThat(reasons(record)).containsExactly(reasons);
+    }
+
     private static List<String> reasons(VideoRecord record) {
         List<String> r = new ArrayList<>();
         record.item().get("reasons").forEach(n -> r.add(n.asText()));
@@ -86,15 +101,12 @@ class RecordBuilderTest {
 
     @Test
     void build_shouldBeComplete_withSkipReason_whenRekognitionRefusedTheCodec() throws Exception {
-        ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
-        raw.set("analysis", JSON.readTree("{\"status\":\"SKIPPED\",\"reason\":\"celebrities: Unsupported codec/format.\","
-                + "\"analyses\":{\"celebrities\":{\"status\":\"SKIPPED\",\"reason\":\"Unsupported codec/format.\"}}}"));
+        VideoRecord record = buildWith("analysis", "{\"status\":\"SKIPPED\",\"reason\":\"celebrities: Unsupported"
+                + " codec/format.\",\"analyses\":{\"celebrities\":{\"status\":\"SKIPPED\",\"reason\":\"Unsupported"
+                + " codec/format.\"}}}");
 
-        VideoRecord record = RecordBuilder.build(JSON.treeToValue(raw, MergeInput.class), NOW);
-
-        assertThat(record.status()).isEqualTo(RecordStatus.COMPLETE);
-        assertThat(record.item().get("analysisStatus").asText()).isEqualTo("SKIPPED");
-        assertThat(reasons(record)).containsExactly("analysis celebrities: skipped (Unsupported codec/format.)");
+        assertRecord(record, RecordStatus.COMPLETE, "analysisStatus", "SKIPPED",
+                "analysis celebrities: skipped (Unsupported codec/format.)");
     }
 
     @Test
@@ -134,16 +146,11 @@ class RecordBuilderTest {
     @Test
     void build_shouldBePartial_keepingTheWrittenStatus_whenTheProbeBranchWroteAnUnknownStatus() throws Exception {
         // GIVEN the analysis done, and a probe status no ProbeStatus names (a typo in a producer)
-        ObjectNode raw = (ObjectNode) RepoFiles.event("merge-record-input.json");
-        raw.set("probe", JSON.readTree("{\"status\":\"OKAY\",\"reason\":\"typo\"}"));
-
         // WHEN the record is built
-        VideoRecord record = RecordBuilder.build(JSON.treeToValue(raw, MergeInput.class), NOW);
+        VideoRecord record = buildWith("probe", "{\"status\":\"OKAY\",\"reason\":\"typo\"}");
 
         // THEN the probe counts as failed, never as done, and the record says what was written
-        assertThat(record.status()).isEqualTo(RecordStatus.PARTIAL);
-        assertThat(record.item().get("probeStatus").asText()).isEqualTo("OKAY");
-        assertThat(reasons(record)).containsExactly("probe: OKAY (typo)");
+        assertRecord(record, RecordStatus.PARTIAL, "probeStatus", "OKAY", "probe: OKAY (typo)");
     }
 
     @Test
@@ -158,9 +165,7 @@ class RecordBuilderTest {
 
         // THEN the probe is no result at all, not a failed one
         assertThat(input.probe()).isNull();
-        assertThat(record.status()).isEqualTo(RecordStatus.PARTIAL);
-        assertThat(record.item().get("probeStatus").asText()).isEqualTo("MISSING");
-        assertThat(reasons(record)).containsExactly("probe: no result");
+        assertRecord(record, RecordStatus.PARTIAL, "probeStatus", "MISSING", "probe: no result");
     }
 
     @Test
