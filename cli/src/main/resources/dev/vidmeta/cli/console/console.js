@@ -41,24 +41,32 @@ function time(iso) {
 
 // ---------------------------------------------------------------------------------------- list
 
+// The list is loaded on a timer and on every click, so answers can arrive out of order. Only the newest request's
+// answer is shown, against the page it asked for: an older answer would put one page's rows under another's range.
+let listRequests = 0;
+
 async function loadList() {
   const message = document.getElementById('list-message');
+  const request = ++listRequests;
+  const page = state.page;
   try {
     const query = new URLSearchParams();
     if (state.status) query.set('status', state.status);
-    if (state.pages[state.page]) query.set('page', state.pages[state.page]);
+    if (state.pages[page]) query.set('page', state.pages[page]);
     const data = await api('/api/executions?' + query);
+    if (request !== listRequests) return;
     document.getElementById('machine').textContent = data.stateMachineArn;
     const body = document.querySelector('#executions tbody');
     body.replaceChildren(...data.executions.map(row));
     message.textContent = data.executions.length ? '' : 'No executions' + (state.status ? ' with status ' + state.status : '') + '.';
-    state.pages[state.page + 1] = data.nextToken || undefined;
-    const first = state.page * PAGE_SIZE;
+    state.pages[page + 1] = data.nextToken || undefined;
+    const first = page * PAGE_SIZE;
     document.getElementById('page-range').textContent = data.executions.length
       ? (first + 1) + '–' + (first + data.executions.length) : '';
-    document.getElementById('newer').disabled = state.page === 0;
+    document.getElementById('newer').disabled = page === 0;
     document.getElementById('older').disabled = !data.nextToken;
   } catch (e) {
+    if (request !== listRequests) return;
     message.textContent = 'Cannot list executions: ' + e.message;
   }
 }
