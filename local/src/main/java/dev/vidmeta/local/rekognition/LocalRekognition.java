@@ -171,11 +171,12 @@ public final class LocalRekognition implements AutoCloseable {
      */
     static final int FINISHED_JOBS_IN_MEMORY = 1_000;
 
-    /** Running jobs, and the latest {@link #FINISHED_JOBS_IN_MEMORY} ended ones. */
+    /** Running jobs, and the latest {@link #finishedJobsInMemory} ended ones. */
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, Job> byToken = new ConcurrentHashMap<>();
     private final Queue<String> finishedInMemory = new ConcurrentLinkedQueue<>();
     private final JobJournal journal;
+    private final int finishedJobsInMemory;
     /** Jobs found running in the journal at start, until {@link #resumeJobs()} schedules their end. */
     private final List<Job> reloaded = new ArrayList<>();
     private final Map<String, JsonNode> canned = new ConcurrentHashMap<>();
@@ -190,9 +191,10 @@ public final class LocalRekognition implements AutoCloseable {
     });
     private final LoopbackHttpServer server;
 
-    private LocalRekognition(JobJournal journal, S3Client s3, Notifier notifier, Duration jobDuration,
-            int concurrentJobs) {
+    private LocalRekognition(JobJournal journal, int finishedJobsInMemory, S3Client s3, Notifier notifier,
+            Duration jobDuration, int concurrentJobs) {
         this.journal = journal;
+        this.finishedJobsInMemory = finishedJobsInMemory;
         this.s3 = s3;
         this.notifier = notifier;
         this.jobDuration = jobDuration;
@@ -215,11 +217,13 @@ public final class LocalRekognition implements AutoCloseable {
      * @param jobDuration how long each job stays IN_PROGRESS
      */
     public static LocalRekognition start(S3Client s3, Notifier notifier, Duration jobDuration) {
-        return new LocalRekognition(JobJournal.none(), s3, notifier, jobDuration, DEFAULT_CONCURRENT_JOBS);
+        return new LocalRekognition(JobJournal.none(), FINISHED_JOBS_IN_MEMORY, s3, notifier, jobDuration,
+                DEFAULT_CONCURRENT_JOBS);
     }
 
     public static LocalRekognition start(S3Client s3, Notifier notifier, Duration jobDuration, int concurrentJobs) {
-        return new LocalRekognition(JobJournal.none(), s3, notifier, jobDuration, concurrentJobs);
+        return new LocalRekognition(JobJournal.none(), FINISHED_JOBS_IN_MEMORY, s3, notifier, jobDuration,
+                concurrentJobs);
     }
 
     /**
@@ -228,7 +232,19 @@ public final class LocalRekognition implements AutoCloseable {
      * notify, once {@link #resumeJobs()} is called; an ended job answers Get* and its token for good.
      */
     public static LocalRekognition start(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration) {
-        return new LocalRekognition(JobJournal.in(stateDir), s3, notifier, jobDuration, DEFAULT_CONCURRENT_JOBS);
+        return start(stateDir, s3, notifier, jobDuration, FINISHED_JOBS_IN_MEMORY);
+    }
+
+    /** As above, keeping at most {@code finishedJobsInMemory} ended jobs in memory: for tests. */
+    static LocalRekognition start(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration,
+            int finishedJobsInMemory) {
+        return new LocalRekognition(JobJournal.in(stateDir), finishedJobsInMemory, s3, notifier, jobDuration,
+                DEFAULT_CONCURRENT_JOBS);
+    }
+
+    /** The jobs held in memory, running or ended: for tests of the bound. */
+    int jobsInMemory() {
+        return jobs.size();
     }
 
     /**
@@ -418,7 +434,7 @@ public final class LocalRekognition implements AutoCloseable {
     /** Keeps the latest ended jobs in memory; older ones are read from the journal when asked for. */
     private void forgetOldestFinished(Job finished) {
         finishedInMemory.add(finished.id);
-        while (finishedInMemory.size() > FINISHED_JOBS_IN_MEMORY) {
+        while (finishedInMemory.size() > finishedJobsInMemory) {
             String oldest = finishedInMemory.poll();
             Job forgotten = oldest == null ? null : jobs.remove(oldest);
             if (forgotten != null && forgotten.clientRequestToken() != null) {

@@ -110,6 +110,28 @@ class LocalRekognitionRestartIT {
     }
 
     @Test
+    void endedJobsBeyondTheMemoryBound_shouldLeaveMemory_yetStillAnswerGet_andTheirToken() throws Exception {
+        // GIVEN an instance that keeps one ended job in memory, and two jobs that ended
+        try (LocalRekognition bounded = LocalRekognition.start(stateDir, s3Client,
+                (topic, message) -> published.add(message), Duration.ofMillis(50), 1);
+                RekognitionClient client = LocalAws.client(RekognitionClient.builder(), bounded.endpoint())) {
+            String older = client.startLabelDetection(labels("token-3", 50f)).jobId();
+            Await.until("the completion of job " + older, Duration.ofSeconds(60), () -> List.copyOf(published),
+                    messages -> messages.size() == 1);
+            String newer = client.startLabelDetection(labels("token-4", 50f)).jobId();
+            Await.until("the completion of job " + newer, Duration.ofSeconds(60), () -> List.copyOf(published),
+                    messages -> messages.size() == 2);
+
+            // WHEN / THEN memory holds the newer one only
+            Await.until("the older job to leave memory", Duration.ofSeconds(60), bounded::jobsInMemory, n -> n == 1);
+            // AND the older one still answers Get* and its token, from the journal
+            assertThat(client.getLabelDetection(b -> b.jobId(older)).jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
+            assertThat(client.startLabelDetection(labels("token-3", 50f)).jobId()).isEqualTo(older);
+            assertThat(client.getLabelDetection(b -> b.jobId(newer)).jobStatus()).isEqualTo(VideoJobStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void endedJob_shouldStillAnswerGet_andItsToken_afterARestart_withoutNotifyingAgain() throws Exception {
         // GIVEN a job that ended and notified
         String jobId;
