@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -57,7 +58,8 @@ public final class DocumentFiles {
             return;
         }
         Path file = file(id);
-        Path temporary = dir.resolve("." + id + ".tmp");
+        // Its own temporary file per write: two writers of one id never share one.
+        Path temporary = dir.resolve("." + id + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.write(temporary, JSON.writeValueAsBytes(document));
             try {
