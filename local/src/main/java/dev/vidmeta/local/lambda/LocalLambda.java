@@ -74,8 +74,10 @@ import java.util.regex.Pattern;
  *       discarded ("How Lambda handles errors and retries with asynchronous invocation",
  *       https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html; "Capturing records of
  *       Lambda asynchronous invocations", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
- *       With {@link #keepAsyncEventsIn} the queue outlives a crash: an event is kept before invokeAsync returns
- *       and forgotten once it succeeded or went to its destination; {@link #resumeAsyncEvents} runs what a crash
+ *       With {@link #keepAsyncEventsIn} the queue outlives a crash ("Lambda places the event in a queue and
+ *       returns a success response", "Invoking a Lambda function asynchronously",
+ *       https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): an event is kept before invokeAsync
+ *       returns and forgotten once it succeeded or went to its destination; {@link #resumeAsyncEvents} runs what a crash
  *       left, so an invocation the crash cut off runs again. At least once, as Lambda's queue is: "it's possible
  *       for it to receive the same event from Lambda multiple times" (invocation-async-error-handling.html).
  *   <li>{@link #endpoint()} answers Lambda's Invoke over HTTP ({@code POST /2015-03-31/functions/NAME/invocations},
