@@ -43,7 +43,8 @@ public final class LocalRuntime implements AutoCloseable {
     static final String RULE_NAME = "object-created";
 
     /**
-     * @param workDir objects (and, when {@code persistentTables}, tables) live here across restarts
+     * @param workDir objects (and, when {@code persistentTables}, tables) live here across restarts, and so do
+     *     running Rekognition jobs, SNS deliveries still owed, Lambda's queued asynchronous events and SQS messages
      * @param rekognitionJobDuration how long a Rekognition job stays IN_PROGRESS
      * @param stepFunctions the engine's options (its time scale, a history listener)
      */
@@ -110,6 +111,7 @@ public final class LocalRuntime implements AutoCloseable {
             runtime.track(WorkDirLock.acquire(options.workDir()));
             runtime.startServers(options);
             runtime.deploy(deployment);
+            runtime.resumeOwedWork();
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -138,9 +140,10 @@ public final class LocalRuntime implements AutoCloseable {
                 eventSink.set(eventBridge);
                 lambda = track(LocalLambda.create());
                 lambda.asyncRetryDelays(options.lambdaRetryDelays());
-                sqs = track(LocalSqs.start());
+                lambda.keepAsyncEventsIn(options.workDir().resolve("lambda"));
+                sqs = track(LocalSqs.start(options.workDir().resolve("sqs")));
                 lambda.destinations(sqs::sendMessage);
-                sns = track(LocalSns.start(lambda, options.snsDelivery()));
+                sns = track(LocalSns.start(lambda, options.snsDelivery(), options.workDir().resolve("sns")));
                 stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
                 sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
             } catch (RuntimeException e) {
@@ -162,8 +165,8 @@ public final class LocalRuntime implements AutoCloseable {
             throw failure;
         }
         s3Client = track(LocalAws.client(S3Client.builder().forcePathStyle(true), s3.endpoint()));
-        rekognition = track(LocalRekognition.start(s3Client, (topic, message) -> sns.publish(topic, message, null, Map.of()),
-                options.rekognitionJobDuration()));
+        rekognition = track(LocalRekognition.start(options.workDir().resolve("rekognition"), s3Client,
+                (topic, message) -> sns.publish(topic, message, null, Map.of()), options.rekognitionJobDuration()));
     }
 
     /** The task's result; its exception as thrown (a checked one wrapped). */
@@ -242,6 +245,21 @@ public final class LocalRuntime implements AutoCloseable {
             String machine = stateMachineArn;
             eventBridge.putRule(RULE_NAME, LocalEventBridge.objectCreatedPattern(deployment.sourceBucket()),
                     event -> sfnClient.startExecution(b -> b.stateMachineArn(machine).input(event)));
+        }
+    }
+
+    /**
+     * Takes up what a crash of the previous run on this work dir cut off, now that the functions, topics and
+     * queues it needs are deployed again: Lambda's queued asynchronous events first, then SNS deliveries still owed,
+     * then the Rekognition jobs that were running, which end at their due time and notify through both.
+     */
+    private void resumeOwedWork() {
+        int events = lambda.resumeAsyncEvents();
+        int deliveries = sns.resumeDeliveries();
+        rekognition.resumeJobs();
+        if (events + deliveries > 0) {
+            LOG.log(System.Logger.Level.INFO, "resumed " + events + " asynchronous Lambda event(s) and " + deliveries
+                    + " SNS delivery(ies) a previous run left");
         }
     }
 

@@ -104,6 +104,31 @@ class SnsCallbackHandlerTest {
                 .isEqualTo(1.0);
     }
 
+    /**
+     * SNS and Lambda's asynchronous invocation deliver at least once ("Amazon SNS message delivery retries",
+     * https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html; "How Lambda handles errors and
+     * retries with asynchronous invocation",
+     * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html), and the local runtime
+     * delivers again what a crash cut off: the same event may come twice.
+     */
+    @Test
+    void handleRequest_shouldAnswerTheTaskOnce_whenTheSameNotificationIsDeliveredTwice() throws Exception {
+        // GIVEN an execution waiting for the job, and the notification delivered once
+        waitsForTheJob(JOB_ID);
+        rekognition.finish(JOB_ID, new JobState("SUCCEEDED", null),
+                RepoFiles.event("rekognition-get-celebrity-recognition.json"));
+        String event = RepoFiles.text("events/rekognition-sns-succeeded.json");
+        handle(event);
+
+        // WHEN the same event is delivered again
+        JsonNode again = handle(event);
+
+        // THEN it is acknowledged, and the task was answered by the first delivery only
+        assertThat(again).isEqualTo(JSON.readTree("{\"handled\": 1}"));
+        assertThat(callbacks.sent()).singleElement().extracting(Fakes.Callbacks.Sent::taskToken).isEqualTo("token-1");
+        assertThat(tokens.markedSent()).containsExactly("w1");
+    }
+
     @Test
     void handleRequest_shouldAcknowledgeWithoutAnswering_whenTheMessageIsNotARekognitionNotification() throws Exception {
         waitsForTheJob(JOB_ID);

@@ -3,15 +3,19 @@ package dev.vidmeta.local.lambda;
 import static dev.vidmeta.local.lambda.JavaRuntime.JSON;
 import static dev.vidmeta.local.lambda.JavaRuntime.errorDocument;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.local.DocumentFiles;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.http.LoopbackHttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +52,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       discarded ("How Lambda handles errors and retries with asynchronous invocation",
  *       https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html; "Capturing records of
  *       Lambda asynchronous invocations", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ *       With {@link #keepAsyncEventsIn} the queue outlives a crash ("Lambda places the event in a queue and
+ *       returns a success response", "Invoking a Lambda function asynchronously",
+ *       https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): an event is kept before invokeAsync
+ *       returns and forgotten once it succeeded or went to its destination; {@link #resumeAsyncEvents} runs what a crash
+ *       left, so an invocation the crash cut off runs again. At least once, as Lambda's queue is: "it's possible
+ *       for it to receive the same event from Lambda multiple times" (invocation-async-error-handling.html).
  *   <li>{@link #endpoint()} answers Lambda's Invoke over HTTP ({@code POST /2015-03-31/functions/NAME/invocations},
  *       RequestResponse or Event), so an SDK {@code LambdaClient} reaches the deployed functions.
  * </ul>
@@ -124,6 +134,9 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
     private volatile Destinations destinations = (arn, record) -> {
         throw new IllegalStateException("no destination service for " + arn);
     };
+    /** The asynchronous events queued and not yet done with, by request ID. */
+    private volatile DocumentFiles asyncEvents = DocumentFiles.none();
+    private volatile boolean closed;
 
     private LocalLambda(int concurrencyLimit) {
         this.concurrency = new Semaphore(concurrencyLimit);
@@ -168,6 +181,26 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         this.destinations = sender;
     }
 
+    /** Keeps the asynchronous event queue in {@code stateDir}, so that it outlives a crash (see the class comment). */
+    public void keepAsyncEventsIn(Path stateDir) {
+        this.asyncEvents = DocumentFiles.in(stateDir.resolve("async-events"));
+    }
+
+    /**
+     * Queues again the asynchronous events a crash left undone, with the attempts they had made and their age.
+     * Call once the functions are deployed again; returns how many it queued.
+     */
+    public int resumeAsyncEvents() {
+        List<String> ids = asyncEvents.ids();
+        for (String id : ids) {
+            JsonNode kept = asyncEvents.get(id);
+            if (kept != null) {
+                dispatch(AsyncEvent.fromJson(kept));
+            }
+        }
+        return ids.size();
+    }
+
     /** PutFunctionEventInvokeConfig for a function (the local Lambda keeps one per function, any qualifier). */
     public void putFunctionEventInvokeConfig(String functionName, EventInvokeConfig config) {
         invokeConfigs.put(baseName(functionName), config);
@@ -199,6 +232,8 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
                     "Could not parse request body into json: " + e.getMessage());
         }
         var event = new AsyncEvent(UUID.randomUUID().toString(), functionName, base, payloadJson, Instant.now());
+        // Kept before the event is accepted: what Lambda accepted runs, crash or not.
+        asyncEvents.put(event.requestId, event.toJson());
         dispatch(event);
         return event.requestId;
     }
@@ -218,6 +253,20 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
             this.base = base;
             this.payloadJson = payloadJson;
             this.received = received;
+        }
+
+        ObjectNode toJson() {
+            return JSON.createObjectNode().put("RequestId", requestId).put("InvokedName", invokedName)
+                    .put("Payload", payloadJson).put("ReceivedAtMillis", received.toEpochMilli())
+                    .put("Attempts", attempts);
+        }
+
+        static AsyncEvent fromJson(JsonNode json) {
+            String invokedName = json.path("InvokedName").asText();
+            var event = new AsyncEvent(json.path("RequestId").asText(), invokedName, baseName(invokedName),
+                    json.path("Payload").asText(), Instant.ofEpochMilli(json.path("ReceivedAtMillis").asLong()));
+            event.attempts = json.path("Attempts").asInt();
+            return event;
         }
     }
 
@@ -239,11 +288,17 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
             result = new Invocation(200, errorDocument(e.errorName().replace("Lambda.", ""), e.getMessage()),
                     "Unhandled");
         }
+        if (closed) {
+            // Cut off by the shutdown, not failed: the kept event runs again after a restart.
+            return;
+        }
         event.attempts++;
         if (!result.failed()) {
+            asyncEvents.delete(event.requestId);
             return;
         }
         if (event.attempts <= config.maximumRetryAttempts()) {
+            asyncEvents.put(event.requestId, event.toJson());
             schedule(event, asyncRetryDelays.before(event.attempts));
         } else {
             giveUp(event, config, "RetriesExhausted", result);
@@ -272,14 +327,15 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         if (destination == null) {
             LOG.log(System.Logger.Level.ERROR, "asynchronous invocation " + event.requestId + " of " + event.base
                     + " discarded (" + condition + ", no on-failure destination)");
-            return;
+        } else {
+            try {
+                destinations.send(destination, onFailureRecord(event, condition, last));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "asynchronous invocation " + event.requestId + " of " + event.base
+                        + " could not be sent to " + destination + ": " + e.getMessage());
+            }
         }
-        try {
-            destinations.send(destination, onFailureRecord(event, condition, last));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "asynchronous invocation " + event.requestId + " of " + event.base
-                    + " could not be sent to " + destination + ": " + e.getMessage());
-        }
+        asyncEvents.delete(event.requestId);
     }
 
     /** The on-failure record, field for field as invocation-async-retain-records.html shows it. */
@@ -369,6 +425,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         synchronized (this) {
             if (server != null) {
                 server.close();

@@ -13,14 +13,17 @@ import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +49,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * checks -- the object must exist (InvalidS3ObjectException), at most 10 GB and 6 hours
  * (VideoTooLargeException), MP4 or MOV with H.264 or the job FAILS with a StatusMessage. Requests pass
  * {@link LocalRequestGuard} first: SigV4-signed with any key pair, and not from a web page.
+ *
+ * <p>Started on a state directory, its jobs outlive a crash of the process ({@link JobJournal}): a job is kept
+ * before its JobId is answered, and kept again, with its results, once it has ended and published its completion.
+ * After a restart a job that was running ends at its original due time (at once if that has passed) and still
+ * notifies; an ended one still answers Get*; a ClientRequestToken still returns the JobId it started. Memory
+ * holds the running jobs and the latest {@value #FINISHED_JOBS_IN_MEMORY} ended ones; without a state directory
+ * an older one is gone, and Get* answers ResourceNotFoundException for it.
  *
  * <p>The format rule is the developer guide's: "The video must be encoded using the H.264 codec. The supported
  * file formats are MPEG-4 and MOV." (https://docs.aws.amazon.com/rekognition/latest/dg/video.html). AWS documents
@@ -76,9 +86,14 @@ public final class LocalRekognition implements AutoCloseable {
     private enum Status { IN_PROGRESS, SUCCEEDED, FAILED }
 
     private static final class Job {
-        final String id = UUID.randomUUID().toString().replace("-", "");
+        final String id;
         final VideoApi api;
         final String requestFingerprint;
+        /** The Start request as received, ClientRequestToken and NotificationChannel included. */
+        final JsonNode request;
+        final long startedAtMillis;
+        /** When the job ends: its start plus the job duration of the instance that started it. */
+        final long dueAtMillis;
         final String bucket;
         final String key;
         final String version;
@@ -89,9 +104,14 @@ public final class LocalRekognition implements AutoCloseable {
         volatile String statusMessage;
         volatile List<JsonNode> results = List.of();
 
-        Job(VideoApi api, String fingerprint, JsonNode request, Mp4Inspector.VideoFacts facts) {
+        Job(String id, VideoApi api, String fingerprint, JsonNode request, Mp4Inspector.VideoFacts facts,
+                long startedAtMillis, long dueAtMillis) {
+            this.id = id;
             this.api = api;
             this.requestFingerprint = fingerprint;
+            this.request = request;
+            this.startedAtMillis = startedAtMillis;
+            this.dueAtMillis = dueAtMillis;
             this.bucket = request.at("/Video/S3Object/Bucket").asText();
             this.key = request.at("/Video/S3Object/Name").asText();
             this.version = request.at("/Video/S3Object/Version").isTextual() ? request.at("/Video/S3Object/Version").asText() : null;
@@ -100,10 +120,65 @@ public final class LocalRekognition implements AutoCloseable {
                     ? request.at("/NotificationChannel/SNSTopicArn").asText() : null;
             this.facts = facts;
         }
+
+        String clientRequestToken() {
+            return request.path("ClientRequestToken").isTextual() ? request.get("ClientRequestToken").asText() : null;
+        }
+
+        /** What {@link JobJournal} keeps: enough to answer Get*, find the job by its token, and end it. */
+        ObjectNode toJson() {
+            ObjectNode json = JSON.createObjectNode();
+            json.put("JobId", id);
+            json.put("Api", api.name());
+            json.put("Fingerprint", requestFingerprint);
+            json.set("Request", request);
+            json.put("StartedAtMillis", startedAtMillis);
+            json.put("DueAtMillis", dueAtMillis);
+            ObjectNode video = json.putObject("Facts");
+            video.put("Mp4OrMov", facts.mp4OrMov());
+            video.put("Codec", facts.codec());
+            video.put("DurationMillis", facts.durationMillis());
+            video.put("Width", facts.width());
+            video.put("Height", facts.height());
+            video.put("FrameRate", facts.frameRate());
+            json.put("Status", status.name());
+            json.put("StatusMessage", statusMessage);
+            json.putArray("Results").addAll(results);
+            return json;
+        }
+
+        static Job fromJson(JsonNode json) {
+            JsonNode video = json.path("Facts");
+            var facts = new Mp4Inspector.VideoFacts(video.path("Mp4OrMov").asBoolean(),
+                    video.path("Codec").isTextual() ? video.get("Codec").asText() : null,
+                    video.path("DurationMillis").asLong(), video.path("Width").asInt(), video.path("Height").asInt(),
+                    video.path("FrameRate").asDouble());
+            var job = new Job(json.path("JobId").asText(), VideoApi.valueOf(json.path("Api").asText()),
+                    json.path("Fingerprint").asText(), json.path("Request"), facts,
+                    json.path("StartedAtMillis").asLong(), json.path("DueAtMillis").asLong());
+            job.statusMessage = json.path("StatusMessage").isTextual() ? json.get("StatusMessage").asText() : null;
+            List<JsonNode> results = new ArrayList<>();
+            json.path("Results").forEach(results::add);
+            job.results = List.copyOf(results);
+            job.status = Status.valueOf(json.path("Status").asText());
+            return job;
+        }
     }
 
+    /**
+     * Ended jobs kept in memory beyond this many are read back from the journal when asked for, so that a long
+     * {@code local up} runs in bounded memory.
+     */
+    static final int FINISHED_JOBS_IN_MEMORY = 1_000;
+
+    /** Running jobs, and the latest {@link #finishedJobsInMemory} ended ones. */
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, Job> byToken = new ConcurrentHashMap<>();
+    private final Queue<String> finishedInMemory = new ConcurrentLinkedQueue<>();
+    private final JobJournal journal;
+    private final int finishedJobsInMemory;
+    /** Jobs found running in the journal at start, until {@link #resumeJobs()} schedules their end. */
+    private final List<Job> reloaded = new ArrayList<>();
     private final Map<String, JsonNode> canned = new ConcurrentHashMap<>();
     private final S3Client s3;
     private final Notifier notifier;
@@ -116,24 +191,70 @@ public final class LocalRekognition implements AutoCloseable {
     });
     private final LoopbackHttpServer server;
 
-    private LocalRekognition(S3Client s3, Notifier notifier, Duration jobDuration, int concurrentJobs) {
+    private LocalRekognition(JobJournal journal, int finishedJobsInMemory, S3Client s3, Notifier notifier,
+            Duration jobDuration, int concurrentJobs) {
+        this.journal = journal;
+        this.finishedJobsInMemory = finishedJobsInMemory;
         this.s3 = s3;
         this.notifier = notifier;
         this.jobDuration = jobDuration;
         this.concurrentJobs = concurrentJobs;
+        for (JsonNode kept : journal.running()) {
+            Job job = Job.fromJson(kept);
+            jobs.put(job.id, job);
+            if (job.clientRequestToken() != null) {
+                byToken.put(job.clientRequestToken(), job);
+            }
+            reloaded.add(job);
+        }
         this.server = LoopbackHttpServer.start("rekognition", this::handle);
     }
 
     /**
+     * Jobs live as long as the process.
+     *
      * @param s3 a client of the S3 the videos live in (Rekognition reads them from S3)
      * @param jobDuration how long each job stays IN_PROGRESS
      */
     public static LocalRekognition start(S3Client s3, Notifier notifier, Duration jobDuration) {
-        return new LocalRekognition(s3, notifier, jobDuration, DEFAULT_CONCURRENT_JOBS);
+        return new LocalRekognition(JobJournal.none(), FINISHED_JOBS_IN_MEMORY, s3, notifier, jobDuration,
+                DEFAULT_CONCURRENT_JOBS);
     }
 
     public static LocalRekognition start(S3Client s3, Notifier notifier, Duration jobDuration, int concurrentJobs) {
-        return new LocalRekognition(s3, notifier, jobDuration, concurrentJobs);
+        return new LocalRekognition(JobJournal.none(), FINISHED_JOBS_IN_MEMORY, s3, notifier, jobDuration,
+                concurrentJobs);
+    }
+
+    /**
+     * Jobs kept in {@code stateDir} ({@link JobJournal}), so that they outlive a crash: the jobs still running
+     * there are back at once (Get* answers IN_PROGRESS, their ClientRequestTokens find them), and end, and
+     * notify, once {@link #resumeJobs()} is called; an ended job answers Get* and its token for good.
+     */
+    public static LocalRekognition start(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration) {
+        return start(stateDir, s3, notifier, jobDuration, FINISHED_JOBS_IN_MEMORY);
+    }
+
+    /** As above, keeping at most {@code finishedJobsInMemory} ended jobs in memory: for tests. */
+    static LocalRekognition start(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration,
+            int finishedJobsInMemory) {
+        return new LocalRekognition(JobJournal.in(stateDir), finishedJobsInMemory, s3, notifier, jobDuration,
+                DEFAULT_CONCURRENT_JOBS);
+    }
+
+    /** The jobs held in memory, running or ended: for tests of the bound. */
+    int jobsInMemory() {
+        return jobs.size();
+    }
+
+    /**
+     * Schedules the end of the jobs that were running when the journal was last written: each at its original
+     * due time, or at once if that has passed, and each still publishes its completion. Call once the topics
+     * they notify exist again (after the deployment), since a completion is published once.
+     */
+    public synchronized void resumeJobs() {
+        reloaded.forEach(this::scheduleEnd);
+        reloaded.clear();
     }
 
     public URI endpoint() {
@@ -172,8 +293,8 @@ public final class LocalRekognition implements AutoCloseable {
         String token = request.path("ClientRequestToken").isTextual() ? request.get("ClientRequestToken").asText() : null;
         String fingerprint = api.name() + fingerprint(request);
         synchronized (this) {
-            if (token != null && byToken.containsKey(token)) {
-                Job earlier = byToken.get(token);
+            Job earlier = token == null ? null : jobOfToken(token);
+            if (earlier != null) {
                 if (!earlier.requestFingerprint.equals(fingerprint)) {
                     throw new RekognitionException("IdempotentParameterMismatchException",
                             "ClientRequestToken " + token + " was used with different parameters");
@@ -183,20 +304,55 @@ public final class LocalRekognition implements AutoCloseable {
             checkJobLimit();
         }
         Mp4Inspector.VideoFacts facts = inspect(request);
-        Job job = new Job(api, fingerprint, request, facts);
+        long now = System.currentTimeMillis();
+        Job job = new Job(UUID.randomUUID().toString().replace("-", ""), api, fingerprint, request, facts, now,
+                now + jobDuration.toMillis());
         synchronized (this) {
-            if (token != null && byToken.containsKey(token)) {
-                return JSON.createObjectNode().put("JobId", byToken.get(token).id);
+            Job earlier = token == null ? null : jobOfToken(token);
+            if (earlier != null) {
+                return JSON.createObjectNode().put("JobId", earlier.id);
             }
             // Again: other starts may have taken the last places while this one read the object.
             checkJobLimit();
+            // Kept before its JobId is answered: a job the caller knows of survives a crash.
+            journal.started(job.id, token, job.toJson());
             jobs.put(job.id, job);
             if (token != null) {
                 byToken.put(token, job);
             }
         }
-        clock.schedule(() -> complete(job), jobDuration.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleEnd(job);
         return JSON.createObjectNode().put("JobId", job.id);
+    }
+
+    private void scheduleEnd(Job job) {
+        clock.schedule(() -> complete(job), Math.max(0, job.dueAtMillis - System.currentTimeMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The job {@code token} started, whenever it did: "If you use the same token with multiple StartLabelDetection
+     * requests, the same JobId is returned" (ClientRequestToken, StartLabelDetection API reference,
+     * https://docs.aws.amazon.com/rekognition/latest/APIReference/API_StartLabelDetection.html; the other Start*
+     * operations say the same). The reference gives the token no expiry, so the journal keeps it for good.
+     */
+    private Job jobOfToken(String token) {
+        Job job = byToken.get(token);
+        if (job != null) {
+            return job;
+        }
+        String jobId = journal.jobIdOf(token);
+        return jobId == null ? null : job(jobId);
+    }
+
+    /** A job in memory, or an ended one from the journal; null when there is none. */
+    private Job job(String jobId) {
+        Job job = jobs.get(jobId);
+        if (job != null) {
+            return job;
+        }
+        JsonNode ended = journal.finishedJob(jobId);
+        return ended == null ? null : Job.fromJson(ended);
     }
 
     /** Rekognition's limit on concurrent stored-video jobs; call holding this object's lock. */
@@ -265,6 +421,26 @@ public final class LocalRekognition implements AutoCloseable {
                         + ": " + e.getMessage());
             }
         }
+        // Kept as ended only once published: a crash before this ends the job again after the restart and
+        // publishes again, at least once as SNS delivers; never not at all.
+        try {
+            journal.finished(job.id, job.toJson());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "job " + job.id + ": not kept as ended: " + e.getMessage());
+        }
+        forgetOldestFinished(job);
+    }
+
+    /** Keeps the latest ended jobs in memory; older ones are read from the journal when asked for. */
+    private void forgetOldestFinished(Job finished) {
+        finishedInMemory.add(finished.id);
+        while (finishedInMemory.size() > finishedJobsInMemory) {
+            String oldest = finishedInMemory.poll();
+            Job forgotten = oldest == null ? null : jobs.remove(oldest);
+            if (forgotten != null && forgotten.clientRequestToken() != null) {
+                byToken.remove(forgotten.clientRequestToken(), forgotten);
+            }
+        }
     }
 
     private List<JsonNode> detections(Job job) {
@@ -289,7 +465,7 @@ public final class LocalRekognition implements AutoCloseable {
 
     private ObjectNode get(VideoApi api, JsonNode request) {
         String jobId = request.path("JobId").asText("");
-        Job job = jobs.get(jobId);
+        Job job = job(jobId);
         if (job == null || job.api != api) {
             throw new RekognitionException("ResourceNotFoundException", "Requested resource not found: job " + jobId);
         }

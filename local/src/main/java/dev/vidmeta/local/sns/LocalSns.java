@@ -1,7 +1,9 @@
 package dev.vidmeta.local.sns;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.local.DocumentFiles;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.http.LocalRequestGuard;
 import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
@@ -13,6 +15,7 @@ import dev.vidmeta.local.lambda.LocalLambda;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,6 +44,12 @@ import java.util.regex.Pattern;
  * endpoint). Once Lambda has accepted the event, a function error is Lambda's business: it retries twice and
  * then sends the event to the function's on-failure destination ({@link LocalLambda#invokeAsync}); SNS never
  * sees it, so it never dead-letters a function error.
+ *
+ * <p>Started on a state directory, a delivery still owed outlives a crash: each (message, subscription) is kept
+ * there before Publish answers, and forgotten once Lambda has accepted it (or it is dead-lettered).
+ * {@link #resumeDeliveries()} delivers what a crash left, again from the first attempt of the policy. Delivery is
+ * at least once, as SNS's is ("Amazon SNS message delivery retries" above: a subscriber must handle a message
+ * twice): a crash after Lambda accepted an event but before it was forgotten delivers it again.
  *
  * <p>Every request passes {@link LocalRequestGuard} first: signed with Signature Version 4 (any key pair), and
  * not from a web page, so that no page the user opens can publish, by a plain GET or a form.
@@ -97,10 +106,29 @@ public final class LocalSns implements AutoCloseable {
 
     private record Topic(String arn, List<Subscription> subscriptions) { }
 
+    /** One message owed to one subscription, as kept on disk until Lambda accepts it. */
+    private record Delivery(String id, String topicArn, String subscriptionArn, String endpoint, String messageId,
+            String message, String envelope) {
+
+        ObjectNode toJson() {
+            return JSON.createObjectNode().put("Id", id).put("TopicArn", topicArn)
+                    .put("SubscriptionArn", subscriptionArn).put("Endpoint", endpoint).put("MessageId", messageId)
+                    .put("Message", message).put("Envelope", envelope);
+        }
+
+        static Delivery fromJson(JsonNode json) {
+            return new Delivery(json.path("Id").asText(), json.path("TopicArn").asText(),
+                    json.path("SubscriptionArn").asText(), json.path("Endpoint").asText(),
+                    json.path("MessageId").asText(), json.path("Message").asText(), json.path("Envelope").asText());
+        }
+    }
+
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final LocalLambda lambda;
     private final DeliveryPolicy policy;
+    /** Deliveries owed, by {@link Delivery#id()}. */
+    private final DocumentFiles owed;
     private final ExecutorService delivery = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sns-delivery");
         t.setDaemon(true);
@@ -108,14 +136,37 @@ public final class LocalSns implements AutoCloseable {
     });
     private final LoopbackHttpServer server;
 
-    private LocalSns(LocalLambda lambda, DeliveryPolicy policy) {
+    private LocalSns(LocalLambda lambda, DeliveryPolicy policy, DocumentFiles owed) {
         this.lambda = lambda;
         this.policy = policy;
+        this.owed = owed;
         this.server = LoopbackHttpServer.start("sns", this::handle);
     }
 
+    /** Deliveries live as long as the process. */
     public static LocalSns start(LocalLambda lambda, DeliveryPolicy policy) {
-        return new LocalSns(lambda, policy);
+        return new LocalSns(lambda, policy, DocumentFiles.none());
+    }
+
+    /** Deliveries still owed are kept in {@code stateDir} until Lambda accepts them (see the class comment). */
+    public static LocalSns start(LocalLambda lambda, DeliveryPolicy policy, Path stateDir) {
+        return new LocalSns(lambda, policy, DocumentFiles.in(stateDir.resolve("deliveries")));
+    }
+
+    /**
+     * Delivers what the state directory says is still owed (a crash cut it off). Call once the subscribed
+     * functions are deployed again; returns how many deliveries it resumed.
+     */
+    public int resumeDeliveries() {
+        List<String> ids = owed.ids();
+        for (String id : ids) {
+            JsonNode kept = owed.get(id);
+            if (kept != null) {
+                Delivery owedDelivery = Delivery.fromJson(kept);
+                delivery.execute(() -> deliver(owedDelivery));
+            }
+        }
+        return ids.size();
     }
 
     public URI endpoint() {
@@ -160,9 +211,14 @@ public final class LocalSns implements AutoCloseable {
         }
         String messageId = UUID.randomUUID().toString();
         Instant timestamp = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        int n = 0;
         for (Subscription subscription : topic.subscriptions()) {
             String envelope = envelope(topic, subscription, messageId, message, subject, attributes, timestamp);
-            delivery.execute(() -> deliver(topic, subscription, messageId, message, envelope));
+            var owedDelivery = new Delivery(messageId + "-" + n++, topic.arn(), subscription.arn(),
+                    subscription.endpoint(), messageId, message, envelope);
+            // Kept before Publish answers: a message SNS accepted is delivered, crash or not.
+            owed.put(owedDelivery.id(), owedDelivery.toJson());
+            delivery.execute(() -> deliver(owedDelivery));
         }
         return messageId;
     }
@@ -219,7 +275,8 @@ public final class LocalSns implements AutoCloseable {
         return root.toString();
     }
 
-    private void deliver(Topic topic, Subscription subscription, String messageId, String message, String envelope) {
+    /** Interrupted (the service is closing), it returns and the delivery stays owed. */
+    private void deliver(Delivery owedDelivery) {
         String lastError = null;
         for (int attempt = 1; attempt <= policy.totalSnsAttempts(); attempt++) {
             if (attempt > 1 && !sleep(policy.delayBefore(attempt - 1))) {
@@ -227,19 +284,21 @@ public final class LocalSns implements AutoCloseable {
             }
             try {
                 // Accepted: from here on Lambda retries function errors and dead-letters them itself.
-                lambda.invokeAsync(subscription.endpoint(), envelope);
+                lambda.invokeAsync(owedDelivery.endpoint(), owedDelivery.envelope());
+                owed.delete(owedDelivery.id());
                 return;
             } catch (LambdaServiceException e) {
                 lastError = e.errorName() + ": " + e.getMessage();
             }
         }
-        deadLetter(topic, subscription, messageId, message,
-                "not delivered after " + policy.totalSnsAttempts() + " attempts: " + lastError);
+        deadLetter(owedDelivery, "not delivered after " + policy.totalSnsAttempts() + " attempts: " + lastError);
+        owed.delete(owedDelivery.id());
     }
 
-    private void deadLetter(Topic topic, Subscription subscription, String messageId, String message, String error) {
-        deadLetters.add(new DeadLetter(topic.arn(), subscription.arn(), messageId, message, error));
-        LOG.log(System.Logger.Level.ERROR, "SNS message " + messageId + " to " + subscription.endpoint()
+    private void deadLetter(Delivery owedDelivery, String error) {
+        deadLetters.add(new DeadLetter(owedDelivery.topicArn(), owedDelivery.subscriptionArn(),
+                owedDelivery.messageId(), owedDelivery.message(), error));
+        LOG.log(System.Logger.Level.ERROR, "SNS message " + owedDelivery.messageId() + " to " + owedDelivery.endpoint()
                 + " dead-lettered: " + error);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vidmeta.local.DocumentFiles;
 import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.http.LocalRequestGuard;
 import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
@@ -13,11 +14,13 @@ import dev.vidmeta.local.http.LoopbackHttpServer.HttpResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +40,13 @@ import java.util.regex.Pattern;
  * the request's), each receive gives a new receipt handle, and only the latest handle deletes; bodies carry their
  * MD5, which the SDK checks. Messages are kept for the queue's retention period. Not modelled: FIFO queues,
  * message attributes, batches, redrive policies.
+ *
+ * <p>Started on a state directory, a queue's messages outlive a crash: each is kept from SendMessage until it is
+ * deleted or expires, and a queue created again (the deployment, after a restart) has them back. What is not kept:
+ * receipt handles and visibility, so a message received and not yet deleted is visible again after a restart, as
+ * one whose visibility timeout expired is ("Amazon SQS visibility timeout",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html: a
+ * standard queue delivers at least once), and ApproximateReceiveCount starts again from what was last sent.
  */
 public final class LocalSqs implements AutoCloseable {
 
@@ -48,29 +58,51 @@ public final class LocalSqs implements AutoCloseable {
     private static final Duration MAX_WAIT = Duration.ofSeconds(20);
 
     private static final class Message {
-        final String id = UUID.randomUUID().toString();
+        final String id;
         final String body;
-        final Instant sent = Instant.now();
+        final Instant sent;
         Instant invisibleUntil = Instant.EPOCH;
         String receiptHandle;
         int receiveCount;
 
-        Message(String body) {
+        Message(String id, String body, Instant sent) {
+            this.id = id;
             this.body = body;
+            this.sent = sent;
+        }
+
+        ObjectNode toJson() {
+            return JSON.createObjectNode().put("MessageId", id).put("Body", body)
+                    .put("SentAt", sent.toString());
+        }
+
+        static Message fromJson(JsonNode json) {
+            return new Message(json.path("MessageId").asText(), json.path("Body").asText(),
+                    Instant.parse(json.path("SentAt").asText()));
         }
     }
 
-    private record Queue(String name, Map<String, String> attributes, List<Message> messages) { }
+    /** @param kept the queue's messages on disk, by MessageId */
+    private record Queue(String name, Map<String, String> attributes, List<Message> messages, DocumentFiles kept) { }
 
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+    /** Where each queue keeps its messages, in a directory named after it; null to keep none. */
+    private final Path stateDir;
     private final LoopbackHttpServer server;
 
-    private LocalSqs() {
+    private LocalSqs(Path stateDir) {
+        this.stateDir = stateDir;
         this.server = LoopbackHttpServer.start("sqs", this::handle);
     }
 
+    /** Messages live as long as the process. */
     public static LocalSqs start() {
-        return new LocalSqs();
+        return new LocalSqs(null);
+    }
+
+    /** Messages are kept in {@code stateDir} until deleted (see the class comment). */
+    public static LocalSqs start(Path stateDir) {
+        return new LocalSqs(stateDir);
     }
 
     public URI endpoint() {
@@ -83,8 +115,22 @@ public final class LocalSqs implements AutoCloseable {
             throw new SqsException("InvalidParameterValue", "Can only include alphanumeric characters, hyphens, or"
                     + " underscores. 1 to 80 in length");
         }
-        queues.computeIfAbsent(name, n -> new Queue(n, new LinkedHashMap<>(attributes), new ArrayList<>()));
+        queues.computeIfAbsent(name, n -> openQueue(n, attributes));
         return urlOf(name);
+    }
+
+    /** A queue this process has not created yet, with the messages a run before kept for it. */
+    private Queue openQueue(String name, Map<String, String> attributes) {
+        DocumentFiles kept = stateDir == null ? DocumentFiles.none() : DocumentFiles.in(stateDir.resolve(name));
+        List<Message> messages = new ArrayList<>();
+        for (String id : kept.ids()) {
+            JsonNode message = kept.get(id);
+            if (message != null) {
+                messages.add(Message.fromJson(message));
+            }
+        }
+        messages.sort(Comparator.comparing(m -> m.sent));
+        return new Queue(name, new LinkedHashMap<>(attributes), messages, kept);
     }
 
     public String urlOf(String name) {
@@ -105,8 +151,10 @@ public final class LocalSqs implements AutoCloseable {
             throw new SqsException("InvalidParameterValue", "One or more parameters are invalid. Reason: Message must"
                     + " be shorter than 262144 bytes.");
         }
-        var message = new Message(body);
+        var message = new Message(UUID.randomUUID().toString(), body, Instant.now());
         synchronized (queue) {
+            // Kept before SendMessage answers: a message SQS accepted stays until deleted, crash or not.
+            queue.kept().put(message.id, message.toJson());
             queue.messages().add(message);
         }
         return message.id;
@@ -135,7 +183,13 @@ public final class LocalSqs implements AutoCloseable {
         Duration retention = queue.attributes().containsKey("MessageRetentionPeriod")
                 ? Duration.ofSeconds(Long.parseLong(queue.attributes().get("MessageRetentionPeriod"))) : DEFAULT_RETENTION;
         Instant oldest = Instant.now().minus(retention);
-        queue.messages().removeIf(m -> m.sent.isBefore(oldest));
+        queue.messages().removeIf(m -> {
+            if (m.sent.isBefore(oldest)) {
+                queue.kept().delete(m.id);
+                return true;
+            }
+            return false;
+        });
     }
 
     // ---- the JSON protocol ----
@@ -275,7 +329,9 @@ public final class LocalSqs implements AutoCloseable {
     private void delete(String url, String receiptHandle) {
         Queue queue = queue(url);
         synchronized (queue) {
-            queue.messages().remove(byReceipt(queue, receiptHandle));
+            Message deleted = byReceipt(queue, receiptHandle);
+            queue.kept().delete(deleted.id);
+            queue.messages().remove(deleted);
         }
     }
 
