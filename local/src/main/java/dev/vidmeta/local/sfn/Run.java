@@ -71,6 +71,35 @@ final class Run {
         return true;
     }
 
+    /**
+     * Records entry into state {@code name}: its input, the variables it sees, when, and the id of its
+     * StateEntered event; the retry counters start again. A fresh entry forgets the children of an earlier
+     * Parallel or Map; a resumed one (redrive) keeps them to re-use those that succeeded.
+     */
+    void entered(String name, Object input, Instant at, int retriers, boolean resuming) {
+        stateName = name;
+        stateInput = input;
+        variablesAtEntry = scope.snapshot();
+        enteredTime = at;
+        retryCount = 0;
+        retryAttempts = new int[retriers];
+        if (!resuming) {
+            children = null;
+        }
+    }
+
+    /** Ends the branch with {@code result}, telling whoever waits on it. */
+    void succeeded(Object result) {
+        status = Status.SUCCEEDED;
+        output = result;
+        done.complete(result);
+    }
+
+    void failed(StatesError error) {
+        status = Status.FAILED;
+        done.completeExceptionally(error);
+    }
+
     /** Prepares a run that is (re)started by an execution attempt. */
     void restart(int gen) {
         generation = gen;

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The Step Functions API operations the project uses, on JSON request and response objects named as in the
@@ -59,21 +60,32 @@ final class SfnService {
             case "GetExecutionHistory" -> getExecutionHistory(request);
             case "StopExecution" -> stopExecution(request);
             case "RedriveExecution" -> redriveExecution(request);
-            case "SendTaskSuccess" -> {
-                interpreter.sendTaskSuccess(token(request), required(request, "output"));
-                yield Map.of();
-            }
-            case "SendTaskFailure" -> {
-                interpreter.sendTaskFailure(token(request), optional(request, "error"), optional(request, "cause"));
-                yield Map.of();
-            }
-            case "SendTaskHeartbeat" -> {
-                interpreter.sendTaskHeartbeat(token(request));
-                yield Map.of();
-            }
+            case "SendTaskSuccess" -> callback(request, token -> interpreter.tasks().sendTaskSuccess(token,
+                    required(request, "output")));
+            case "SendTaskFailure" -> callback(request, token -> interpreter.tasks().sendTaskFailure(token,
+                    optional(request, "error"), optional(request, "cause")));
+            case "SendTaskHeartbeat" -> callback(request, token -> interpreter.tasks().sendTaskHeartbeat(token));
             default -> throw new SfnApiException("UnknownOperationException", "Operation " + operation
                     + " is not supported by the local Step Functions");
         };
+    }
+
+    /**
+     * A task token callback. A token whose task has ended is TaskTimedOut, one never issued TaskDoesNotExist
+     * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html): the task runner
+     * only keeps the tokens of open tasks, so a token it does not know is told apart by its execution.
+     */
+    private Map<String, Object> callback(Map<String, Object> request, Consumer<String> send) {
+        String token = required(request, "taskToken");
+        try {
+            send.accept(token);
+        } catch (SfnApiException e) {
+            if ("TaskDoesNotExist".equals(e.type()) && executions.containsKey(TaskRunner.executionOf(token))) {
+                throw TaskRunner.closed();
+            }
+            throw e;
+        }
+        return Map.of();
     }
 
     // ---------------------------------------------------------------- state machines
@@ -180,9 +192,9 @@ final class SfnService {
             throw new SfnApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: '"
                     + e.getMessage() + "'");
         }
-        if (Json.utf8Size(inputJson) > Interpreter.MAX_PAYLOAD_BYTES) {
+        if (Json.utf8Size(inputJson) > Evaluation.MAX_PAYLOAD_BYTES) {
             throw new SfnApiException("InvalidExecutionInput", "The input exceeds the maximum size of "
-                    + Interpreter.MAX_PAYLOAD_BYTES + " bytes");
+                    + Evaluation.MAX_PAYLOAD_BYTES + " bytes");
         }
         String arn = "arn:aws:states:" + region + ":" + account + ":execution:" + machine.name() + ":" + name;
         Execution execution;
@@ -210,35 +222,33 @@ final class SfnService {
 
     private Map<String, Object> describeExecution(Map<String, Object> request) {
         Execution ex = execution(required(request, "executionArn"));
-        Map<String, Object> out;
-        synchronized (ex) {
-            out = summary(ex);
-            out.put("input", ex.inputJson);
-            out.put("inputDetails", Map.of("included", true));
-            if (ex.outputJson != null) {
-                out.put("output", ex.outputJson);
-                out.put("outputDetails", Map.of("included", true));
-            }
-            putIfNotNull(out, "error", ex.error);
-            putIfNotNull(out, "cause", ex.cause);
-            String reason = notRedrivableReason(ex);
-            out.put("redriveStatus", reason == null ? "REDRIVABLE" : "NOT_REDRIVABLE");
-            putIfNotNull(out, "redriveStatusReason", reason);
+        Execution.Summary summary = ex.summary();
+        Map<String, Object> out = summaryJson(summary);
+        out.put("input", ex.inputJson);
+        out.put("inputDetails", Map.of("included", true));
+        if (summary.outputJson() != null) {
+            out.put("output", summary.outputJson());
+            out.put("outputDetails", Map.of("included", true));
         }
+        putIfNotNull(out, "error", summary.error());
+        putIfNotNull(out, "cause", summary.cause());
+        String reason = notRedrivableReason(summary);
+        out.put("redriveStatus", reason == null ? "REDRIVABLE" : "NOT_REDRIVABLE");
+        putIfNotNull(out, "redriveStatusReason", reason);
         return out;
     }
 
-    /** The fields ListExecutions and DescribeExecution share. Caller holds the execution's lock. */
-    private static Map<String, Object> summary(Execution ex) {
+    /** The fields ListExecutions and DescribeExecution share. */
+    private static Map<String, Object> summaryJson(Execution.Summary ex) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("executionArn", ex.arn);
-        out.put("stateMachineArn", ex.machine.arn());
-        out.put("name", ex.name);
-        out.put("status", ex.status.name());
-        out.put("startDate", epoch(ex.startDate));
-        putIfNotNull(out, "stopDate", ex.stopDate == null ? null : epoch(ex.stopDate));
-        out.put("redriveCount", ex.redriveCount);
-        putIfNotNull(out, "redriveDate", ex.redriveDate == null ? null : epoch(ex.redriveDate));
+        out.put("executionArn", ex.arn());
+        out.put("stateMachineArn", ex.machineArn());
+        out.put("name", ex.name());
+        out.put("status", ex.status().name());
+        out.put("startDate", epoch(ex.startDate()));
+        putIfNotNull(out, "stopDate", ex.stopDate() == null ? null : epoch(ex.stopDate()));
+        out.put("redriveCount", ex.redriveCount());
+        putIfNotNull(out, "redriveDate", ex.redriveDate() == null ? null : epoch(ex.redriveDate()));
         return out;
     }
 
@@ -250,21 +260,21 @@ final class SfnService {
      * 25,000 events). An execution that ended in a Fail state is redrivable by these rules; the redrive re-enters
      * the state that failed, the Fail state itself, so it fails again (vidmeta's {@code replay} restarts those).
      */
-    private String notRedrivableReason(Execution ex) {
-        return switch (ex.status) {
+    private String notRedrivableReason(Execution.Summary ex) {
+        return switch (ex.status()) {
             case RUNNING -> "Execution is RUNNING and cannot be redriven";
             case SUCCEEDED -> "Execution is SUCCEEDED and cannot be redriven";
             default -> {
-                if (ex.stopDate != null && ex.stopDate.plus(REDRIVABLE_PERIOD).isBefore(interpreter.now())) {
+                if (ex.stopDate() != null && ex.stopDate().plus(REDRIVABLE_PERIOD).isBefore(interpreter.now())) {
                     yield "Execution redrivable period exceeded";
                 }
-                if (ex.startDate.plus(MAX_OPEN_TIME).isBefore(interpreter.now())) {
+                if (ex.startDate().plus(MAX_OPEN_TIME).isBefore(interpreter.now())) {
                     yield "Execution has exceeded the max execution time";
                 }
                 if (ex.historySize() >= MAX_HISTORY_EVENTS) {
                     yield "Execution history event limit exceeded";
                 }
-                if (ex.redriveCount >= MAX_REDRIVES) {
+                if (ex.redriveCount() >= MAX_REDRIVES) {
                     yield "Execution has reached the maximum number of redrives";
                 }
                 yield null;
@@ -296,20 +306,19 @@ final class SfnService {
             if (entry.sequence() >= before) {
                 continue;
             }
-            synchronized (ex) {
-                if (statusFilter != null && !statusFilter.equals(ex.status.name())) {
-                    continue;
-                }
-                if ("REDRIVEN".equals(redriveFilter) && ex.redriveCount == 0
-                        || "NOT_REDRIVEN".equals(redriveFilter) && ex.redriveCount > 0) {
-                    continue;
-                }
-                if (page.size() == max) {
-                    nextToken = cursorToken(lastSequence);
-                    break;
-                }
-                page.add(summary(ex));
+            Execution.Summary summary = ex.summary();
+            if (statusFilter != null && !statusFilter.equals(summary.status().name())) {
+                continue;
             }
+            if ("REDRIVEN".equals(redriveFilter) && summary.redriveCount() == 0
+                    || "NOT_REDRIVEN".equals(redriveFilter) && summary.redriveCount() > 0) {
+                continue;
+            }
+            if (page.size() == max) {
+                nextToken = cursorToken(lastSequence);
+                break;
+            }
+            page.add(summaryJson(summary));
             lastSequence = entry.sequence();
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -366,19 +375,19 @@ final class SfnService {
     private Map<String, Object> stopExecution(Map<String, Object> request) {
         Execution ex = execution(required(request, "executionArn"));
         interpreter.stop(ex, Execution.Status.ABORTED, optional(request, "error"), optional(request, "cause"));
-        synchronized (ex) {
-            return Map.of("stopDate", epoch(ex.stopDate));
-        }
+        return Map.of("stopDate", epoch(ex.summary().stopDate()));
     }
 
     private Map<String, Object> redriveExecution(Map<String, Object> request) {
         Execution ex = execution(required(request, "executionArn"));
         String clientToken = optional(request, "clientToken");
         synchronized (ex) {
-            if (clientToken != null && clientToken.equals(redriveTokens.get(ex.arn)) && ex.redriveDate != null) {
-                return Map.of("redriveDate", epoch(ex.redriveDate));
+            Execution.Summary summary = ex.summary();
+            if (clientToken != null && clientToken.equals(redriveTokens.get(ex.arn))
+                    && summary.redriveDate() != null) {
+                return Map.of("redriveDate", epoch(summary.redriveDate()));
             }
-            String reason = notRedrivableReason(ex);
+            String reason = notRedrivableReason(summary);
             if (reason != null) {
                 throw new SfnApiException("ExecutionNotRedrivable", reason);
             }
@@ -386,7 +395,7 @@ final class SfnService {
                 redriveTokens.put(ex.arn, clientToken);
             }
             interpreter.redrive(ex);
-            return Map.of("redriveDate", epoch(ex.redriveDate));
+            return Map.of("redriveDate", epoch(ex.summary().redriveDate()));
         }
     }
 
@@ -417,10 +426,6 @@ final class SfnService {
     private static boolean nameChar(int c) {
         return !Character.isWhitespace(c) && "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) < 0
                 && !(c <= 0x1f || (c >= 0x7f && c <= 0x9f));
-    }
-
-    private static String token(Map<String, Object> request) {
-        return required(request, "taskToken");
     }
 
     private static String required(Map<String, Object> request, String field) {
