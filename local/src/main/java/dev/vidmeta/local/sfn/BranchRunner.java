@@ -3,11 +3,13 @@ package dev.vidmeta.local.sfn;
 import dev.vidmeta.local.sfn.Definition.MapState;
 import dev.vidmeta.local.sfn.Definition.Parallel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Parallel and inline Map states: one child {@link Run} per branch or item, started together (Map: at most
@@ -23,39 +25,58 @@ final class BranchRunner {
         this.engine = engine;
     }
 
+    // ---------------------------------------------------------------- Parallel
+
     CompletableFuture<Object> parallel(Run run, int gen, Parallel parallel, Object input, boolean resuming) {
         Execution ex = run.execution;
         Map<String, Object> st = Evaluation.states(run, input, null, null);
         Object branchInput = parallel.arguments() == null ? input
                 : Expressions.evaluate(parallel.arguments(), st, run.scope, "Arguments");
         Evaluation.checkSize(branchInput, "the Arguments of state '" + parallel.name() + "'");
-        HistoryEvent started = ex.record(run, engine.now(), "ParallelStateStarted", null, null);
-        List<Run> children = run.children;
-        if (!resuming || children == null) {
-            children = new ArrayList<>();
+        boolean fresh = !resuming || run.children == null;
+        Map<String, Object> resume = new LinkedHashMap<>();
+        if (fresh) {
+            List<Run> children = new ArrayList<>();
             for (int i = 0; i < parallel.branches().size(); i++) {
                 children.add(new Run(ex, run, parallel.branches().get(i), new Scope(run.scope), branchInput, i));
             }
             run.children = children;
+            resume.put("children", children.stream().map(c -> c.branchInput).toList());
         }
+        HistoryEvent started = ex.record(run, engine.now(), "ParallelStateStarted", null, null, resume);
         List<CompletableFuture<Object>> results = new ArrayList<>();
-        for (Run child : children) {
+        for (Run child : run.children) {
             if (child.status == Run.Status.SUCCEEDED && resuming) {
                 results.add(CompletableFuture.completedFuture(child.output));
                 continue;
             }
             child.lastEventId = started.id();
+            child.launched = true;
             child.restart(gen);
             results.add(child.done);
             engine.proceed(child, gen);
         }
-        List<Run> all = children;
-        return gather(results, all, () -> {
-            ex.record(run, engine.now(), "ParallelStateSucceeded", null, null);
-        }, () -> {
-            ex.record(run, engine.now(), "ParallelStateFailed", null, null);
-        });
+        return gather(run, results, null, "Parallel");
     }
+
+    /** Goes on with a Parallel state read back from the journal: finished branches keep their outcome. */
+    CompletableFuture<Object> resumeParallel(Run run, int gen) {
+        List<CompletableFuture<Object>> results = new ArrayList<>();
+        for (Run child : run.children) {
+            results.add(switch (child.status) {
+                case SUCCEEDED -> CompletableFuture.completedFuture(child.output);
+                case FAILED -> child.done;
+                default -> {
+                    child.restart(gen);
+                    engine.resume(child, gen);
+                    yield child.done;
+                }
+            });
+        }
+        return gather(run, results, null, "Parallel");
+    }
+
+    // ---------------------------------------------------------------- Map
 
     CompletableFuture<Object> map(Run run, int gen, MapState map, Object input, boolean resuming) {
         Execution ex = run.execution;
@@ -82,11 +103,11 @@ final class BranchRunner {
             maxConcurrency = n.intValue();
         }
         Tolerance tolerance = tolerance(map, st, run, list.size());
-        HistoryEvent started = ex.record(run, engine.now(), "MapStateStarted", "mapStateStartedEventDetails",
-                Map.of("length", list.size()));
-        List<Run> children = run.children;
-        if (!resuming || children == null) {
-            children = new ArrayList<>();
+        Map<String, Object> resume = new LinkedHashMap<>();
+        resume.put("maxConcurrency", maxConcurrency);
+        resume.put("tolerance", tolerance == null ? null : tolerance.toJson());
+        if (!resuming || run.children == null) {
+            List<Run> children = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 Object itemInput = list.get(i);
                 if (map.itemSelector() != null) {
@@ -102,35 +123,57 @@ final class BranchRunner {
                 children.add(new Run(ex, run, map.processor(), new Scope(run.scope), itemInput, i));
             }
             run.children = children;
+            resume.put("children", children.stream().map(c -> c.branchInput).toList());
         }
+        ex.record(run, engine.now(), "MapStateStarted", "mapStateStartedEventDetails", Map.of("length", list.size()),
+                resume);
         List<Run> pending = new ArrayList<>();
         List<CompletableFuture<Object>> results = new ArrayList<>();
-        for (Run child : children) {
+        for (Run child : run.children) {
             if (child.status == Run.Status.SUCCEEDED && resuming) {
                 results.add(CompletableFuture.completedFuture(child.output));
             } else {
+                child.launched = false;
                 child.restart(gen);
                 pending.add(child);
                 results.add(child.done);
             }
         }
-        CompletableFuture<Object> gathered = gather(results, children, tolerance, () -> {
-            ex.record(run, engine.now(), "MapStateSucceeded", null, null);
-        }, () -> {
-            ex.record(run, engine.now(), "MapStateFailed", null, null);
-        });
-        int limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
+        return iterate(run, gen, map, results, List.of(), pending, maxConcurrency, tolerance);
+    }
+
+    /**
+     * Goes on with a Map state read back from the journal: finished iterations keep their outcome, started ones
+     * go on where they were, the others start as slots free up.
+     */
+    CompletableFuture<Object> resumeMap(Run run, int gen, MapState map, int maxConcurrency,
+            Map<String, Object> tolerance) {
+        List<Run> running = new ArrayList<>();
+        List<Run> pending = new ArrayList<>();
+        List<CompletableFuture<Object>> results = new ArrayList<>();
+        for (Run child : run.children) {
+            switch (child.status) {
+                case SUCCEEDED -> results.add(CompletableFuture.completedFuture(child.output));
+                case FAILED -> results.add(child.done);
+                default -> {
+                    child.restart(gen);
+                    (child.launched ? running : pending).add(child);
+                    results.add(child.done);
+                }
+            }
+        }
+        return iterate(run, gen, map, results, running, pending, maxConcurrency, Tolerance.fromJson(tolerance));
+    }
+
+    /** Runs the iterations: those {@code running} go on at once, the {@code pending} ones as slots free up. */
+    private CompletableFuture<Object> iterate(Run run, int gen, MapState map, List<CompletableFuture<Object>> results,
+            List<Run> running, List<Run> pending, int maxConcurrency, Tolerance tolerance) {
+        Execution ex = run.execution;
+        CompletableFuture<Object> gathered = gather(run, results, tolerance, "Map");
         AtomicInteger nextIndex = new AtomicInteger();
         Runnable[] launchNext = new Runnable[1];
-        launchNext[0] = () -> {
-            int i = nextIndex.getAndIncrement();
-            if (i >= pending.size() || !run.live(gen) || gathered.isCompletedExceptionally()) {
-                return;
-            }
-            Run child = pending.get(i);
+        Consumer<Run> watch = child -> {
             Map<String, Object> iteration = Map.of("name", map.name(), "index", child.index);
-            child.lastEventId = ex.record(run, engine.now(), "MapIterationStarted", "mapIterationStartedEventDetails",
-                    iteration).id();
             child.done.whenComplete((ok, failure) -> {
                 if (!run.live(gen) && failure != null) {
                     return;
@@ -144,9 +187,25 @@ final class BranchRunner {
                     launchNext[0].run();
                 }
             });
+        };
+        launchNext[0] = () -> {
+            int i = nextIndex.getAndIncrement();
+            if (i >= pending.size() || !run.live(gen) || gathered.isCompletedExceptionally()) {
+                return;
+            }
+            Run child = pending.get(i);
+            child.lastEventId = ex.record(run, engine.now(), "MapIterationStarted", "mapIterationStartedEventDetails",
+                    Map.of("name", map.name(), "index", child.index)).id();
+            child.launched = true;
+            watch.accept(child);
             engine.proceed(child, gen);
         };
-        for (int i = 0; i < Math.min(limit, pending.size()); i++) {
+        for (Run child : running) {
+            watch.accept(child);
+            engine.resume(child, gen);
+        }
+        int limit = maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency;
+        for (int i = running.size(); i < Math.min(limit, running.size() + pending.size()); i++) {
             launchNext[0].run();
         }
         return gathered;
@@ -163,6 +222,23 @@ final class BranchRunner {
 
         boolean exceededBy(int failed) {
             return (count != null && failed > count) || (percentage != null && failed * 100.0 > percentage * items);
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("count", count);
+            json.put("percentage", percentage);
+            json.put("items", items);
+            return json;
+        }
+
+        static Tolerance fromJson(Map<String, Object> json) {
+            if (json == null) {
+                return null;
+            }
+            return new Tolerance(json.get("count") == null ? null : ((Number) json.get("count")).intValue(),
+                    json.get("percentage") == null ? null : ((Number) json.get("percentage")).doubleValue(),
+                    ((Number) json.get("items")).intValue());
         }
     }
 
@@ -192,24 +268,22 @@ final class BranchRunner {
         return new Tolerance(count, percentage, items);
     }
 
-    private static CompletableFuture<Object> gather(List<CompletableFuture<Object>> results, List<Run> children,
-            Runnable onSuccess, Runnable onFailure) {
-        return gather(results, children, null, onSuccess, onFailure);
-    }
-
     /**
-     * Completes with the children's outputs in order once all end. Without a tolerance, the first failure aborts
-     * the other children (Step Functions stops the remaining branches/iterations) and fails with that error. With
-     * one, failures within it are kept in place of their outputs as their error output ({"Error", "Cause"}, a
-     * choice of this engine: the guide does not say what a tolerated inline iteration leaves in the result), and
-     * the failure that exceeds it fails the whole with States.ExceedToleratedFailureThreshold.
+     * Completes with the children's outputs in order once all end, recording {@code <kind>StateSucceeded} or
+     * {@code <kind>StateFailed}. Without a tolerance, the first failure aborts the other children (Step Functions
+     * stops the remaining branches/iterations) and fails with that error. With one, failures within it are kept
+     * in place of their outputs as their error output ({"Error", "Cause"}, a choice of this engine: the guide
+     * does not say what a tolerated inline iteration leaves in the result), and the failure that exceeds it fails
+     * the whole with States.ExceedToleratedFailureThreshold.
      */
-    private static CompletableFuture<Object> gather(List<CompletableFuture<Object>> results, List<Run> children,
-            Tolerance tolerance, Runnable onSuccess, Runnable onFailure) {
+    private CompletableFuture<Object> gather(Run run, List<CompletableFuture<Object>> results, Tolerance tolerance,
+            String kind) {
+        List<Run> children = run.children;
+        Execution ex = run.execution;
         AtomicInteger failed = new AtomicInteger();
         CompletableFuture<Object> gathered = new CompletableFuture<>();
         if (results.isEmpty()) {
-            onSuccess.run();
+            ex.record(run, engine.now(), kind + "StateSucceeded", null, null, Map.of("result", List.of()));
             gathered.complete(new ArrayList<>());
             return gathered;
         }
@@ -229,11 +303,16 @@ final class BranchRunner {
                                 c.abort();
                             }
                         });
-                        onFailure.run();
                         // The guide names the error, not its cause text; this cause is this engine's wording.
-                        gathered.completeExceptionally(tolerance == null ? error
+                        StatesError outcome = tolerance == null ? error
                                 : StatesError.inState(StatesError.EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                                        "The specified tolerated failure threshold was exceeded"));
+                                        "The specified tolerated failure threshold was exceeded");
+                        StatesError placed = Evaluation.placed(outcome, run);
+                        Map<String, Object> resume = new LinkedHashMap<>();
+                        resume.put("error", placed.error());
+                        resume.put("cause", placed.cause());
+                        ex.record(run, engine.now(), kind + "StateFailed", null, null, resume);
+                        gathered.completeExceptionally(outcome);
                         return;
                     }
                 }
@@ -241,7 +320,9 @@ final class BranchRunner {
                     List<Object> outputs = new ArrayList<>();
                     results.forEach(r -> outputs.add(r.handle((value, t) -> t == null ? value
                             : Evaluation.errorOutput(Evaluation.asStatesError(t))).join()));
-                    onSuccess.run();
+                    Map<String, Object> resume = new HashMap<>();
+                    resume.put("result", outputs);
+                    ex.record(run, engine.now(), kind + "StateSucceeded", null, null, resume);
                     gathered.complete(outputs);
                 }
             });

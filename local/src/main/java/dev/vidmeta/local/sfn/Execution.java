@@ -28,6 +28,7 @@ final class Execution {
     private final ExecutionListener listener;
 
     private final List<HistoryEvent> history = new ArrayList<>();
+    private Journals.Journal journal = Journals.Journal.NONE;
     private volatile int generation;
     private Status status = Status.RUNNING;
     private Instant stopDate;
@@ -38,6 +39,8 @@ final class Execution {
     private Instant redriveDate;
     private volatile Run root;
     private Future<?> timeoutTimer;
+    /** When the machine's TimeoutSeconds ends the current attempt; null without one. */
+    private Instant timeoutAt;
 
     Execution(StateMachine machine, String arn, String name, String inputJson, Object input, Instant startDate,
             ExecutionListener listener) {
@@ -168,9 +171,37 @@ final class Execution {
         }
     }
 
-    /** The machine's TimeoutSeconds timer of the current attempt, cancelled when the execution closes. */
-    synchronized void timeoutTimer(Future<?> timer) {
+    /**
+     * The machine's TimeoutSeconds of the current attempt: its deadline, journaled so that a restarted engine
+     * keeps it, and its timer, cancelled when the execution closes.
+     */
+    synchronized void timeout(Instant at, Future<?> timer) {
+        if (!at.equals(timeoutAt)) {
+            timeoutAt = at;
+            journal.write(Map.of("line", "timeout", "at", at.toEpochMilli()));
+        }
         timeoutTimer = timer;
+    }
+
+    synchronized Instant timeoutAt() {
+        return timeoutAt;
+    }
+
+    /**
+     * Sets what the journal says of this execution ({@link JournalReplay}): the top-level run, the status and
+     * what came with it, and the generation that the runs still in progress carry.
+     */
+    synchronized void restore(Run restoredRoot, int gen, Summary restored, Instant restoredTimeoutAt) {
+        root = restoredRoot;
+        generation = gen;
+        status = restored.status();
+        stopDate = restored.stopDate();
+        outputJson = restored.outputJson();
+        error = restored.error();
+        cause = restored.cause();
+        redriveCount = restored.redriveCount();
+        redriveDate = restored.redriveDate();
+        timeoutAt = restoredTimeoutAt;
     }
 
     private static Map<String, Object> errorDetails(String error, String cause) {
@@ -186,11 +217,34 @@ final class Execution {
 
     // ---------------------------------------------------------------- history
 
+    /** Where this execution's events and checkpoints go from now on. */
+    synchronized void journal(Journals.Journal newJournal) {
+        journal = newJournal;
+    }
+
     /** Appends an event and tells the listener. */
     HistoryEvent record(Run run, Instant now, String type, String detailsKey, Map<String, Object> details) {
-        HistoryEvent event = append(run, now, type, detailsKey, details);
+        return record(run, now, type, detailsKey, details, Map.of());
+    }
+
+    /**
+     * Appends an event with {@code resume}: what the engine needs, beyond the event, to resume the run after a
+     * restart; it goes to the journal only, never to the API's history ({@link JournalReplay}).
+     */
+    HistoryEvent record(Run run, Instant now, String type, String detailsKey, Map<String, Object> details,
+            Map<String, Object> resume) {
+        HistoryEvent event = append(run, now, type, detailsKey, details, resume);
         publish(event);
         return event;
+    }
+
+    /** Journals a checkpoint of {@code run} that is no history event: a Wait's or a retry's deadline, say. */
+    synchronized void checkpoint(Run run, String kind, Map<String, Object> fields) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("line", kind);
+        line.put("run", run.path);
+        line.putAll(fields);
+        journal.write(line);
     }
 
     /**
@@ -198,8 +252,13 @@ final class Execution {
      * branch's events chain to one another as in Step Functions' history rather than interleaving. A caller that
      * holds the lock to change the status with the event calls {@link #publish} after letting go.
      */
-    private synchronized HistoryEvent append(Run run, Instant now, String type, String detailsKey,
+    private HistoryEvent append(Run run, Instant now, String type, String detailsKey,
             Map<String, Object> details) {
+        return append(run, now, type, detailsKey, details, Map.of());
+    }
+
+    private synchronized HistoryEvent append(Run run, Instant now, String type, String detailsKey,
+            Map<String, Object> details, Map<String, Object> resume) {
         long id = history.size() + 1;
         long previous = run != null && run.lastEventId > 0 ? run.lastEventId : history.size();
         HistoryEvent event = new HistoryEvent(id, previous, now, type, detailsKey, details);
@@ -207,7 +266,23 @@ final class Execution {
         if (run != null) {
             run.lastEventId = id;
         }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("line", "event");
+        line.put("run", run == null ? null : run.path);
+        line.put("id", id);
+        line.put("previousEventId", previous);
+        line.put("timestamp", now.toEpochMilli());
+        line.put("type", type);
+        line.put("detailsKey", detailsKey);
+        line.put("details", details);
+        line.putAll(resume);
+        journal.write(line);
         return event;
+    }
+
+    /** Puts an event read back from the journal into the history, as it was. */
+    synchronized void restore(HistoryEvent event) {
+        history.add(event);
     }
 
     /** Tells the listener, if any, of an appended event; never under this execution's lock. */

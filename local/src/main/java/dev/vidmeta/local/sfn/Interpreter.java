@@ -15,7 +15,6 @@ import dev.vidmeta.local.sfn.Definition.Wait;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +94,77 @@ final class Interpreter {
         }
     }
 
+    /**
+     * Takes over the open tasks of an execution read back from its journal: their tokens are valid again at
+     * once, so that a callback that arrives before {@link #resume} is not refused; it completes the task, and
+     * resume goes on from there.
+     */
+    void adopt(Execution ex) {
+        if (ex.isRunning()) {
+            adopt(ex.root(), ex.generation());
+        }
+    }
+
+    private void adopt(Run run, int gen) {
+        if (run.phase instanceof JournalReplay.TaskOpen task) {
+            tasks.adopt(run, gen, task);
+        }
+        if (run.phase instanceof JournalReplay.Branches && run.children != null) {
+            run.children.forEach(child -> adopt(child, gen));
+        }
+    }
+
+    /**
+     * Goes on with an execution read back from its journal, where each of its runs stood: timers from their
+     * absolute deadlines, a task that waited on its token waits on, and a function invocation that the crash
+     * cut off is invoked again. Step Functions retries its own work at least once in the same way: "Handling
+     * errors in Step Functions workflows"
+     * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html) asks for Lambda tasks to
+     * retry Lambda.ServiceException, Lambda.AWSLambdaException and Lambda.SdkClientException, so a function may
+     * run twice for one task, and the functions this engine runs are idempotent for that reason.
+     */
+    void resume(Execution ex) {
+        if (!ex.isRunning()) {
+            return;
+        }
+        int gen = ex.generation();
+        Instant timeoutAt = ex.timeoutAt();
+        if (timeoutAt != null && ex.machine.definition().timeoutSeconds() != null) {
+            armExecutionTimeout(ex, gen, timeoutAt);
+        }
+        resume(ex.root(), gen);
+    }
+
+    /** Goes on with one run from its {@link JournalReplay.Phase}. */
+    void resume(Run run, int gen) {
+        JournalReplay.Phase phase = run.phase;
+        run.phase = null;
+        if (phase == null) {
+            proceed(run, gen);
+            return;
+        }
+        State state = run.branch.states().get(run.stateName);
+        switch (phase) {
+            case JournalReplay.Entered entered -> dispatch(run, gen,
+                    () -> attempt(run, gen, state, entered.resuming()));
+            case JournalReplay.TaskOpen task -> afterBody(run, gen, state, tasks.resume(run, task));
+            case JournalReplay.RetryAt retry -> retryAt(run, gen, state, retry.at());
+            case JournalReplay.WaitUntil wait -> waitUntil(run, gen, (Wait) state, wait.at());
+            case JournalReplay.Branches b -> afterBody(run, gen, state, state instanceof MapState m
+                    ? branches.resumeMap(run, gen, m, b.maxConcurrency(), b.tolerance())
+                    : branches.resumeParallel(run, gen));
+            case JournalReplay.BodyDone done -> afterBody(run, gen, state, done.error() == null
+                    ? CompletableFuture.completedFuture(done.result()) : CompletableFuture.failedFuture(done.error()));
+            case JournalReplay.Exited exited -> dispatch(run, gen, () -> {
+                if (exited.next() == null) {
+                    branchSucceeded(run, gen, exited.output());
+                } else {
+                    enter(run, gen, exited.next(), exited.output(), false);
+                }
+            });
+        }
+    }
+
     /** Ends a running execution as ABORTED (StopExecution) or TIMED_OUT; false if it was not running. */
     boolean stop(Execution ex, Execution.Status status, String error, String cause) {
         return ex.stop(status, error, cause, now());
@@ -105,7 +175,12 @@ final class Interpreter {
         if (seconds == null) {
             return;
         }
-        ex.timeoutTimer(schedule(seconds, () -> {
+        armExecutionTimeout(ex, gen, deadline(seconds));
+    }
+
+    private void armExecutionTimeout(Execution ex, int gen, Instant at) {
+        int seconds = ex.machine.definition().timeoutSeconds();
+        ex.timeout(at, scheduleAt(at, () -> {
             if (ex.generation() == gen) {
                 stop(ex, Execution.Status.TIMED_OUT, StatesError.TIMEOUT,
                         "The execution ran longer than the state machine's TimeoutSeconds (" + seconds + ")");
@@ -138,8 +213,11 @@ final class Interpreter {
         details.put("name", name);
         details.put("input", Json.write(input));
         details.put("inputDetails", Map.of("truncated", false));
+        Map<String, Object> resume = new LinkedHashMap<>();
+        resume.put("variables", run.variablesAtEntry);
+        resume.put("resuming", resuming);
         run.enteredEventId = run.execution.record(run, now(), state.eventPrefix() + "StateEntered",
-                "stateEnteredEventDetails", details).id();
+                "stateEnteredEventDetails", details, resume).id();
         attempt(run, gen, state, resuming);
     }
 
@@ -156,7 +234,7 @@ final class Interpreter {
                         : Expressions.evaluate(s.output(), Evaluation.states(run, input, null, null), run.scope,
                                 "Output");
                 Evaluation.checkSize(output, "the output of state '" + s.name() + "'");
-                exited(run, s, output, Map.of());
+                exited(run, s, output, Map.of(), null);
                 branchSucceeded(run, gen, output);
             }
             case Fail f -> {
@@ -215,7 +293,7 @@ final class Interpreter {
     private void transition(Run run, int gen, State state, String next, Object output,
             Map<String, Object> assigned) {
         run.scope.assign(assigned);
-        exited(run, state, output, assigned);
+        exited(run, state, output, assigned, next);
         if (next == null) {
             branchSucceeded(run, gen, output);
         } else {
@@ -223,7 +301,8 @@ final class Interpreter {
         }
     }
 
-    private void exited(Run run, State state, Object output, Map<String, Object> assigned) {
+    /** Records StateExited; the journal also learns the variables after Assign and where the branch goes next. */
+    private void exited(Run run, State state, Object output, Map<String, Object> assigned, String next) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", state.name());
         details.put("output", Json.write(output));
@@ -234,7 +313,11 @@ final class Interpreter {
             details.put("assignedVariables", serialized);
             details.put("assignedVariablesDetails", Map.of("truncated", false));
         }
-        run.execution.record(run, now(), state.eventPrefix() + "StateExited", "stateExitedEventDetails", details);
+        Map<String, Object> resume = new LinkedHashMap<>();
+        resume.put("variables", run.scope.snapshot());
+        resume.put("next", next);
+        run.execution.record(run, now(), state.eventPrefix() + "StateExited", "stateExitedEventDetails", details,
+                resume);
     }
 
     private void choose(Run run, int gen, Choice choice, Object input) {
@@ -278,27 +361,31 @@ final class Interpreter {
 
     private void waitState(Run run, int gen, Wait wait, Object input) {
         Map<String, Object> st = Evaluation.states(run, input, null, null);
-        double seconds;
+        Instant until;
         if (wait.seconds() != null) {
             Object value = Expressions.evaluate(wait.seconds(), st, run.scope, "Seconds");
             if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
                 throw StatesError.inState(StatesError.QUERY_EVALUATION, "Seconds of state '" + wait.name()
                         + "' must be a non-negative integer, was " + Json.write(value));
             }
-            seconds = n.doubleValue();
+            until = deadline(n.doubleValue());
         } else {
             Object value = Expressions.evaluate(wait.timestamp(), st, run.scope, "Timestamp");
             if (!(value instanceof String text)) {
                 throw StatesError.inState(StatesError.QUERY_EVALUATION, "Timestamp of state '" + wait.name()
                         + "' must be a string, was " + Json.write(value));
             }
-            Instant until = Evaluation.parseTimestampAtRuntime(text);
-            // A timestamp is absolute: its wait is real time, so undo the time scale applied by schedule().
-            seconds = Math.max(0, ChronoUnit.MILLIS.between(now(), until) / 1000.0) / timeScale;
+            // A timestamp is absolute: its wait is real time, whatever the time scale.
+            until = Evaluation.parseTimestampAtRuntime(text);
         }
-        run.timer = schedule(seconds, () -> dispatch(run, gen, () -> {
+        run.execution.checkpoint(run, "wait", Map.of("at", until.toEpochMilli()));
+        waitUntil(run, gen, wait, until);
+    }
+
+    private void waitUntil(Run run, int gen, Wait wait, Instant until) {
+        run.timer = scheduleAt(until, () -> dispatch(run, gen, () -> {
             if (run.live(gen)) {
-                complete(run, gen, wait, wait.flow(), input, null, false);
+                complete(run, gen, wait, wait.flow(), run.stateInput, null, false);
             }
         }));
     }
@@ -308,12 +395,20 @@ final class Interpreter {
     private void handleError(Run run, int gen, State state, StatesError raised) {
         switch (ErrorPolicy.decide(run, state, Evaluation.placed(raised, run),
                 () -> ThreadLocalRandom.current().nextDouble())) {
-            case ErrorPolicy.Retry retry -> run.timer = schedule(retry.seconds(),
-                    () -> dispatch(run, gen, () -> attempt(run, gen, state, false)));
+            case ErrorPolicy.Retry retry -> {
+                Instant at = deadline(retry.seconds());
+                run.execution.checkpoint(run, "retry", Map.of("attempts", run.retryAttempts, "retryCount",
+                        run.retryCount, "at", at.toEpochMilli()));
+                retryAt(run, gen, state, at);
+            }
             case ErrorPolicy.Catch caught -> transition(run, gen, state, caught.next(), caught.output(),
                     caught.assigned());
             case ErrorPolicy.Fail failed -> branchFailed(run, gen, failed.error());
         }
+    }
+
+    private void retryAt(Run run, int gen, State state, Instant at) {
+        run.timer = scheduleAt(at, () -> dispatch(run, gen, () -> attempt(run, gen, state, false)));
     }
 
     private static Flow flow(State state) {
@@ -334,6 +429,12 @@ final class Interpreter {
         if (run.parent == null && !run.execution.succeed(gen, run, output, now())) {
             return;
         }
+        if (run.parent != null) {
+            Map<String, Object> end = new LinkedHashMap<>();
+            end.put("status", "SUCCEEDED");
+            end.put("output", output);
+            run.execution.checkpoint(run, "end", end);
+        }
         run.succeeded(output);
     }
 
@@ -344,14 +445,30 @@ final class Interpreter {
         if (run.parent == null && !run.execution.fail(gen, run, error, now())) {
             return;
         }
+        if (run.parent != null) {
+            Map<String, Object> end = new LinkedHashMap<>();
+            end.put("status", "FAILED");
+            end.put("error", error.error());
+            end.put("cause", error.cause());
+            run.execution.checkpoint(run, "end", end);
+        }
         run.failed(error);
     }
 
     // ---------------------------------------------------------------- timers
 
-    /** Schedules {@code action} after {@code seconds} of workflow time, scaled by the engine's time scale. */
-    Future<?> schedule(double seconds, Runnable action) {
+    /**
+     * When {@code seconds} of workflow time from now end, scaled by the engine's time scale. Timers keep absolute
+     * deadlines, so that an engine restarted on the same journal waits only for what is left.
+     */
+    Instant deadline(double seconds) {
         long nanos = (long) (seconds * timeScale * 1_000_000_000L);
-        return timers.schedule(Duration.ofNanos(Math.max(0, nanos)), action);
+        return now().plusNanos(Math.max(0, nanos));
+    }
+
+    /** Schedules {@code action} at {@code at}, at once if that has passed. */
+    Future<?> scheduleAt(Instant at, Runnable action) {
+        Duration delay = Duration.between(now(), at);
+        return timers.schedule(delay.isNegative() ? Duration.ZERO : delay, action);
     }
 }

@@ -28,6 +28,8 @@ final class Run {
     final Object branchInput;
     /** Branch or iteration index; -1 for the execution's top-level run. */
     final int index;
+    /** Names the run in the journal: "" for the top-level run, then "/<index>" per level. */
+    final String path;
 
     volatile Status status = Status.RUNNING;
     volatile int generation;
@@ -48,6 +50,10 @@ final class Run {
     /** What to cancel when the run is aborted: a Wait or retry timer, a task's pending attempt. */
     volatile Future<?> timer;
     volatile TaskAttempt attempt;
+    /** Whether a Map has started this iteration (MapIterationStarted); a Parallel starts its branches at once. */
+    volatile boolean launched;
+    /** Where a run read back from the journal stands, until the engine resumes it; null otherwise. */
+    volatile JournalReplay.Phase phase;
 
     Run(Execution execution, Run parent, Branch branch, Scope scope, Object branchInput, int index) {
         this.execution = execution;
@@ -56,6 +62,7 @@ final class Run {
         this.scope = scope;
         this.branchInput = branchInput;
         this.index = index;
+        this.path = parent == null ? "" : parent.path + "/" + index;
     }
 
     /** Whether continuations of generation {@code gen} may still act on this run. */

@@ -3,6 +3,15 @@ package dev.vidmeta.local.sfn;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import static dev.vidmeta.local.sfn.ApiRequests.cursor;
+import static dev.vidmeta.local.sfn.ApiRequests.cursorToken;
+import static dev.vidmeta.local.sfn.ApiRequests.epoch;
+import static dev.vidmeta.local.sfn.ApiRequests.maxResults;
+import static dev.vidmeta.local.sfn.ApiRequests.optional;
+import static dev.vidmeta.local.sfn.ApiRequests.putIfNotNull;
+import static dev.vidmeta.local.sfn.ApiRequests.required;
+import static dev.vidmeta.local.sfn.ApiRequests.validName;
+
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -31,22 +40,27 @@ final class SfnService {
     private final Interpreter interpreter;
     private final String region;
     private final String account;
-    private final ExecutionListener listener;
     private final Map<String, StateMachine> machines = new LinkedHashMap<>();
-    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
-    /** Executions per state machine in start order, with a sequence number used as the paging cursor. */
-    private final Map<String, List<Entry>> executionsByMachine = new ConcurrentHashMap<>();
+    private final ExecutionStore executions;
     private final Map<String, String> redriveTokens = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
 
-    private record Entry(long sequence, Execution execution) {
-    }
-
-    SfnService(Interpreter interpreter, String region, String account, ExecutionListener listener) {
+    /**
+     * Reads back the executions journaled in {@code journals} (null for none): the open tasks of running ones
+     * take their tokens again at once; each running one goes on once its state machine is created again
+     * ({@link #createStateMachine}), as the local runtime's deployment does on every start.
+     */
+    SfnService(Interpreter interpreter, String region, String account, ExecutionListener listener,
+            Journals journals) {
         this.interpreter = interpreter;
         this.region = region;
         this.account = account;
-        this.listener = listener;
+        this.executions = new ExecutionStore(journals, listener);
+        executions.load().forEach(interpreter::adopt);
+    }
+
+    /** Executions held whole in memory (running, and the few recent closed ones). */
+    int executionsInMemory() {
+        return executions.inMemory();
     }
 
     Map<String, Object> call(String operation, Map<String, Object> request) {
@@ -80,7 +94,7 @@ final class SfnService {
         try {
             send.accept(token);
         } catch (SfnApiException e) {
-            if ("TaskDoesNotExist".equals(e.type()) && executions.containsKey(TaskRunner.executionOf(token))) {
+            if ("TaskDoesNotExist".equals(e.type()) && executions.exists(TaskRunner.executionOf(token))) {
                 throw TaskRunner.closed();
             }
             throw e;
@@ -124,6 +138,9 @@ final class SfnService {
             StateMachine machine = new StateMachine(arn, name, definitionText, definition, roleArn,
                     interpreter.now());
             machines.put(arn, machine);
+            // Executions that ran before a restart go on, each on the definition it started with (journaled), as
+            // an execution keeps running on the version it started on.
+            executions.takeAwaiting(arn).forEach(interpreter::resume);
             return Map.of("stateMachineArn", arn, "creationDate", epoch(machine.creationDate()));
         }
     }
@@ -199,7 +216,7 @@ final class SfnService {
         String arn = "arn:aws:states:" + region + ":" + account + ":execution:" + machine.name() + ":" + name;
         Execution execution;
         synchronized (executions) {
-            Execution existing = executions.get(arn);
+            Execution existing = executions.find(arn);
             if (existing != null) {
                 // StartExecution is idempotent only for a running execution with the same input
                 // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
@@ -208,13 +225,7 @@ final class SfnService {
                 }
                 throw new SfnApiException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
             }
-            execution = new Execution(machine, arn, name, inputJson, input, interpreter.now(), listener);
-            executions.put(arn, execution);
-            executionsByMachine.computeIfAbsent(machine.arn(), k -> new ArrayList<>());
-            List<Entry> list = executionsByMachine.get(machine.arn());
-            synchronized (list) {
-                list.add(new Entry(sequence.incrementAndGet(), execution));
-            }
+            execution = executions.create(machine, arn, name, inputJson, input, interpreter.now());
         }
         interpreter.start(execution);
         return Map.of("executionArn", arn, "startDate", epoch(execution.startDate));
@@ -291,22 +302,17 @@ final class SfnService {
         String redriveFilter = optional(request, "redriveFilter");
         long before = request.get("nextToken") == null ? Long.MAX_VALUE : cursor(optional(request, "nextToken"));
         int max = maxResults(request, 100);
-        List<Entry> entries = executionsByMachine.getOrDefault(machine.arn(), List.of());
-        List<Entry> snapshot;
-        synchronized (entries) {
-            snapshot = new ArrayList<>(entries);
-        }
+        List<ExecutionStore.Entry> snapshot = executions.entries(machine.arn());
         List<Object> page = new ArrayList<>();
         String nextToken = null;
         long lastSequence = 0;
         // Newest first, as the service lists them.
         for (int i = snapshot.size() - 1; i >= 0; i--) {
-            Entry entry = snapshot.get(i);
-            Execution ex = entry.execution();
+            ExecutionStore.Entry entry = snapshot.get(i);
             if (entry.sequence() >= before) {
                 continue;
             }
-            Execution.Summary summary = ex.summary();
+            Execution.Summary summary = executions.summary(entry.arn());
             if (statusFilter != null && !statusFilter.equals(summary.status().name())) {
                 continue;
             }
@@ -394,6 +400,7 @@ final class SfnService {
             if (clientToken != null) {
                 redriveTokens.put(ex.arn, clientToken);
             }
+            executions.reopened(ex);
             interpreter.redrive(ex);
             return Map.of("redriveDate", epoch(ex.summary().redriveDate()));
         }
@@ -403,84 +410,10 @@ final class SfnService {
         if (!arn.startsWith("arn:aws:states:") || !arn.contains(":execution:")) {
             throw new SfnApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
         }
-        Execution ex = executions.get(arn);
+        Execution ex = executions.find(arn);
         if (ex == null) {
             throw new SfnApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
         }
         return ex;
-    }
-
-    // ---------------------------------------------------------------- request helpers
-
-    /**
-     * Names of state machines and executions, by the rules in the API reference: 1-80 characters without
-     * white space, brackets, wildcards, special or control characters.
-     */
-    private static String validName(String name) {
-        if (name.isEmpty() || name.length() > 80 || !name.chars().allMatch(SfnService::nameChar)) {
-            throw new SfnApiException("InvalidName", "Invalid Name: '" + name + "'");
-        }
-        return name;
-    }
-
-    private static boolean nameChar(int c) {
-        return !Character.isWhitespace(c) && "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) < 0
-                && !(c <= 0x1f || (c >= 0x7f && c <= 0x9f));
-    }
-
-    private static String required(Map<String, Object> request, String field) {
-        Object value = request.get(field);
-        if (!(value instanceof String s)) {
-            throw new SfnApiException("ValidationException", "1 validation error detected: Value null at '"
-                    + field + "' failed to satisfy constraint: Member must not be null");
-        }
-        return s;
-    }
-
-    private static String optional(Map<String, Object> request, String field) {
-        Object value = request.get(field);
-        if (value != null && !(value instanceof String)) {
-            throw new SfnApiException("ValidationException", "'" + field + "' must be a string");
-        }
-        return (String) value;
-    }
-
-    private static int maxResults(Map<String, Object> request, int defaultMax) {
-        Object value = request.get("maxResults");
-        if (value == null || Objects.equals(value, 0)) {
-            return defaultMax;
-        }
-        if (!(value instanceof Integer n) || n < 0 || n > 1000) {
-            throw new SfnApiException("ValidationException", "maxResults must be between 0 and 1000");
-        }
-        return n;
-    }
-
-    private static String cursorToken(long position) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("cursor:" + position).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static long cursor(String token) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (decoded.startsWith("cursor:")) {
-                return Long.parseLong(decoded.substring("cursor:".length()));
-            }
-        } catch (IllegalArgumentException e) {
-            // Reported below.
-        }
-        throw new SfnApiException("InvalidToken", "Invalid Token: '" + token + "'");
-    }
-
-    /** Timestamps travel as epoch seconds with a fraction in the JSON 1.0 protocol. */
-    static double epoch(Instant instant) {
-        return instant.toEpochMilli() / 1000.0;
-    }
-
-    private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.vidmeta.local.lambda.LambdaInvoker.Invocation;
 import dev.vidmeta.local.lambda.LambdaInvoker.LambdaServiceException;
 import dev.vidmeta.local.sfn.Definition.Task;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -79,17 +80,61 @@ final class TaskRunner {
         if (token != null) {
             tokens.put(token, attempt);
         }
+        Instant timeoutAt = timeout == null ? null : engine.deadline(timeout);
+        Instant heartbeatAt = heartbeat == null ? null : engine.deadline(heartbeat);
+        // What a restarted engine needs to go on with this attempt: the same token, the same invocation, the
+        // same absolute deadlines.
+        Map<String, Object> resume = new LinkedHashMap<>();
+        resume.put("token", token);
+        resume.put("function", target);
+        resume.put("payload", payloadJson);
+        resume.put("timeoutSeconds", timeout);
+        resume.put("timeoutAt", timeoutAt == null ? null : timeoutAt.toEpochMilli());
+        resume.put("heartbeatSeconds", heartbeat);
+        resume.put("heartbeatAt", heartbeatAt == null ? null : heartbeatAt.toEpochMilli());
         ex.record(run, engine.now(), "TaskStarted", "taskStartedEventDetails",
-                Map.of("resourceType", "lambda", "resource", resource));
-        if (timeout != null) {
-            attempt.timeoutTimer = engine.schedule(timeout, () -> timedOut(attempt, StatesError.TIMEOUT,
-                    "Task timed out after TimeoutSeconds (" + timeout + ")"));
-        }
-        if (heartbeat != null) {
-            armHeartbeat(attempt);
-        }
+                Map.of("resourceType", "lambda", "resource", resource), Map.of("task", resume));
+        arm(attempt, timeout, timeoutAt, heartbeatAt);
         executor.execute(() -> invoke(attempt));
         return attempt.result;
+    }
+
+    /** Re-creates the open attempt of a run read back from the journal, its token valid again. */
+    void adopt(Run run, int gen, JournalReplay.TaskOpen task) {
+        TaskAttempt attempt = new TaskAttempt(run, gen, task.token(), task.resource(), task.function(),
+                task.payloadJson(), task.heartbeatSeconds(), tokens::remove);
+        run.attempt = attempt;
+        if (task.token() != null) {
+            tokens.put(task.token(), attempt);
+        }
+    }
+
+    /**
+     * Goes on with an attempt {@link #adopt}ed from the journal: its TimeoutSeconds and HeartbeatSeconds from
+     * their absolute deadlines, and its invocation again unless the function had returned (TaskSubmitted): the
+     * crash may have cut it off, and only invoking again (at least once) is sure to finish the task.
+     */
+    CompletableFuture<Object> resume(Run run, JournalReplay.TaskOpen task) {
+        TaskAttempt attempt = run.attempt;
+        if (attempt.isClosed()) {
+            // A callback came between adopt and resume.
+            return attempt.result;
+        }
+        arm(attempt, task.timeoutSeconds(), task.timeoutAt(), task.heartbeatAt());
+        if (!task.submitted()) {
+            executor.execute(() -> invoke(attempt));
+        }
+        return attempt.result;
+    }
+
+    private void arm(TaskAttempt attempt, Integer timeout, Instant timeoutAt, Instant heartbeatAt) {
+        if (timeoutAt != null) {
+            attempt.timeoutTimer = engine.scheduleAt(timeoutAt, () -> timedOut(attempt, StatesError.TIMEOUT,
+                    "Task timed out after TimeoutSeconds (" + timeout + ")"));
+        }
+        if (heartbeatAt != null) {
+            armHeartbeat(attempt, heartbeatAt);
+        }
     }
 
     private void invoke(TaskAttempt attempt) {
@@ -207,9 +252,9 @@ final class TaskRunner {
         attempt.result.completeExceptionally(error);
     }
 
-    private void armHeartbeat(TaskAttempt attempt) {
+    private void armHeartbeat(TaskAttempt attempt, Instant at) {
         int heartbeat = attempt.heartbeatSeconds;
-        attempt.heartbeatTimer = engine.schedule(heartbeat, () -> timedOut(attempt, StatesError.HEARTBEAT_TIMEOUT,
+        attempt.heartbeatTimer = engine.scheduleAt(at, () -> timedOut(attempt, StatesError.HEARTBEAT_TIMEOUT,
                 "No heartbeat was received within HeartbeatSeconds (" + heartbeat + ")"));
     }
 
@@ -253,7 +298,9 @@ final class TaskRunner {
             if (previous != null) {
                 previous.cancel(false);
             }
-            armHeartbeat(attempt);
+            Instant at = engine.deadline(attempt.heartbeatSeconds);
+            attempt.run.execution.checkpoint(attempt.run, "heartbeat", Map.of("at", at.toEpochMilli()));
+            armHeartbeat(attempt, at);
             if (attempt.isClosed()) {
                 attempt.heartbeatTimer.cancel(false);
                 throw closed();
