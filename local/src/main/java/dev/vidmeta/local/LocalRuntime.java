@@ -141,7 +141,9 @@ public final class LocalRuntime implements AutoCloseable {
                 sqs = track(LocalSqs.start());
                 lambda.destinations(sqs::sendMessage);
                 sns = track(LocalSns.start(lambda, options.snsDelivery()));
-                stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
+                // Executions are journaled in the work dir, so that they survive a restart of `local up`.
+                stepFunctions = track(LocalStepFunctions.start(lambda,
+                        options.stepFunctions().withJournal(options.workDir().resolve("sfn"))));
                 sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
             } catch (RuntimeException e) {
                 failure = e;
