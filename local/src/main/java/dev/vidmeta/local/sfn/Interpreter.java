@@ -2,7 +2,6 @@ package dev.vidmeta.local.sfn;
 
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.local.sfn.Definition.Choice;
-import dev.vidmeta.local.sfn.Definition.ChoiceRule;
 import dev.vidmeta.local.sfn.Definition.Fail;
 import dev.vidmeta.local.sfn.Definition.Flow;
 import dev.vidmeta.local.sfn.Definition.MapState;
@@ -117,11 +116,13 @@ final class Interpreter {
     /**
      * Goes on with an execution read back from its journal, where each of its runs stood: timers from their
      * absolute deadlines, a task that waited on its token waits on, and a function invocation that the crash
-     * cut off is invoked again. Step Functions retries its own work at least once in the same way: "Handling
-     * errors in Step Functions workflows"
-     * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html) asks for Lambda tasks to
-     * retry Lambda.ServiceException, Lambda.AWSLambdaException and Lambda.SdkClientException, so a function may
-     * run twice for one task, and the functions this engine runs are idempotent for that reason.
+     * cut off is invoked again, with the same payload and token: at least once, as on AWS, where a Lambda task
+     * is retried on transient Lambda errors ("Handling errors in Step Functions workflows",
+     * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html; "Handle Lambda service
+     * exceptions", https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html) and a
+     * retried function "might have run completely, partially, or not at all" ("Understanding retry behavior in
+     * Lambda", https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html). vidmeta's handlers are
+     * idempotent for that reason (tasks' ReinvocationTest).
      */
     void resume(Execution ex) {
         if (!ex.isRunning()) {
@@ -228,7 +229,10 @@ final class Interpreter {
         Object input = run.stateInput;
         switch (state) {
             case Pass p -> complete(run, gen, state, p.flow(), input, null, false);
-            case Choice c -> choose(run, gen, c, input);
+            case Choice c -> {
+                ChoiceRules.Transition t = ChoiceRules.choose(run, c, input);
+                transition(run, gen, c, t.next(), t.output(), t.assigned());
+            }
             case Succeed s -> {
                 Object output = s.output() == null ? input
                         : Expressions.evaluate(s.output(), Evaluation.states(run, input, null, null), run.scope,
@@ -318,45 +322,6 @@ final class Interpreter {
         resume.put("next", next);
         run.execution.record(run, now(), state.eventPrefix() + "StateExited", "stateExitedEventDetails", details,
                 resume);
-    }
-
-    private void choose(Run run, int gen, Choice choice, Object input) {
-        Map<String, Object> st = Evaluation.states(run, input, null, null);
-        for (int i = 0; i < choice.choices().size(); i++) {
-            ChoiceRule rule = choice.choices().get(i);
-            Object verdict = Expressions.evaluate(rule.condition(), st, run.scope, "Choices[" + i + "]/Condition");
-            if (!(verdict instanceof Boolean)) {
-                throw StatesError.inState(StatesError.QUERY_EVALUATION, "The Condition of Choices[" + i
-                        + "] in state '" + choice.name() + "' returned a " + Json.typeName(verdict)
-                        + ", not a boolean");
-            }
-            if ((Boolean) verdict) {
-                // A rule's own Output/Assign take the place of the state's, as in the Choice state reference.
-                String ruleField = "Choices[" + i + "]/";
-                Object outputTemplate = rule.output() != null ? rule.output() : choice.output();
-                Map<String, Object> assignTemplate = rule.assign().isEmpty() ? choice.assign() : rule.assign();
-                choiceTransition(run, gen, choice, rule.next(), outputTemplate,
-                        (rule.output() != null ? ruleField : "") + "Output", assignTemplate,
-                        (rule.assign().isEmpty() ? "" : ruleField) + "Assign", st, input);
-                return;
-            }
-        }
-        if (choice.defaultNext() == null) {
-            throw StatesError.inState(StatesError.NO_CHOICE_MATCHED, "No Choice Rule matched in state '"
-                    + choice.name() + "' and no Default was specified");
-        }
-        choiceTransition(run, gen, choice, choice.defaultNext(), choice.output(), "Output", choice.assign(), "Assign",
-                st, input);
-    }
-
-    private void choiceTransition(Run run, int gen, Choice choice, String next, Object outputTemplate,
-            String outputField, Map<String, Object> assignTemplate, String assignField, Map<String, Object> st,
-            Object input) {
-        Object output = outputTemplate == null ? input
-                : Expressions.evaluate(outputTemplate, st, run.scope, outputField);
-        Map<String, Object> assigned = Evaluation.assign(assignTemplate, st, run, assignField);
-        Evaluation.checkSize(output, "the output of state '" + choice.name() + "'");
-        transition(run, gen, choice, next, output, assigned);
     }
 
     private void waitState(Run run, int gen, Wait wait, Object input) {

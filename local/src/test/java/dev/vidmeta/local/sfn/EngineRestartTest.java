@@ -196,6 +196,44 @@ class EngineRestartTest {
     }
 
     @Test
+    void map_shouldKeepItsFinishedIterations_andStartTheRest_afterRestart() {
+        // GIVEN a Map of three items run one at a time, whose first iteration finished and whose second waits on
+        // its token when the engine dies
+        functions.define("start-job", payload -> Map.of());
+        String definition = """
+                {"QueryLanguage": "JSONata", "StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
+                  "Items": "{% $states.input %}", "MaxConcurrency": 1,
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Job", "States": {"Job": {
+                    "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Arguments": {"FunctionName": "start-job",
+                                  "Payload": {"token": "{% $states.context.Task.Token %}", "n": "{% $states.input %}"}},
+                    "End": true}}}}}}
+                """;
+        Engine first = engine(T0);
+        String arn = first.start(first.create("map", definition), "m", "[1,2,3]");
+        Await.until("the first iteration starts", () -> functions.callsTo("start-job").size() == 1);
+        first.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 0), "output", "{\"done\":1}"));
+        Await.until("the second iteration starts", () -> functions.callsTo("start-job").size() == 2);
+        first.awaitEvent(arn, "TaskSubmitted");
+        Await.until("the second iteration waits", () -> first.types(arn).stream()
+                .filter("TaskSubmitted"::equals).count() == 2);
+        first.crash();
+
+        // WHEN the engine starts again and the second and then the third iteration's tokens are answered
+        Engine second = engine(T0.plusSeconds(1));
+        second.create("map", definition);
+        second.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 1), "output", "{\"done\":2}"));
+        Await.until("the third iteration starts", () -> functions.callsTo("start-job").size() == 3);
+        second.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 2), "output", "{\"done\":3}"));
+
+        // THEN each item ran once and the result holds all three in order
+        assertThat(functions.callsTo("start-job")).extracting(c -> (Object) ((Map<?, ?>) c.payload()).get("n"))
+                .containsExactly(1, 2, 3);
+        assertThat(Json.parse((String) second.awaitClosed(arn).get("output")))
+                .isEqualTo(List.of(Map.of("done", 1), Map.of("done", 2), Map.of("done", 3)));
+    }
+
+    @Test
     void closedExecutions_shouldReadAsBefore_afterRestart() {
         // GIVEN an execution that succeeded and one that failed, then a restart
         functions.define("probe", payload -> {
