@@ -60,27 +60,52 @@ final class ExecutionStore {
         if (journals == null) {
             return List.of();
         }
-        List<Execution> all = new ArrayList<>();
+        List<Execution.Summary> summaries = new ArrayList<>();
         for (Path file : journals.files()) {
-            Execution ex = JournalReplay.read(file, this::onEvent);
-            if (ex != null) {
-                all.add(ex);
+            Execution.Summary summary = readable(file, () -> JournalReplay.summarize(file));
+            if (summary != null) {
+                summaries.add(summary);
             }
         }
-        all.sort(Comparator.comparing((Execution e) -> e.startDate).thenComparing(e -> e.arn));
+        summaries.sort(Comparator.comparing(Execution.Summary::startDate).thenComparing(Execution.Summary::arn));
         List<Execution> running = new ArrayList<>();
-        for (Execution ex : all) {
-            index(ex);
-            if (ex.isRunning()) {
-                ex.journal(journals.reopen(ex.arn));
-                live.put(ex.arn, ex);
-                awaitingMachine.computeIfAbsent(ex.machine.arn(), k -> new ArrayList<>()).add(ex);
-                running.add(ex);
-            } else {
-                closed.put(ex.arn, slim(ex.summary()));
+        for (Execution.Summary summary : summaries) {
+            if (summary.status() != Execution.Status.RUNNING) {
+                index(summary.machineArn(), summary.arn());
+                closed.put(summary.arn(), summary);
+                continue;
             }
+            Path file = journals.fileOf(summary.arn());
+            Execution ex = readable(file, () -> JournalReplay.read(file, this::onEvent));
+            if (ex == null) {
+                continue;
+            }
+            index(ex.machine.arn(), ex.arn);
+            ex.journal(journals.reopen(ex.arn));
+            live.put(ex.arn, ex);
+            awaitingMachine.computeIfAbsent(ex.machine.arn(), k -> new ArrayList<>()).add(ex);
+            running.add(ex);
         }
         return running;
+    }
+
+    /**
+     * What {@code read} makes of a journal file, or null when it cannot: the file is then left as it is, and
+     * said so on stderr, rather than keeping the runtime from starting.
+     */
+    private static <T> T readable(Path file, java.util.function.Supplier<T> read) {
+        try {
+            T value = read.get();
+            if (value == null) {
+                System.err.println("vidmeta local Step Functions: " + file + " has no whole first line; left as"
+                        + " it is");
+            }
+            return value;
+        } catch (RuntimeException e) {
+            System.err.println("vidmeta local Step Functions: could not read " + file + " (" + e
+                    + "); left as it is");
+            return null;
+        }
     }
 
     /** The running executions read back from the journal that wait for state machine {@code machineArn}. */
@@ -107,14 +132,14 @@ final class ExecutionStore {
             ex.journal(journals.create(arn, header));
         }
         live.put(arn, ex);
-        index(ex);
+        index(machine.arn(), arn);
         return ex;
     }
 
-    private void index(Execution ex) {
-        List<Entry> list = byMachine.computeIfAbsent(ex.machine.arn(), k -> new ArrayList<>());
+    private void index(String machineArn, String arn) {
+        List<Entry> list = byMachine.computeIfAbsent(machineArn, k -> new ArrayList<>());
         synchronized (list) {
-            list.add(new Entry(sequence.incrementAndGet(), ex.arn));
+            list.add(new Entry(sequence.incrementAndGet(), arn));
         }
     }
 

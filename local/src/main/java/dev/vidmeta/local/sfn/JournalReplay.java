@@ -103,7 +103,7 @@ final class JournalReplay {
         }
         String definition = (String) header.get("definition");
         StateMachine machine = new StateMachine((String) header.get("machineArn"), (String) header.get("machineName"),
-                definition, DefinitionParser.parse(definition), (String) header.get("roleArn"),
+                definition, definition(definition), (String) header.get("roleArn"),
                 instant(header.get("startDate")));
         String inputJson = (String) header.get("input");
         Execution ex = new Execution(machine, (String) header.get("arn"), (String) header.get("name"), inputJson,
@@ -111,13 +111,95 @@ final class JournalReplay {
         JournalReplay replay = new JournalReplay(ex);
         for (String text : lines.subList(1, lines.size())) {
             Map<String, Object> line = parse(text);
-            if (line == null) {
-                break;
+            // Only the last line can be torn (a crash inside its write); reopening the journal cuts it off.
+            if (line != null) {
+                replay.apply(line);
             }
-            replay.apply(line);
         }
         replay.finish();
         return ex;
+    }
+
+    /**
+     * What ListExecutions needs of the execution journaled in {@code file}, without output, error and cause,
+     * read cheaply: only the first line and the lines of execution-level events are parsed, and the definition
+     * is not. Null when the file does not hold its first line whole.
+     */
+    static Execution.Summary summarize(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the Step Functions journal " + file, e);
+        }
+        Map<String, Object> header = lines.isEmpty() ? null : parse(lines.getFirst());
+        if (header == null) {
+            return null;
+        }
+        Execution.Status status = Execution.Status.RUNNING;
+        Instant stopDate = null;
+        Instant redriveDate = null;
+        int redriveCount = 0;
+        int events = 0;
+        for (String text : lines.subList(1, lines.size())) {
+            if (!text.startsWith(EVENT_LINE)) {
+                continue;
+            }
+            Map<String, Object> line = text.contains(EXECUTION_EVENT) ? parse(text) : Map.of();
+            if (line == null) {
+                continue;
+            }
+            events++;
+            String type = (String) line.get("type");
+            if (type == null || type.equals("ExecutionStarted")) {
+                continue;
+            }
+            Instant at = instant(line.get("timestamp"));
+            switch (type) {
+                case "ExecutionSucceeded" -> status = Execution.Status.SUCCEEDED;
+                case "ExecutionFailed" -> status = Execution.Status.FAILED;
+                case "ExecutionAborted" -> status = Execution.Status.ABORTED;
+                case "ExecutionTimedOut" -> status = Execution.Status.TIMED_OUT;
+                case "ExecutionRedriven" -> {
+                    status = Execution.Status.RUNNING;
+                    redriveCount++;
+                    redriveDate = at;
+                }
+                default -> {
+                    continue;
+                }
+            }
+            stopDate = status == Execution.Status.RUNNING ? null : at;
+        }
+        return new Execution.Summary((String) header.get("arn"), (String) header.get("machineArn"),
+                (String) header.get("name"), status, instant(header.get("startDate")), stopDate, redriveCount,
+                redriveDate, null, null, null, events);
+    }
+
+    /** Every event line starts so (Execution's journal lines put "line" first), and execution events hold this. */
+    private static final String EVENT_LINE = "{\"line\":\"event\"";
+    private static final String EXECUTION_EVENT = "\"type\":\"Execution";
+
+    /** Parsed definitions by text: every execution of a state machine shares one. */
+    private static final Map<String, Definition> DEFINITIONS = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Definition> eldest) {
+            return size() > 8;
+        }
+    };
+
+    private static Definition definition(String text) {
+        synchronized (DEFINITIONS) {
+            Definition cached = DEFINITIONS.get(text);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Definition parsed = DefinitionParser.parse(text);
+        synchronized (DEFINITIONS) {
+            DEFINITIONS.put(text, parsed);
+        }
+        return parsed;
     }
 
     @SuppressWarnings("unchecked")

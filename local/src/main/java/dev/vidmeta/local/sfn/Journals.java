@@ -3,6 +3,7 @@ package dev.vidmeta.local.sfn;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,9 +67,28 @@ final class Journals {
         return journal;
     }
 
-    /** Appends to the journal of an execution read back by {@link JournalReplay}. */
+    /**
+     * Appends to the journal of an execution read back by {@link JournalReplay}, first cutting off a last line
+     * that a crash left half-written, so that the next line starts on a line of its own.
+     */
     Journal reopen(String executionArn) {
         Path file = fileOf(executionArn);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long end = raf.length();
+            long whole = end;
+            while (whole > 0) {
+                raf.seek(whole - 1);
+                if (raf.read() == '\n') {
+                    break;
+                }
+                whole--;
+            }
+            if (whole < end) {
+                raf.setLength(whole);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not reopen the Step Functions journal " + file, e);
+        }
         return line -> append(file, line);
     }
 

@@ -292,6 +292,38 @@ class EngineRestartTest {
                 "TaskSucceeded", "ExecutionSucceeded");
     }
 
+    @Test
+    void tornLastLine_andUnreadableJournal_shouldNotKeepTheOthersFromResuming() throws IOException {
+        // GIVEN a waiting execution whose journal ends in half a line (the process died inside a write), and a
+        // journal file that is not one
+        functions.define("start-job", payload -> Map.of());
+        Engine first = engine(T0);
+        String arn = first.start(first.create("callback", CALLBACK), "h",
+                "{\"key\":\"h.mp4\",\"timeout\":1000,\"heartbeat\":500}");
+        first.awaitEvent(arn, "TaskSubmitted");
+        first.crash();
+        Path file = Journals.at(dir).fileOf(arn);
+        Files.writeString(file, "{\"line\":\"event\",\"run\":\"\",\"id\":6,\"type\":\"TaskSucc",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path garbage = file.resolveSibling("0000.jsonl");
+        Files.writeString(garbage, "not json\n");
+
+        // WHEN the engine starts again and the callback comes
+        Engine second = engine(T0.plusSeconds(1));
+        second.create("callback", CALLBACK);
+        second.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 0), "output", "{}"));
+
+        // THEN the execution succeeds, and the unreadable file is left as it was
+        assertThat(second.awaitClosed(arn)).containsEntry("status", "SUCCEEDED");
+        assertThat(Files.readString(garbage)).isEqualTo("not json\n");
+        // AND what the second engine journaled after the torn line reads back whole after one more restart
+        List<Map<String, Object>> history = second.history(arn);
+        second.crash();
+        Engine third = engine(T0.plusSeconds(2));
+        assertThat(third.describe(arn)).containsEntry("status", "SUCCEEDED");
+        assertThat(third.history(arn)).isEqualTo(history);
+    }
+
     private String journal(String executionArn) {
         try {
             return Files.readString(Journals.at(dir).fileOf(executionArn));

@@ -45,8 +45,9 @@ class ExecutionMemoryTest {
             // WHEN many executions run and close
             int most = runMany(engine, arns);
 
-            // THEN no more than the few recent ones were ever held whole in memory
-            assertThat(most).isLessThanOrEqualTo(ExecutionStore.RECENT);
+            // THEN no more than the few recent ones were ever held whole in memory, and the one that ran (it
+            // leaves memory as its closing event is published, an instant after DescribeExecution shows it closed)
+            assertThat(most).isLessThanOrEqualTo(ExecutionStore.RECENT + 1);
             // AND the first, long out of memory, still reads whole: status, output, history
             assertThat(engine.describe(arns.getFirst())).containsEntry("status", "SUCCEEDED")
                     .containsEntry("output", "{\"i\":0}");
