@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The executions the service knows. Running ones live in memory. With a journal ({@link Journals}), a closed
@@ -93,7 +94,7 @@ final class ExecutionStore {
      * What {@code read} makes of a journal file, or null when it cannot: the file is then left as it is, and
      * said so on stderr, rather than keeping the runtime from starting.
      */
-    private static <T> T readable(Path file, java.util.function.Supplier<T> read) {
+    private static <T> T readable(Path file, Supplier<T> read) {
         try {
             T value = read.get();
             if (value == null) {

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -181,7 +183,7 @@ final class JournalReplay {
     private static final String EXECUTION_EVENT = "\"type\":\"Execution";
 
     /** Parsed definitions by text: every execution of a state machine shares one. */
-    private static final Map<String, Definition> DEFINITIONS = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+    private static final Map<String, Definition> DEFINITIONS = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Definition> eldest) {
             return size() > 8;
@@ -323,7 +325,7 @@ final class JournalReplay {
         List<Object> inputs = (List<Object>) line.get("children");
         if (inputs != null) {
             runs.keySet().removeIf(path -> path.startsWith(run.path + "/"));
-            List<Run> children = new java.util.ArrayList<>();
+            List<Run> children = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
                 Definition.Branch branch = state instanceof Parallel p ? p.branches().get(i)
                         : ((MapState) state).processor();

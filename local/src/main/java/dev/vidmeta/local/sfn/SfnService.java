@@ -1,8 +1,5 @@
 package dev.vidmeta.local.sfn;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import static dev.vidmeta.local.sfn.ApiRequests.cursor;
 import static dev.vidmeta.local.sfn.ApiRequests.cursorToken;
 import static dev.vidmeta.local.sfn.ApiRequests.epoch;
@@ -12,15 +9,13 @@ import static dev.vidmeta.local.sfn.ApiRequests.putIfNotNull;
 import static dev.vidmeta.local.sfn.ApiRequests.required;
 import static dev.vidmeta.local.sfn.ApiRequests.validName;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**

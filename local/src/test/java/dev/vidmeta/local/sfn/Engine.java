@@ -3,6 +3,7 @@ package dev.vidmeta.local.sfn;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.testing.Await;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class Engine implements AutoCloseable {
     /** The whole history, read page by page. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> history(String executionArn) {
-        List<Map<String, Object>> events = new java.util.ArrayList<>();
+        List<Map<String, Object>> events = new ArrayList<>();
         String next = null;
         do {
             Map<String, Object> request = new LinkedHashMap<>();

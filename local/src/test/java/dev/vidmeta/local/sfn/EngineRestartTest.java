@@ -2,13 +2,16 @@ package dev.vidmeta.local.sfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.vidmeta.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +39,7 @@ class EngineRestartTest {
     Path dir;
 
     private final TestFunctions functions = new TestFunctions();
-    private final List<Engine> engines = new java.util.ArrayList<>();
+    private final List<Engine> engines = new ArrayList<>();
 
     private Engine engine(Instant clock) {
         Engine engine = new Engine(functions, new ManualTimers(clock), dir);
@@ -264,7 +267,7 @@ class EngineRestartTest {
         List<Map<String, Object>> listed = (List<Map<String, Object>>) second.call("ListExecutions",
                 Map.of("stateMachineArn", machine)).get("executions");
         assertThat(listed).extracting(e -> e.get("executionArn"), e -> e.get("status"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(failed, "FAILED"));
+                .containsExactly(tuple(failed, "FAILED"));
     }
 
     @Test
@@ -304,7 +307,7 @@ class EngineRestartTest {
         first.crash();
         Path file = Journals.at(dir).fileOf(arn);
         Files.writeString(file, "{\"line\":\"event\",\"run\":\"\",\"id\":6,\"type\":\"TaskSucc",
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         Path garbage = file.resolveSibling("0000.jsonl");
         Files.writeString(garbage, "not json\n");
 

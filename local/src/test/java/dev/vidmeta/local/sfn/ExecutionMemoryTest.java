@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class ExecutionMemoryTest {
                     .containsEntry("output", "{\"i\":0}");
             assertThat(engine.types(arns.getFirst())).containsExactly("ExecutionStarted", "PassStateEntered",
                     "PassStateExited", "ExecutionSucceeded");
-            assertThat(engine.call("ListExecutions", java.util.Map.of("stateMachineArn",
+            assertThat(engine.call("ListExecutions", Map.of("stateMachineArn",
                     "arn:aws:states:us-east-1:123456789012:stateMachine:pass", "maxResults", 1000)).get("executions"))
                     .asList().hasSize(RUNS);
         }

@@ -1,6 +1,7 @@
 package dev.vidmeta.local.sfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,8 +85,8 @@ class ExecutionTest {
         // THEN the journal got both events in order, each with its id, run, time and details
         assertThat(journal).extracting(l -> l.get("line"), l -> l.get("type"), l -> l.get("id"), l -> l.get("run"))
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("event", "ExecutionStarted", 1L, ""),
-                        org.assertj.core.groups.Tuple.tuple("event", "ExecutionAborted", 2L, null));
+                        tuple("event", "ExecutionStarted", 1L, ""),
+                        tuple("event", "ExecutionAborted", 2L, null));
         assertThat(journal.get(1)).containsEntry("timestamp", T0.plusSeconds(5).toEpochMilli())
                 .containsEntry("details", Map.of("error", "Operator", "cause", "stopped by hand"));
         assertThat(execution.history()).extracting(HistoryEvent::type)

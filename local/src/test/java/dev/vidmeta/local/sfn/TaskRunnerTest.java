@@ -3,8 +3,11 @@ package dev.vidmeta.local.sfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vidmeta.testing.Await;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -68,9 +71,9 @@ class TaskRunnerTest {
         // AND its token answers TaskTimedOut, while a token never issued answers TaskDoesNotExist
         assertThatThrownBy(() -> engine.call("SendTaskSuccess", Map.of("taskToken", token, "output", "{}")))
                 .isInstanceOfSatisfying(SfnApiException.class, e -> assertThat(e.type()).isEqualTo("TaskTimedOut"));
-        String otherExecution = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        String otherExecution = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 "vidmeta-local-token:arn:aws:states:us-east-1:123456789012:execution:timeout:zz:1".getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8));
+                        StandardCharsets.UTF_8));
         assertThatThrownBy(() -> engine.call("SendTaskSuccess", Map.of("taskToken", otherExecution, "output", "{}")))
                 .isInstanceOfSatisfying(SfnApiException.class,
                         e -> assertThat(e.type()).isEqualTo("TaskDoesNotExist"));
@@ -94,7 +97,7 @@ class TaskRunnerTest {
         // WHEN each iteration's token is answered in turn
         for (int i = 0; i < 3; i++) {
             int call = i;
-            dev.vidmeta.testing.Await.until("iteration " + i + " starts",
+            Await.until("iteration " + i + " starts",
                     () -> functions.callsTo("start-job").size() == call + 1);
             Map<?, ?> payload = (Map<?, ?>) functions.callsTo("start-job").get(i).payload();
             engine.call("SendTaskSuccess", Map.of("taskToken", payload.get("token"), "output",
