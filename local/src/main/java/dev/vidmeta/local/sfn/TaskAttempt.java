@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,8 @@ final class TaskAttempt {
     private final Consumer<String> onClose;
     volatile Future<?> timeoutTimer;
     volatile Future<?> heartbeatTimer;
+    /** When HeartbeatSeconds runs out unless a heartbeat comes first; null without a heartbeat. */
+    volatile Instant heartbeatAt;
 
     /** @param onClose told the token (null without one) once the attempt closes */
     TaskAttempt(Run run, int generation, String token, String resource, String function, String payloadJson,

@@ -103,6 +103,7 @@ final class TaskRunner {
     void adopt(Run run, int gen, JournalReplay.TaskOpen task) {
         TaskAttempt attempt = new TaskAttempt(run, gen, task.token(), task.resource(), task.function(),
                 task.payloadJson(), task.heartbeatSeconds(), tokens::remove);
+        attempt.heartbeatAt = task.heartbeatAt();
         run.attempt = attempt;
         if (task.token() != null) {
             tokens.put(task.token(), attempt);
@@ -120,7 +121,8 @@ final class TaskRunner {
             // A callback came between adopt and resume.
             return attempt.result;
         }
-        arm(attempt, task.timeoutSeconds(), task.timeoutAt(), task.heartbeatAt());
+        // The heartbeat deadline as it is now: a heartbeat may have come since the engine started.
+        arm(attempt, task.timeoutSeconds(), task.timeoutAt(), attempt.heartbeatAt);
         if (!task.submitted()) {
             executor.execute(() -> invoke(attempt));
         }
@@ -254,6 +256,11 @@ final class TaskRunner {
 
     private void armHeartbeat(TaskAttempt attempt, Instant at) {
         int heartbeat = attempt.heartbeatSeconds;
+        attempt.heartbeatAt = at;
+        Future<?> previous = attempt.heartbeatTimer;
+        if (previous != null) {
+            previous.cancel(false);
+        }
         attempt.heartbeatTimer = engine.scheduleAt(at, () -> timedOut(attempt, StatesError.HEARTBEAT_TIMEOUT,
                 "No heartbeat was received within HeartbeatSeconds (" + heartbeat + ")"));
     }
@@ -294,10 +301,6 @@ final class TaskRunner {
     void sendTaskHeartbeat(String token) {
         TaskAttempt attempt = openAttempt(token);
         if (attempt.heartbeatSeconds != null) {
-            Future<?> previous = attempt.heartbeatTimer;
-            if (previous != null) {
-                previous.cancel(false);
-            }
             Instant at = engine.deadline(attempt.heartbeatSeconds);
             attempt.run.execution.checkpoint(attempt.run, "heartbeat", Map.of("at", at.toEpochMilli()));
             armHeartbeat(attempt, at);

@@ -3,13 +3,17 @@ package dev.vidmeta.local.sfn;
 import dev.vidmeta.local.lambda.LambdaInvoker;
 import dev.vidmeta.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine without its HTTP endpoint: {@link SfnService} and {@link Interpreter} on virtual threads, with
@@ -24,7 +28,52 @@ final class Engine implements AutoCloseable {
     static final String ROLE = "arn:aws:iam::123456789012:role/vidmeta-sfn";
 
     final ManualTimers timers;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** Steps and invocations handed to the engine's threads and not yet done. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ExecutorService executor = new AbstractExecutorService() {
+        @Override
+        public void execute(Runnable task) {
+            inFlight.incrementAndGet();
+            try {
+                threads.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
+        public void shutdown() {
+            threads.shutdown();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return threads.shutdownNow();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return threads.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return threads.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return threads.awaitTermination(timeout, unit);
+        }
+    };
     private final Journals journals;
     private final SfnService service;
 
@@ -40,10 +89,30 @@ final class Engine implements AutoCloseable {
         return service.call(operation, request);
     }
 
-    /** Creates (or, after a restart, creates again) state machine {@code name}; returns its ARN. */
+    /**
+     * Creates (or, after a restart, creates again) state machine {@code name}, and waits until the executions
+     * that this resumes have done what they can without the timers; returns its ARN.
+     */
     String create(String name, String definition) {
-        return (String) call("CreateStateMachine", Map.of("name", name, "definition", definition, "roleArn", ROLE))
-                .get("stateMachineArn");
+        String arn = (String) call("CreateStateMachine", Map.of("name", name, "definition", definition, "roleArn",
+                ROLE)).get("stateMachineArn");
+        settle();
+        return arn;
+    }
+
+    /** Waits (bounded) until no step and no function invocation is in progress. */
+    void settle() {
+        Await.until("the engine is idle", () -> inFlight.get() == 0);
+    }
+
+    /**
+     * Moves the timers forward by {@code step}, firing what falls due, and waits until the engine has done what
+     * followed: so "still running after 19 s" is a fact, not a race with the engine's threads.
+     */
+    void advance(Duration step) {
+        settle();
+        timers.advance(step);
+        settle();
     }
 
     String start(String machineArn, String name, String input) {
@@ -101,9 +170,9 @@ final class Engine implements AutoCloseable {
         if (journals != null) {
             journals.close();
         }
-        executor.shutdownNow();
+        threads.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            threads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

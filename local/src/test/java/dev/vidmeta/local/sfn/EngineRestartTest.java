@@ -87,6 +87,75 @@ class EngineRestartTest {
     }
 
     @Test
+    void callback_shouldBeAccepted_beforeTheDeploymentCreatesTheMachineAgain() {
+        // GIVEN an execution waiting on its token when the engine dies
+        functions.define("start-job", payload -> Map.of());
+        Engine first = engine(T0);
+        String arn = first.start(first.create("callback", CALLBACK), "early",
+                "{\"key\":\"e.mp4\",\"timeout\":1000,\"heartbeat\":500}");
+        first.awaitEvent(arn, "TaskSubmitted");
+        first.crash();
+
+        // WHEN, in the new engine, the callback comes before the machine is created again
+        Engine second = engine(T0.plusSeconds(1));
+        second.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 0), "output", "{\"labels\":1}"));
+        second.create("callback", CALLBACK);
+
+        // THEN it is accepted, and once the machine exists the execution succeeds with the callback's output
+        Map<String, Object> done = second.awaitClosed(arn);
+        assertThat(Json.parse((String) done.get("output"))).isEqualTo(Map.of("job", Map.of("labels", 1)));
+    }
+
+    @Test
+    void heartbeat_beforeTheDeploymentCreatesTheMachineAgain_shouldKeepTheTaskAlive() {
+        // GIVEN a task with HeartbeatSeconds 20 that began at T0, and an engine that dies
+        functions.define("start-job", payload -> Map.of());
+        Engine first = engine(T0);
+        String arn = first.start(first.create("callback", CALLBACK), "beat",
+                "{\"key\":\"f.mp4\",\"timeout\":1000,\"heartbeat\":20}");
+        first.awaitEvent(arn, "TaskSubmitted");
+        first.crash();
+
+        // WHEN, in the new engine, a heartbeat comes at T0 + 15 s, before the machine is created again
+        Engine second = engine(T0.plusSeconds(15));
+        second.call("SendTaskHeartbeat", Map.of("taskToken", tokenSentTo("start-job", 0)));
+        second.create("callback", CALLBACK);
+
+        // THEN the task lives past T0 + 20 s, and times out at T0 + 35 s, 20 s after that heartbeat
+        second.advance(Duration.ofSeconds(19));
+        assertThat(second.status(arn)).isEqualTo("RUNNING");
+        second.advance(Duration.ofSeconds(1));
+        assertThat(Json.parse((String) second.awaitClosed(arn).get("output")))
+                .isEqualTo(Map.of("Error", "States.HeartbeatTimeout",
+                        "Cause", "No heartbeat was received within HeartbeatSeconds (20)"));
+    }
+
+    @Test
+    void machineTimeoutSeconds_shouldEndTheExecution_atItsAbsoluteDeadline_afterRestart() {
+        // GIVEN an execution of a machine with TimeoutSeconds 30, in a 100 s Wait, when the engine dies
+        String definition = """
+                {"QueryLanguage": "JSONata", "TimeoutSeconds": 30, "StartAt": "Long Wait", "States": {
+                  "Long Wait": {"Type": "Wait", "Seconds": 100, "End": true}}}
+                """;
+        Engine first = engine(T0);
+        String arn = first.start(first.create("slow", definition), "t", "{}");
+        first.awaitEvent(arn, "WaitStateEntered");
+        Await.until("the wait's deadline is journaled", () -> journal(arn).contains("\"line\":\"wait\""));
+        first.crash();
+
+        // WHEN the engine starts again at T0 + 20 s
+        Engine second = engine(T0.plusSeconds(20));
+        second.create("slow", definition);
+
+        // THEN the execution times out at T0 + 30 s
+        second.advance(Duration.ofSeconds(9));
+        assertThat(second.status(arn)).isEqualTo("RUNNING");
+        second.advance(Duration.ofSeconds(1));
+        assertThat(second.awaitClosed(arn)).containsEntry("status", "TIMED_OUT")
+                .containsEntry("stopDate", ApiRequests.epoch(T0.plusSeconds(30)));
+    }
+
+    @Test
     void heartbeatSeconds_shouldCountFromTheLastHeartbeatBeforeTheRestart() {
         // GIVEN a task with HeartbeatSeconds 20 whose last heartbeat came at T0 + 5 s, and an engine that dies
         functions.define("start-job", payload -> Map.of());
@@ -94,7 +163,7 @@ class EngineRestartTest {
         String arn = first.start(first.create("callback", CALLBACK), "b",
                 "{\"key\":\"b.mp4\",\"timeout\":1000,\"heartbeat\":20}");
         first.awaitEvent(arn, "TaskSubmitted");
-        first.timers.advance(Duration.ofSeconds(5));
+        first.advance(Duration.ofSeconds(5));
         first.call("SendTaskHeartbeat", Map.of("taskToken", tokenSentTo("start-job", 0)));
         first.crash();
 
@@ -103,9 +172,9 @@ class EngineRestartTest {
         second.create("callback", CALLBACK);
 
         // THEN the task times out at T0 + 25 s, 20 s after that heartbeat, not 20 s after the restart
-        second.timers.advance(Duration.ofSeconds(9));
+        second.advance(Duration.ofSeconds(9));
         assertThat(second.status(arn)).isEqualTo("RUNNING");
-        second.timers.advance(Duration.ofSeconds(1));
+        second.advance(Duration.ofSeconds(1));
         Map<String, Object> done = second.awaitClosed(arn);
         assertThat(Json.parse((String) done.get("output"))).isEqualTo(Map.of("Error", "States.HeartbeatTimeout",
                 "Cause", "No heartbeat was received within HeartbeatSeconds (20)"));
@@ -126,14 +195,14 @@ class EngineRestartTest {
         second.create("wait", WAIT);
 
         // THEN the first Wait ends at T0 + 10 s, and the second at T0 + 30 s
-        second.timers.advance(Duration.ofSeconds(5));
+        second.advance(Duration.ofSeconds(5));
         assertThat(second.types(arn)).doesNotContain("WaitStateExited");
-        second.timers.advance(Duration.ofSeconds(1));
+        second.advance(Duration.ofSeconds(1));
         Await.until("the second Wait is entered", () -> second.types(arn).stream()
                 .filter("WaitStateEntered"::equals).count() == 2);
-        second.timers.advance(Duration.ofSeconds(19));
+        second.advance(Duration.ofSeconds(19));
         assertThat(second.status(arn)).isEqualTo("RUNNING");
-        second.timers.advance(Duration.ofSeconds(1));
+        second.advance(Duration.ofSeconds(1));
         assertThat(second.awaitClosed(arn)).containsEntry("status", "SUCCEEDED")
                 .containsEntry("output", "{\"waited\":true}");
     }

@@ -60,9 +60,9 @@ class TaskRunnerTest {
         String token = (String) ((Map<?, ?>) functions.callsTo("start-job").getFirst().payload()).get("token");
 
         // WHEN 4 s pass, then 1 s more
-        engine.timers.advance(Duration.ofSeconds(4));
+        engine.advance(Duration.ofSeconds(4));
         String whileWaiting = engine.status(arn);
-        engine.timers.advance(Duration.ofSeconds(1));
+        engine.advance(Duration.ofSeconds(1));
 
         // THEN it was waiting until then, and then failed with States.Timeout
         assertThat(whileWaiting).isEqualTo("RUNNING");
