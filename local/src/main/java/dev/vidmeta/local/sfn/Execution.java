@@ -154,7 +154,9 @@ final class Execution {
                     : append(null, now, "ExecutionAborted", "executionAbortedEventDetails",
                             errorDetails(stopError, stopCause));
         }
-        root.abort();
+        if (root != null) {
+            root.abort();
+        }
         publish(stopped);
         return true;
     }

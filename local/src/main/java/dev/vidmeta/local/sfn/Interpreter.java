@@ -99,7 +99,7 @@ final class Interpreter {
      * resume goes on from there.
      */
     void adopt(Execution ex) {
-        if (ex.isRunning()) {
+        if (ex.isRunning() && ex.root() != null) {
             adopt(ex.root(), ex.generation());
         }
     }
@@ -126,6 +126,11 @@ final class Interpreter {
      */
     void resume(Execution ex) {
         if (!ex.isRunning()) {
+            return;
+        }
+        if (ex.root() == null) {
+            // The engine stopped between StartExecution's journal header and ExecutionStarted: start it now.
+            start(ex);
             return;
         }
         int gen = ex.generation();

@@ -306,6 +306,32 @@ class EngineRestartTest {
     }
 
     @Test
+    void execution_journaledButNotYetStarted_shouldStart_onceTheMachineIsCreatedAgain() throws IOException {
+        // GIVEN a journal that holds only an execution's first line: the engine stopped right after
+        // StartExecution journaled it, before ExecutionStarted
+        Engine first = engine(T0);
+        String passMachine = """
+                {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}
+                """;
+        String arn = first.start(first.create("pass", passMachine), "early", "{\"n\":1}");
+        first.awaitClosed(arn);
+        first.crash();
+        Path file = Journals.at(dir).fileOf(arn);
+        Files.writeString(file, Files.readAllLines(file).getFirst() + "\n");
+
+        // WHEN the engine starts again and the machine is created again
+        Engine second = engine(T0.plusSeconds(1));
+        String runningBefore = second.status(arn);
+        second.create("pass", passMachine);
+
+        // THEN the execution runs, from the start, with its input
+        assertThat(runningBefore).isEqualTo("RUNNING");
+        assertThat(second.awaitClosed(arn)).containsEntry("status", "SUCCEEDED").containsEntry("output", "{\"n\":1}");
+        assertThat(second.types(arn)).containsExactly("ExecutionStarted", "PassStateEntered", "PassStateExited",
+                "ExecutionSucceeded");
+    }
+
+    @Test
     void closedExecutions_shouldReadAsBefore_afterRestart() {
         // GIVEN an execution that succeeded and one that failed, then a restart
         functions.define("probe", payload -> {
