@@ -131,6 +131,64 @@ class EngineRestartTest {
     }
 
     @Test
+    void taskTimeoutSeconds_shouldEndTheTask_atItsAbsoluteDeadline_afterRestart() {
+        // GIVEN a task with TimeoutSeconds 5 that began at T0 and waits on its token when the engine dies
+        functions.define("start-job", payload -> Map.of());
+        String definition = SfnHarness.resource("callback-timeout.asl.json");
+        Engine first = engine(T0);
+        String arn = first.start(first.create("timeout", definition), "to", "{}");
+        first.awaitEvent(arn, "TaskSubmitted");
+        first.crash();
+
+        // WHEN the engine starts again at T0 + 3 s
+        Engine second = engine(T0.plusSeconds(3));
+        second.create("timeout", definition);
+
+        // THEN the task times out at T0 + 5 s
+        second.advance(Duration.ofSeconds(1));
+        assertThat(second.types(arn)).doesNotContain("TaskTimedOut");
+        second.advance(Duration.ofSeconds(1));
+        assertThat(second.awaitClosed(arn)).containsEntry("status", "FAILED").containsEntry("error", "States.Timeout")
+                .containsEntry("stopDate", ApiRequests.epoch(T0.plusSeconds(5)));
+    }
+
+    @Test
+    void retry_shouldRunAtItsAbsoluteDeadline_andKeepItsCount_afterRestart() {
+        // GIVEN a task whose first attempt failed at T0 and whose retry is due 10 s later when the engine dies
+        List<Object> attempts = new ArrayList<>();
+        functions.define("probe", payload -> {
+            attempts.add(((Map<?, ?>) payload).get("attempt"));
+            if (attempts.size() == 1) {
+                throw new TestFunctions.FunctionError("Lambda.ServiceException", "try again");
+            }
+            return Map.of("ok", true);
+        });
+        String definition = """
+                {"QueryLanguage": "JSONata", "StartAt": "Probe Media", "States": {"Probe Media": {"Type": "Task",
+                  "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"FunctionName": "probe", "Payload": {"attempt": "{% $states.context.State.RetryCount %}"}},
+                  "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 10, "MaxAttempts": 2}],
+                  "End": true}}}
+                """;
+        Engine first = engine(T0);
+        String arn = first.start(first.create("retry", definition), "r", "{}");
+        first.awaitEvent(arn, "TaskFailed");
+        Await.until("the retry's deadline is journaled", () -> journal(arn).contains("\"line\":\"retry\""));
+        first.crash();
+
+        // WHEN the engine starts again at T0 + 4 s
+        Engine second = engine(T0.plusSeconds(4));
+        second.create("retry", definition);
+
+        // THEN the retry runs at T0 + 10 s, as retry number 1, and the task succeeds
+        second.advance(Duration.ofSeconds(5));
+        assertThat(attempts).hasSize(1);
+        second.advance(Duration.ofSeconds(1));
+        assertThat(second.awaitClosed(arn)).containsEntry("status", "SUCCEEDED");
+        assertThat(attempts).containsExactly(0, 1);
+    }
+
+    @Test
     void machineTimeoutSeconds_shouldEndTheExecution_atItsAbsoluteDeadline_afterRestart() {
         // GIVEN an execution of a machine with TimeoutSeconds 30, in a 100 s Wait, when the engine dies
         String definition = """
