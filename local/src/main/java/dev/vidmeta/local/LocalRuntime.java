@@ -303,6 +303,15 @@ public final class LocalRuntime implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        // Step Functions first: a function that loses S3 or DynamoDB as they stop must not be journaled as its
+        // task's outcome; the executions go on from where they were at the next start.
+        if (stepFunctions != null && started.contains(stepFunctions)) {
+            try {
+                stepFunctions.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping LocalStepFunctions: " + e);
+            }
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

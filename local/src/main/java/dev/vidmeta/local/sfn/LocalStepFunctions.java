@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A local AWS Step Functions: the JSONata ASL interpreter behind the service's HTTP API on 127.0.0.1 and a
@@ -87,6 +88,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final SfnHttpServer server;
     private final Journals journals;
     private final SfnService service;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalStepFunctions(LambdaInvoker invoker, Options options, Timers timers) throws IOException {
         this.options = options;
@@ -143,10 +145,13 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     /**
      * Stops the endpoint and abandons running executions without recording anything: with a journal, they go on
-     * when an engine starts again on the same directory, as after a crash.
+     * when an engine starts again on the same directory, as after a crash. Closing again does nothing.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (journals != null) {
             journals.close();
         }
