@@ -144,7 +144,9 @@ public final class LocalRuntime implements AutoCloseable {
                 sqs = track(LocalSqs.start(options.workDir().resolve("sqs")));
                 lambda.destinations(sqs::sendMessage);
                 sns = track(LocalSns.start(lambda, options.snsDelivery(), options.workDir().resolve("sns")));
-                stepFunctions = track(LocalStepFunctions.start(lambda, options.stepFunctions()));
+                // Executions are journaled in the work dir, so that they survive a restart of `local up`.
+                stepFunctions = track(LocalStepFunctions.start(lambda,
+                        options.stepFunctions().withJournal(options.workDir().resolve("sfn"))));
                 sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
             } catch (RuntimeException e) {
                 failure = e;
@@ -319,6 +321,15 @@ public final class LocalRuntime implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        // Step Functions first: a function that loses S3 or DynamoDB as they stop must not be journaled as its
+        // task's outcome; the executions go on from where they were at the next start.
+        if (stepFunctions != null && started.contains(stepFunctions)) {
+            try {
+                stepFunctions.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping LocalStepFunctions: " + e);
+            }
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

@@ -181,7 +181,7 @@ final class DefinitionParser {
                 }
                 Object timestamp = raw.get("Timestamp");
                 if (timestamp != null && !Expressions.isTemplate(timestamp)) {
-                    Interpreter.parseTimestamp(string(timestamp, where, "Timestamp"), where);
+                    Evaluation.parseTimestamp(string(timestamp, where, "Timestamp"), where);
                 }
                 check(raw.get("Seconds"), where, "Seconds");
                 check(timestamp, where, "Timestamp");

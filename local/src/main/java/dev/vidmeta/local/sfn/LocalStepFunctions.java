@@ -5,12 +5,15 @@ import dev.vidmeta.local.lambda.LambdaInvoker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A local AWS Step Functions: the JSONata ASL interpreter behind the service's HTTP API on 127.0.0.1 and a
@@ -37,9 +40,11 @@ public final class LocalStepFunctions implements AutoCloseable {
      *     real.
      * @param clock the source of timestamps
      * @param listener observer of every history event, or null
+     * @param journalDir where executions are journaled, so that they survive a restart (the local runtime uses
+     *     {@code <work-dir>/sfn}); null to keep them in memory only
      */
     public record Options(String region, String accountId, double timeScale, Clock clock,
-            ExecutionListener listener) {
+            ExecutionListener listener, Path journalDir) {
 
         public Options {
             Objects.requireNonNull(region, "region");
@@ -52,19 +57,28 @@ public final class LocalStepFunctions implements AutoCloseable {
 
         /** Real time, in the local runtime's region and account, so its ARNs match the other stand-ins'. */
         public static Options defaults() {
-            return new Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null);
+            return new Options(LocalAws.REGION, LocalAws.ACCOUNT_ID, 1.0, Clock.systemUTC(), null, null);
         }
 
         public Options withRegion(String newRegion) {
-            return new Options(newRegion, accountId, timeScale, clock, listener);
+            return new Options(newRegion, accountId, timeScale, clock, listener, journalDir);
         }
 
         public Options withTimeScale(double newTimeScale) {
-            return new Options(region, accountId, newTimeScale, clock, listener);
+            return new Options(region, accountId, newTimeScale, clock, listener, journalDir);
         }
 
         public Options withListener(ExecutionListener newListener) {
-            return new Options(region, accountId, timeScale, clock, newListener);
+            return new Options(region, accountId, timeScale, clock, newListener, journalDir);
+        }
+
+        /** Journals executions under {@code dir}, and takes over the executions journaled there before. */
+        public Options withJournal(Path dir) {
+            return new Options(region, accountId, timeScale, clock, listener, dir);
+        }
+
+        public Options withClock(Clock newClock) {
+            return new Options(region, accountId, timeScale, newClock, listener, journalDir);
         }
     }
 
@@ -72,6 +86,9 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final SfnHttpServer server;
+    private final Journals journals;
+    private final SfnService service;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalStepFunctions(LambdaInvoker invoker, Options options, Timers timers) throws IOException {
         this.options = options;
@@ -85,7 +102,9 @@ public final class LocalStepFunctions implements AutoCloseable {
         }
         Interpreter interpreter = new Interpreter(invoker, executor, timers, options.clock(), options.timeScale(),
                 options.region());
-        SfnService service = new SfnService(interpreter, options.region(), options.accountId(), options.listener());
+        this.journals = Journals.at(options.journalDir());
+        this.service = new SfnService(interpreter, options.region(), options.accountId(), options.listener(),
+                journals);
         this.server = new SfnHttpServer(service, executor);
     }
 
@@ -114,9 +133,28 @@ public final class LocalStepFunctions implements AutoCloseable {
         return options.region();
     }
 
-    /** Stops the endpoint and abandons running executions. */
+    /** The API operations without HTTP, for tests of the engine. */
+    Map<String, Object> call(String operation, Map<String, Object> request) {
+        return service.call(operation, request);
+    }
+
+    /** Executions held whole in memory (running, and the few recent closed ones). */
+    int executionsInMemory() {
+        return service.executionsInMemory();
+    }
+
+    /**
+     * Stops the endpoint and abandons running executions without recording anything: with a journal, they go on
+     * when an engine starts again on the same directory, as after a crash. Closing again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (journals != null) {
+            journals.close();
+        }
         server.close();
         scheduler.shutdownNow();
         executor.shutdownNow();

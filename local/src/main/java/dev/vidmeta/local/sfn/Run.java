@@ -28,6 +28,8 @@ final class Run {
     final Object branchInput;
     /** Branch or iteration index; -1 for the execution's top-level run. */
     final int index;
+    /** Names the run in the journal: "" for the top-level run, then "/<index>" per level. */
+    final String path;
 
     volatile Status status = Status.RUNNING;
     volatile int generation;
@@ -48,6 +50,10 @@ final class Run {
     /** What to cancel when the run is aborted: a Wait or retry timer, a task's pending attempt. */
     volatile Future<?> timer;
     volatile TaskAttempt attempt;
+    /** Whether a Map has started this iteration (MapIterationStarted); a Parallel starts its branches at once. */
+    volatile boolean launched;
+    /** Where a run read back from the journal stands, until the engine resumes it; null otherwise. */
+    volatile JournalReplay.Phase phase;
 
     Run(Execution execution, Run parent, Branch branch, Scope scope, Object branchInput, int index) {
         this.execution = execution;
@@ -56,6 +62,7 @@ final class Run {
         this.scope = scope;
         this.branchInput = branchInput;
         this.index = index;
+        this.path = parent == null ? "" : parent.path + "/" + index;
     }
 
     /** Whether continuations of generation {@code gen} may still act on this run. */
@@ -69,6 +76,35 @@ final class Run {
             }
         }
         return true;
+    }
+
+    /**
+     * Records entry into state {@code name}: its input, the variables it sees, when, and the id of its
+     * StateEntered event; the retry counters start again. A fresh entry forgets the children of an earlier
+     * Parallel or Map; a resumed one (redrive) keeps them to re-use those that succeeded.
+     */
+    void entered(String name, Object input, Instant at, int retriers, boolean resuming) {
+        stateName = name;
+        stateInput = input;
+        variablesAtEntry = scope.snapshot();
+        enteredTime = at;
+        retryCount = 0;
+        retryAttempts = new int[retriers];
+        if (!resuming) {
+            children = null;
+        }
+    }
+
+    /** Ends the branch with {@code result}, telling whoever waits on it. */
+    void succeeded(Object result) {
+        status = Status.SUCCEEDED;
+        output = result;
+        done.complete(result);
+    }
+
+    void failed(StatesError error) {
+        status = Status.FAILED;
+        done.completeExceptionally(error);
     }
 
     /** Prepares a run that is (re)started by an execution attempt. */

@@ -1,17 +1,22 @@
 package dev.vidmeta.local.sfn;
 
-import java.nio.charset.StandardCharsets;
+import static dev.vidmeta.local.sfn.ApiRequests.cursor;
+import static dev.vidmeta.local.sfn.ApiRequests.cursorToken;
+import static dev.vidmeta.local.sfn.ApiRequests.epoch;
+import static dev.vidmeta.local.sfn.ApiRequests.maxResults;
+import static dev.vidmeta.local.sfn.ApiRequests.optional;
+import static dev.vidmeta.local.sfn.ApiRequests.putIfNotNull;
+import static dev.vidmeta.local.sfn.ApiRequests.required;
+import static dev.vidmeta.local.sfn.ApiRequests.validName;
+
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The Step Functions API operations the project uses, on JSON request and response objects named as in the
@@ -30,22 +35,27 @@ final class SfnService {
     private final Interpreter interpreter;
     private final String region;
     private final String account;
-    private final ExecutionListener listener;
     private final Map<String, StateMachine> machines = new LinkedHashMap<>();
-    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
-    /** Executions per state machine in start order, with a sequence number used as the paging cursor. */
-    private final Map<String, List<Entry>> executionsByMachine = new ConcurrentHashMap<>();
+    private final ExecutionStore executions;
     private final Map<String, String> redriveTokens = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
 
-    private record Entry(long sequence, Execution execution) {
-    }
-
-    SfnService(Interpreter interpreter, String region, String account, ExecutionListener listener) {
+    /**
+     * Reads back the executions journaled in {@code journals} (null for none): the open tasks of running ones
+     * take their tokens again at once; each running one goes on once its state machine is created again
+     * ({@link #createStateMachine}), as the local runtime's deployment does on every start.
+     */
+    SfnService(Interpreter interpreter, String region, String account, ExecutionListener listener,
+            Journals journals) {
         this.interpreter = interpreter;
         this.region = region;
         this.account = account;
-        this.listener = listener;
+        this.executions = new ExecutionStore(journals, listener);
+        executions.load().forEach(interpreter::adopt);
+    }
+
+    /** Executions held whole in memory (running, and the few recent closed ones). */
+    int executionsInMemory() {
+        return executions.inMemory();
     }
 
     Map<String, Object> call(String operation, Map<String, Object> request) {
@@ -59,21 +69,32 @@ final class SfnService {
             case "GetExecutionHistory" -> getExecutionHistory(request);
             case "StopExecution" -> stopExecution(request);
             case "RedriveExecution" -> redriveExecution(request);
-            case "SendTaskSuccess" -> {
-                interpreter.sendTaskSuccess(token(request), required(request, "output"));
-                yield Map.of();
-            }
-            case "SendTaskFailure" -> {
-                interpreter.sendTaskFailure(token(request), optional(request, "error"), optional(request, "cause"));
-                yield Map.of();
-            }
-            case "SendTaskHeartbeat" -> {
-                interpreter.sendTaskHeartbeat(token(request));
-                yield Map.of();
-            }
+            case "SendTaskSuccess" -> callback(request, token -> interpreter.tasks().sendTaskSuccess(token,
+                    required(request, "output")));
+            case "SendTaskFailure" -> callback(request, token -> interpreter.tasks().sendTaskFailure(token,
+                    optional(request, "error"), optional(request, "cause")));
+            case "SendTaskHeartbeat" -> callback(request, token -> interpreter.tasks().sendTaskHeartbeat(token));
             default -> throw new SfnApiException("UnknownOperationException", "Operation " + operation
                     + " is not supported by the local Step Functions");
         };
+    }
+
+    /**
+     * A task token callback. A token whose task has ended is TaskTimedOut, one never issued TaskDoesNotExist
+     * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html): the task runner
+     * only keeps the tokens of open tasks, so a token it does not know is told apart by its execution.
+     */
+    private Map<String, Object> callback(Map<String, Object> request, Consumer<String> send) {
+        String token = required(request, "taskToken");
+        try {
+            send.accept(token);
+        } catch (SfnApiException e) {
+            if ("TaskDoesNotExist".equals(e.type()) && executions.exists(TaskRunner.executionOf(token))) {
+                throw TaskRunner.closed();
+            }
+            throw e;
+        }
+        return Map.of();
     }
 
     // ---------------------------------------------------------------- state machines
@@ -112,6 +133,9 @@ final class SfnService {
             StateMachine machine = new StateMachine(arn, name, definitionText, definition, roleArn,
                     interpreter.now());
             machines.put(arn, machine);
+            // Executions that ran before a restart go on, each on the definition it started with (journaled), as
+            // an execution keeps running on the version it started on.
+            executions.takeAwaiting(arn).forEach(interpreter::resume);
             return Map.of("stateMachineArn", arn, "creationDate", epoch(machine.creationDate()));
         }
     }
@@ -180,14 +204,14 @@ final class SfnService {
             throw new SfnApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: '"
                     + e.getMessage() + "'");
         }
-        if (Json.utf8Size(inputJson) > Interpreter.MAX_PAYLOAD_BYTES) {
+        if (Json.utf8Size(inputJson) > Evaluation.MAX_PAYLOAD_BYTES) {
             throw new SfnApiException("InvalidExecutionInput", "The input exceeds the maximum size of "
-                    + Interpreter.MAX_PAYLOAD_BYTES + " bytes");
+                    + Evaluation.MAX_PAYLOAD_BYTES + " bytes");
         }
         String arn = "arn:aws:states:" + region + ":" + account + ":execution:" + machine.name() + ":" + name;
         Execution execution;
         synchronized (executions) {
-            Execution existing = executions.get(arn);
+            Execution existing = executions.find(arn);
             if (existing != null) {
                 // StartExecution is idempotent only for a running execution with the same input
                 // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
@@ -196,13 +220,7 @@ final class SfnService {
                 }
                 throw new SfnApiException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
             }
-            execution = new Execution(machine, arn, name, inputJson, input, interpreter.now(), listener);
-            executions.put(arn, execution);
-            executionsByMachine.computeIfAbsent(machine.arn(), k -> new ArrayList<>());
-            List<Entry> list = executionsByMachine.get(machine.arn());
-            synchronized (list) {
-                list.add(new Entry(sequence.incrementAndGet(), execution));
-            }
+            execution = executions.create(machine, arn, name, inputJson, input, interpreter.now());
         }
         interpreter.start(execution);
         return Map.of("executionArn", arn, "startDate", epoch(execution.startDate));
@@ -210,35 +228,33 @@ final class SfnService {
 
     private Map<String, Object> describeExecution(Map<String, Object> request) {
         Execution ex = execution(required(request, "executionArn"));
-        Map<String, Object> out;
-        synchronized (ex) {
-            out = summary(ex);
-            out.put("input", ex.inputJson);
-            out.put("inputDetails", Map.of("included", true));
-            if (ex.outputJson != null) {
-                out.put("output", ex.outputJson);
-                out.put("outputDetails", Map.of("included", true));
-            }
-            putIfNotNull(out, "error", ex.error);
-            putIfNotNull(out, "cause", ex.cause);
-            String reason = notRedrivableReason(ex);
-            out.put("redriveStatus", reason == null ? "REDRIVABLE" : "NOT_REDRIVABLE");
-            putIfNotNull(out, "redriveStatusReason", reason);
+        Execution.Summary summary = ex.summary();
+        Map<String, Object> out = summaryJson(summary);
+        out.put("input", ex.inputJson);
+        out.put("inputDetails", Map.of("included", true));
+        if (summary.outputJson() != null) {
+            out.put("output", summary.outputJson());
+            out.put("outputDetails", Map.of("included", true));
         }
+        putIfNotNull(out, "error", summary.error());
+        putIfNotNull(out, "cause", summary.cause());
+        String reason = notRedrivableReason(summary);
+        out.put("redriveStatus", reason == null ? "REDRIVABLE" : "NOT_REDRIVABLE");
+        putIfNotNull(out, "redriveStatusReason", reason);
         return out;
     }
 
-    /** The fields ListExecutions and DescribeExecution share. Caller holds the execution's lock. */
-    private static Map<String, Object> summary(Execution ex) {
+    /** The fields ListExecutions and DescribeExecution share. */
+    private static Map<String, Object> summaryJson(Execution.Summary ex) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("executionArn", ex.arn);
-        out.put("stateMachineArn", ex.machine.arn());
-        out.put("name", ex.name);
-        out.put("status", ex.status.name());
-        out.put("startDate", epoch(ex.startDate));
-        putIfNotNull(out, "stopDate", ex.stopDate == null ? null : epoch(ex.stopDate));
-        out.put("redriveCount", ex.redriveCount);
-        putIfNotNull(out, "redriveDate", ex.redriveDate == null ? null : epoch(ex.redriveDate));
+        out.put("executionArn", ex.arn());
+        out.put("stateMachineArn", ex.machineArn());
+        out.put("name", ex.name());
+        out.put("status", ex.status().name());
+        out.put("startDate", epoch(ex.startDate()));
+        putIfNotNull(out, "stopDate", ex.stopDate() == null ? null : epoch(ex.stopDate()));
+        out.put("redriveCount", ex.redriveCount());
+        putIfNotNull(out, "redriveDate", ex.redriveDate() == null ? null : epoch(ex.redriveDate()));
         return out;
     }
 
@@ -250,21 +266,21 @@ final class SfnService {
      * 25,000 events). An execution that ended in a Fail state is redrivable by these rules; the redrive re-enters
      * the state that failed, the Fail state itself, so it fails again (vidmeta's {@code replay} restarts those).
      */
-    private String notRedrivableReason(Execution ex) {
-        return switch (ex.status) {
+    private String notRedrivableReason(Execution.Summary ex) {
+        return switch (ex.status()) {
             case RUNNING -> "Execution is RUNNING and cannot be redriven";
             case SUCCEEDED -> "Execution is SUCCEEDED and cannot be redriven";
             default -> {
-                if (ex.stopDate != null && ex.stopDate.plus(REDRIVABLE_PERIOD).isBefore(interpreter.now())) {
+                if (ex.stopDate() != null && ex.stopDate().plus(REDRIVABLE_PERIOD).isBefore(interpreter.now())) {
                     yield "Execution redrivable period exceeded";
                 }
-                if (ex.startDate.plus(MAX_OPEN_TIME).isBefore(interpreter.now())) {
+                if (ex.startDate().plus(MAX_OPEN_TIME).isBefore(interpreter.now())) {
                     yield "Execution has exceeded the max execution time";
                 }
                 if (ex.historySize() >= MAX_HISTORY_EVENTS) {
                     yield "Execution history event limit exceeded";
                 }
-                if (ex.redriveCount >= MAX_REDRIVES) {
+                if (ex.redriveCount() >= MAX_REDRIVES) {
                     yield "Execution has reached the maximum number of redrives";
                 }
                 yield null;
@@ -281,35 +297,29 @@ final class SfnService {
         String redriveFilter = optional(request, "redriveFilter");
         long before = request.get("nextToken") == null ? Long.MAX_VALUE : cursor(optional(request, "nextToken"));
         int max = maxResults(request, 100);
-        List<Entry> entries = executionsByMachine.getOrDefault(machine.arn(), List.of());
-        List<Entry> snapshot;
-        synchronized (entries) {
-            snapshot = new ArrayList<>(entries);
-        }
+        List<ExecutionStore.Entry> snapshot = executions.entries(machine.arn());
         List<Object> page = new ArrayList<>();
         String nextToken = null;
         long lastSequence = 0;
         // Newest first, as the service lists them.
         for (int i = snapshot.size() - 1; i >= 0; i--) {
-            Entry entry = snapshot.get(i);
-            Execution ex = entry.execution();
+            ExecutionStore.Entry entry = snapshot.get(i);
             if (entry.sequence() >= before) {
                 continue;
             }
-            synchronized (ex) {
-                if (statusFilter != null && !statusFilter.equals(ex.status.name())) {
-                    continue;
-                }
-                if ("REDRIVEN".equals(redriveFilter) && ex.redriveCount == 0
-                        || "NOT_REDRIVEN".equals(redriveFilter) && ex.redriveCount > 0) {
-                    continue;
-                }
-                if (page.size() == max) {
-                    nextToken = cursorToken(lastSequence);
-                    break;
-                }
-                page.add(summary(ex));
+            Execution.Summary summary = executions.summary(entry.arn());
+            if (statusFilter != null && !statusFilter.equals(summary.status().name())) {
+                continue;
             }
+            if ("REDRIVEN".equals(redriveFilter) && summary.redriveCount() == 0
+                    || "NOT_REDRIVEN".equals(redriveFilter) && summary.redriveCount() > 0) {
+                continue;
+            }
+            if (page.size() == max) {
+                nextToken = cursorToken(lastSequence);
+                break;
+            }
+            page.add(summaryJson(summary));
             lastSequence = entry.sequence();
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -366,27 +376,28 @@ final class SfnService {
     private Map<String, Object> stopExecution(Map<String, Object> request) {
         Execution ex = execution(required(request, "executionArn"));
         interpreter.stop(ex, Execution.Status.ABORTED, optional(request, "error"), optional(request, "cause"));
-        synchronized (ex) {
-            return Map.of("stopDate", epoch(ex.stopDate));
-        }
+        return Map.of("stopDate", epoch(ex.summary().stopDate()));
     }
 
     private Map<String, Object> redriveExecution(Map<String, Object> request) {
         Execution ex = execution(required(request, "executionArn"));
         String clientToken = optional(request, "clientToken");
         synchronized (ex) {
-            if (clientToken != null && clientToken.equals(redriveTokens.get(ex.arn)) && ex.redriveDate != null) {
-                return Map.of("redriveDate", epoch(ex.redriveDate));
+            Execution.Summary summary = ex.summary();
+            if (clientToken != null && clientToken.equals(redriveTokens.get(ex.arn))
+                    && summary.redriveDate() != null) {
+                return Map.of("redriveDate", epoch(summary.redriveDate()));
             }
-            String reason = notRedrivableReason(ex);
+            String reason = notRedrivableReason(summary);
             if (reason != null) {
                 throw new SfnApiException("ExecutionNotRedrivable", reason);
             }
             if (clientToken != null) {
                 redriveTokens.put(ex.arn, clientToken);
             }
+            executions.reopened(ex);
             interpreter.redrive(ex);
-            return Map.of("redriveDate", epoch(ex.redriveDate));
+            return Map.of("redriveDate", epoch(ex.summary().redriveDate()));
         }
     }
 
@@ -394,88 +405,10 @@ final class SfnService {
         if (!arn.startsWith("arn:aws:states:") || !arn.contains(":execution:")) {
             throw new SfnApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
         }
-        Execution ex = executions.get(arn);
+        Execution ex = executions.find(arn);
         if (ex == null) {
             throw new SfnApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
         }
         return ex;
-    }
-
-    // ---------------------------------------------------------------- request helpers
-
-    /**
-     * Names of state machines and executions, by the rules in the API reference: 1-80 characters without
-     * white space, brackets, wildcards, special or control characters.
-     */
-    private static String validName(String name) {
-        if (name.isEmpty() || name.length() > 80 || !name.chars().allMatch(SfnService::nameChar)) {
-            throw new SfnApiException("InvalidName", "Invalid Name: '" + name + "'");
-        }
-        return name;
-    }
-
-    private static boolean nameChar(int c) {
-        return !Character.isWhitespace(c) && "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) < 0
-                && !(c <= 0x1f || (c >= 0x7f && c <= 0x9f));
-    }
-
-    private static String token(Map<String, Object> request) {
-        return required(request, "taskToken");
-    }
-
-    private static String required(Map<String, Object> request, String field) {
-        Object value = request.get(field);
-        if (!(value instanceof String s)) {
-            throw new SfnApiException("ValidationException", "1 validation error detected: Value null at '"
-                    + field + "' failed to satisfy constraint: Member must not be null");
-        }
-        return s;
-    }
-
-    private static String optional(Map<String, Object> request, String field) {
-        Object value = request.get(field);
-        if (value != null && !(value instanceof String)) {
-            throw new SfnApiException("ValidationException", "'" + field + "' must be a string");
-        }
-        return (String) value;
-    }
-
-    private static int maxResults(Map<String, Object> request, int defaultMax) {
-        Object value = request.get("maxResults");
-        if (value == null || Objects.equals(value, 0)) {
-            return defaultMax;
-        }
-        if (!(value instanceof Integer n) || n < 0 || n > 1000) {
-            throw new SfnApiException("ValidationException", "maxResults must be between 0 and 1000");
-        }
-        return n;
-    }
-
-    private static String cursorToken(long position) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("cursor:" + position).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static long cursor(String token) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (decoded.startsWith("cursor:")) {
-                return Long.parseLong(decoded.substring("cursor:".length()));
-            }
-        } catch (IllegalArgumentException e) {
-            // Reported below.
-        }
-        throw new SfnApiException("InvalidToken", "Invalid Token: '" + token + "'");
-    }
-
-    /** Timestamps travel as epoch seconds with a fraction in the JSON 1.0 protocol. */
-    static double epoch(Instant instant) {
-        return instant.toEpochMilli() / 1000.0;
-    }
-
-    private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
     }
 }

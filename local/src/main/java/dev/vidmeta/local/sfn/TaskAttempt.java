@@ -1,8 +1,10 @@
 package dev.vidmeta.local.sfn;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One attempt of a Task state. Several parties race to finish it: the Lambda response, SendTaskSuccess/Failure,
@@ -17,17 +19,30 @@ final class TaskAttempt {
     /** The task token, or null for a request-response invoke. */
     final String token;
     final String resource;
+    /** The function to invoke, with its qualifier, and the payload to invoke it with. */
+    final String function;
+    final String payloadJson;
+    /** HeartbeatSeconds, or null without a heartbeat. */
+    final Integer heartbeatSeconds;
     final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    volatile Integer heartbeatSeconds;
+    private final Consumer<String> onClose;
     volatile Future<?> timeoutTimer;
     volatile Future<?> heartbeatTimer;
+    /** When HeartbeatSeconds runs out unless a heartbeat comes first; null without a heartbeat. */
+    volatile Instant heartbeatAt;
 
-    TaskAttempt(Run run, int generation, String token, String resource) {
+    /** @param onClose told the token (null without one) once the attempt closes */
+    TaskAttempt(Run run, int generation, String token, String resource, String function, String payloadJson,
+            Integer heartbeatSeconds, Consumer<String> onClose) {
         this.run = run;
         this.generation = generation;
         this.token = token;
         this.resource = resource;
+        this.function = function;
+        this.payloadJson = payloadJson;
+        this.heartbeatSeconds = heartbeatSeconds;
+        this.onClose = onClose;
     }
 
     /** Claims the right to finish this attempt; false when something else already finished it. */
@@ -42,6 +57,9 @@ final class TaskAttempt {
         Future<?> h = heartbeatTimer;
         if (h != null) {
             h.cancel(false);
+        }
+        if (token != null) {
+            onClose.accept(token);
         }
         return true;
     }

@@ -1,6 +1,10 @@
 package dev.vidmeta.local.sfn;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,8 +21,41 @@ final class ManualTimers implements Timers {
     private record Pending(Duration due, long order, FutureTask<Void> task) {}
 
     private final List<Pending> pending = new ArrayList<>();
+    private final Instant start;
     private Duration now = Duration.ZERO;
     private long scheduled;
+
+    /** Timers whose {@link #clock()} starts at the current time. */
+    ManualTimers() {
+        this(Instant.now());
+    }
+
+    /** Timers whose {@link #clock()} starts at {@code start}. */
+    ManualTimers(Instant start) {
+        this.start = start;
+    }
+
+    /** A clock that shows {@code start} plus the time {@link #advance} has moved. */
+    Clock clock() {
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                synchronized (ManualTimers.this) {
+                    return start.plus(now);
+                }
+            }
+        };
+    }
 
     @Override
     public synchronized Future<?> schedule(Duration delay, Runnable action) {
