@@ -66,10 +66,16 @@ make_class_cache() { # $1 configuration, $2 cache, $3 class path, $4 log, $5 fai
   # (Ctrl-C on this command) is ignored by it. Written aside and renamed, so that no JVM maps a half-written
   # cache; the configuration (as large) is deleted once used. When it fails (a run killed while writing the
   # configuration, say), a mark keeps the next starts from trying again and again.
+  # Before it is used, a JVM starts once on it (-XX:AOTMode=on: using it or failing): JDK 25.0.3 made, from a
+  # recording of a run stopped under load, a cache on which every JVM crashed as it started (SIGSEGV in
+  # AOTLinkedClassBulkLoader), and the JVM loads every class of the cache as it starts, so one start tries it.
   (
     flock -n 9 || exit 0
-    if nice -n 10 "$JDK/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:AOTMode=create \
-        -XX:AOTConfiguration="$1" -XX:AOTCache="$2.part" -cp "$3" >"$4" 2>&1; then
+    local flags=(--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:ErrorFile="$4.hs_err" -cp "$3")
+    if nice -n 10 "$JDK/bin/java" "${flags[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$1" -XX:AOTCache="$2.part" \
+        >"$4" 2>&1 \
+      && nice -n 10 "$JDK/bin/java" "${flags[@]}" -Xlog:cds*=off -Xlog:aot*=off -XX:AOTMode=on -XX:AOTCache="$2.part" \
+        dev.vidmeta.cli.VidmetaCommand --version >>"$4" 2>&1; then
       mv -f "$2.part" "$2"
     else
       touch "$5"
