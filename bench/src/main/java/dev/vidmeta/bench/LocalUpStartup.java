@@ -72,7 +72,9 @@ public final class LocalUpStartup {
                 warmWalls.add(result.upMillis);
                 warmCpus.add(result.cpuMillis);
             }
-            awaitCache(cliTarget);
+            if (making) {
+                awaitCache(cliTarget);
+            }
         }
         if (!warmWalls.isEmpty()) {
             System.out.printf("warm, median of %d: banner after %d ms, %d ms CPU%n", warmWalls.size(), median(warmWalls),
@@ -124,18 +126,14 @@ public final class LocalUpStartup {
         }
     }
 
-    /** Waits (at most 3 minutes) until no cache is being made, so that the next start is a steady warm one. */
+    /**
+     * After a start that found the recording, and so began making the cache beside it: waits (at most 3 minutes)
+     * until the maker is done (it deletes the recording, made or not), so that the next start is a steady one.
+     */
     private static void awaitCache(Path cliTarget) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (cacheBeingMade(cliTarget) && hasRecordedOnce(cliTarget) && System.nanoTime() < deadline) {
+        while (cacheBeingMade(cliTarget) && System.nanoTime() < deadline) {
             Thread.sleep(200);
-        }
-    }
-
-    /** A cache is only made once a later start has found the recording: before that, nothing to wait for. */
-    private static boolean hasRecordedOnce(Path cliTarget) throws IOException {
-        try (Stream<Path> files = Files.list(cliTarget)) {
-            return files.anyMatch(f -> f.getFileName().toString().matches("vidmeta-local-up-.*\\.aot(\\.part|conf\\.lock)"));
         }
     }
 
