@@ -14,7 +14,12 @@ declare -A NODE_PACKAGE_SHA512=(
 NODE_HOME="$ROOT/.vidmeta/node"
 
 node_major() { # prints the major version of the node at $1, or nothing
-  "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || true
+  # --version (v20.20.2), not -p: it answers before Node starts its JavaScript engine, ~5 ms instead of ~130 ms.
+  local version
+  version=$("$1" --version 2>/dev/null) || return 0
+  version=${version#v}
+  [[ $version =~ ^[0-9]+ ]] && echo "${BASH_REMATCH[0]}"
+  return 0
 }
 
 find_node() { # VIDMETA_NODE, then the one the launcher installed, then the PATH's; the first that is new enough

@@ -40,12 +40,22 @@ final class LocalPipelineOptions {
         return PipelineDeployment.create(settings(), PipelineDeployment.definitionTemplate(RepositoryFiles.root()));
     }
 
-    /** Starts the local runtime with {@link #deployment()}. */
+    /**
+     * Starts the local runtime with {@link #deployment()}. The runtime starts its Jetty servers side by side;
+     * were SLF4J first touched there, its provider (Log4j, which reads its configuration and builds the JSON
+     * layout: a tenth of the start-up's CPU) would still be loading, and it would print a warning per logger it
+     * had to stand in for. So it loads first, on a thread of its own while this one builds the deployment, which
+     * does not log through SLF4J.
+     */
     LocalRuntime start(LocalRuntime.Options options) {
+        Thread logging = Thread.ofPlatform().name("vidmeta-logging-start").start(LoggerFactory::getILoggerFactory);
         LocalDeployment deployment = deployment();
-        // The runtime starts its Jetty servers side by side; were SLF4J first touched there, its provider would
-        // still be loading and it would print a warning per logger it had to stand in for.
-        LoggerFactory.getILoggerFactory();
+        try {
+            logging.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the logging started", e);
+        }
         return LocalRuntime.start(deployment, options);
     }
 
