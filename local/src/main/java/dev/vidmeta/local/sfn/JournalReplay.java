@@ -93,12 +93,7 @@ final class JournalReplay {
      * does not even hold its first line whole. A last line cut short by a crash is left out.
      */
     static Execution read(Path file, ExecutionListener listener) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the Step Functions journal " + file, e);
-        }
+        List<String> lines = lines(file);
         Map<String, Object> header = lines.isEmpty() ? null : parse(lines.getFirst());
         if (header == null) {
             return null;
@@ -122,18 +117,21 @@ final class JournalReplay {
         return ex;
     }
 
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the Step Functions journal " + file, e);
+        }
+    }
+
     /**
      * What ListExecutions needs of the execution journaled in {@code file}, without output, error and cause,
      * read cheaply: only the first line and the lines of execution-level events are parsed, and the definition
      * is not. Null when the file does not hold its first line whole.
      */
     static Execution.Summary summarize(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the Step Functions journal " + file, e);
-        }
+        List<String> lines = lines(file);
         Map<String, Object> header = lines.isEmpty() ? null : parse(lines.getFirst());
         if (header == null) {
             return null;
