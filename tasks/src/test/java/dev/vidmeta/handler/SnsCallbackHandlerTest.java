@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.analysis.Analysis;
 import dev.vidmeta.analysis.AnalysisRequest;
+import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.analysis.JobState;
 import dev.vidmeta.record.ObjectRef;
@@ -42,8 +43,11 @@ class SnsCallbackHandlerTest {
     private final Fakes.Rekognition rekognition = new Fakes.Rekognition();
     private final ByteArrayOutputStream emf = new ByteArrayOutputStream();
     private final SnsCallbackHandler handler = new SnsCallbackHandler(
-            new JobCompletion(rekognition, tokens, callbacks, new Fakes.Results("results"),
-                    new ResultLocation("results", ""), AnalysisRequest.parseList("celebrities"), CLOCK),
+            new AnalysisStarter(rekognition, (object, length) -> new byte[0], tokens,
+                    new JobCompletion(rekognition, tokens, callbacks, new Fakes.Results("results"),
+                            new ResultLocation("results", ""), AnalysisRequest.parseList("celebrities"), CLOCK),
+                    Fakes.admission(rekognition, callbacks, AnalysisRequest.parseList("celebrities"), CLOCK),
+                    AnalysisRequest.parseList("celebrities"), 3600, CLOCK),
             new EmfMetrics(new PrintStream(emf, true, StandardCharsets.UTF_8), CLOCK));
 
     private JsonNode handle(String event) throws Exception {
