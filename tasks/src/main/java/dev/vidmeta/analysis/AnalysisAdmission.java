@@ -35,6 +35,9 @@ public final class AnalysisAdmission {
     static final String BUSY_ERROR = RekognitionBusyException.class.getName();
     static final String START_FAILED_ERROR = "vidmeta.AnalysisStartFailed";
 
+    /** Waiters read from the list at a time. */
+    static final int PEEK = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisAdmission.class);
 
     /** Starts the jobs of a waiter that holds its slots. */
@@ -129,12 +132,15 @@ public final class AnalysisAdmission {
             if (holding.inUse() + analyses.size() > limit) {
                 break; // full: the next release drains
             }
-            WaitingList.Waiter next = waiting.oldest();
-            if (next == null) {
+            // A few at once: concurrent drains (a burst of job ends) all see the same oldest waiter, and the
+            // losers try the next without reading the list again.
+            List<WaitingList.Waiter> oldest = waiting.oldest(PEEK);
+            if (oldest.isEmpty()) {
                 break;
             }
-            if (!waiting.take(next)) {
-                continue; // another drain woke it
+            WaitingList.Waiter next = oldest.stream().filter(waiting::take).findFirst().orElse(null);
+            if (next == null) {
+                continue; // other drains woke all of them
             }
             if (!callbacks.waiting(next.taskToken())) {
                 LOG.info("waiter {} ({}) no longer waits (stopped or timed out): dropped without a slot",

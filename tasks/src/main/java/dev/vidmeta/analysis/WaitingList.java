@@ -26,8 +26,8 @@ public interface WaitingList {
     /** Lists a waiter at its position (again, when it is put back). */
     void add(Waiter waiter);
 
-    /** The oldest waiter, or null when none waits. */
-    Waiter oldest();
+    /** Up to {@code n} waiters, oldest first (empty when none waits). */
+    java.util.List<Waiter> oldest(int n);
 
     /**
      * Takes the waiter off the list, once: of several drains that found the same oldest waiter, exactly one gets

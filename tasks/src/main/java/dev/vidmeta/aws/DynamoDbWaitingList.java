@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.analysis.WaitingList;
 import dev.vidmeta.record.ObjectRef;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,20 +48,21 @@ public final class DynamoDbWaitingList implements WaitingList {
     }
 
     @Override
-    public Waiter oldest() {
+    public List<Waiter> oldest(int n) {
         var page = dynamoDb.query(QueryRequest.builder().tableName(tableName).consistentRead(true)
                 .keyConditionExpression("#pk = :p")
                 .expressionAttributeNames(Map.of("#pk", TaskTokenTable.PARTITION_KEY))
                 .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(TaskTokenTable.WAITING_PARTITION)))
-                .limit(1)
+                .limit(n)
                 .build());
-        if (page.items().isEmpty()) {
-            return null;
+        List<Waiter> waiters = new ArrayList<>();
+        for (Map<String, AttributeValue> item : page.items()) {
+            waiters.add(new Waiter(item.get(TaskTokenTable.SORT_KEY).s(), item.get("listedWaiterId").s(),
+                    item.get("taskToken").s(), item.get("executionId").s(), fromJson(item.get("object").s()),
+                    Long.parseLong(item.get("enqueuedAt").n()),
+                    Long.parseLong(item.get(TaskTokenTable.TTL_ATTRIBUTE).n())));
         }
-        Map<String, AttributeValue> item = page.items().get(0);
-        return new Waiter(item.get(TaskTokenTable.SORT_KEY).s(), item.get("listedWaiterId").s(),
-                item.get("taskToken").s(), item.get("executionId").s(), fromJson(item.get("object").s()),
-                Long.parseLong(item.get("enqueuedAt").n()), Long.parseLong(item.get(TaskTokenTable.TTL_ATTRIBUTE).n()));
+        return waiters;
     }
 
     @Override

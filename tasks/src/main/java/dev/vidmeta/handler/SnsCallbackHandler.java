@@ -120,14 +120,15 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
         MDC.put("jobId", jobId);
         MDC.put("bucket", message.path("Video").path("S3Bucket").asText(""));
         MDC.put("key", message.path("Video").path("S3ObjectName").asText(""));
-        JobCompletion.Handled handled = starter.completion().onJobFinished(jobId, new JobState(status, null));
-        LOG.info("Rekognition job {} {}: {} waiter(s), {} task(s) answered", jobId, status, handled.waiters(),
-                handled.answered());
+        // The slot first: the next waiting video's job starts while this one's results are paged and recorded.
         AnalysisAdmission.Drained drained = starter.jobEnded(jobId);
         if (drained.woken() + drained.skipped() + drained.reconciled() > 0) {
             LOG.info("slot of job {} freed: {} waiter(s) woken, {} dropped, {} lease(s) reconciled", jobId,
                     drained.woken(), drained.skipped(), drained.reconciled());
         }
+        JobCompletion.Handled handled = starter.completion().onJobFinished(jobId, new JobState(status, null));
+        LOG.info("Rekognition job {} {}: {} waiter(s), {} task(s) answered", jobId, status, handled.waiters(),
+                handled.answered());
         if (handled.waitMillis() >= 0) {
             metrics.put("RekognitionJobWaitTime", handled.waitMillis(), "Milliseconds");
         }

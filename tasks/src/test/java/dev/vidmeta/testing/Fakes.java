@@ -229,8 +229,8 @@ public final class Fakes {
         }
 
         @Override
-        public Waiter oldest() {
-            return waiters.isEmpty() ? null : waiters.firstEntry().getValue();
+        public List<Waiter> oldest(int n) {
+            return waiters.values().stream().limit(n).toList();
         }
 
         @Override

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
@@ -41,6 +42,11 @@ class RekognitionSlotsIT {
 
     private static final Fixtures FIXTURES = Fixtures.inTarget();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Long enough that the start's own status check (right after it registers the token) finds the job running, so
+     * the job's end is the notification this test delivers; a job already finished there is completed by the start.
+     */
+    private static final Duration JOB_OUTLASTING_ITS_START = Duration.ofSeconds(4);
 
     @TempDir
     Path workDir;
@@ -112,7 +118,7 @@ class RekognitionSlotsIT {
     void duplicatedNotification_shouldWakeExactlyOneWaiter() throws Exception {
         // GIVEN one slot, held by a's job; b and c waiting; notifications not delivered by SNS but by this test
         var settings = PipelineDeployment.Settings.defaults().withRekognitionJobSlots(1).withoutCallbackSubscription();
-        try (var p = new PipelineRuntime(workDir, settings, Duration.ofMillis(200))) {
+        try (var p = new PipelineRuntime(workDir, settings, JOB_OUTLASTING_ITS_START)) {
             String jobA = uploadAndHoldTheSlot(p, "dup/a.mp4");
             p.upload("dup/b.mp4", FIXTURES.path(Fixture.MP4_MOOV_AT_END));
             awaitWaiting(p, 1);
@@ -120,6 +126,7 @@ class RekognitionSlotsIT {
             awaitWaiting(p, 2);
 
             // WHEN a's notification arrives twice at once
+            awaitFinished(p, jobA);
             ExecutorService twice = Executors.newFixedThreadPool(2);
             List<Future<String>> deliveries = List.of(
                     twice.submit(() -> invokeCallback(p, notification(jobA, "m-1"))),
@@ -146,7 +153,7 @@ class RekognitionSlotsIT {
     void stoppedWaitingExecution_shouldNeitherHoldNorReceiveASlot() throws Exception {
         // GIVEN one slot held by a's job, b and c waiting
         var settings = PipelineDeployment.Settings.defaults().withRekognitionJobSlots(1).withoutCallbackSubscription();
-        try (var p = new PipelineRuntime(workDir, settings, Duration.ofMillis(200))) {
+        try (var p = new PipelineRuntime(workDir, settings, JOB_OUTLASTING_ITS_START)) {
             String jobA = uploadAndHoldTheSlot(p, "stop/a.mp4");
             p.upload("stop/b.mp4", FIXTURES.path(Fixture.MP4_MOOV_AT_END));
             JsonNode b = awaitWaiting(p, 1).get(0);
@@ -158,6 +165,7 @@ class RekognitionSlotsIT {
             p.sfn.stopExecution(s -> s.executionArn(b.get("executionId").asText()).error("test.Stopped"));
             Await.until("b to stop", Duration.ofSeconds(30), () -> p.sfn.describeExecution(
                     d -> d.executionArn(b.get("executionId").asText())).status() == ExecutionStatus.ABORTED);
+            awaitFinished(p, jobA);
             assertThat(invokeCallback(p, notification(jobA, "m-1"))).contains("\"handled\":1");
 
             // THEN b is dropped without a slot, and c gets it
@@ -166,8 +174,10 @@ class RekognitionSlotsIT {
             JsonNode lease = slots.elements().next();
             assertThat(lease.has("jobId")).isTrue();
             assertThat(waiting(p)).isEmpty();
-            assertThat(p.executions()).as("only c still runs, waiting for its job")
-                    .filteredOn(e -> e.status() == ExecutionStatus.RUNNING).hasSize(1);
+            ObjectNode a = Await.until("a's record", Duration.ofMinutes(1), () -> p.record("stop/a.mp4"), r -> r != null);
+            assertThat(a.get("status").asText()).isEqualTo("COMPLETE");
+            Await.until("only c to run, waiting for its job", Duration.ofMinutes(1), () -> p.executions().stream()
+                    .filter(e -> e.status() == ExecutionStatus.RUNNING).count(), running -> running == 1);
             assertThat(p.record("stop/b.mp4")).as("a stopped execution writes no record").isNull();
             assertThat(p.runtime.rekognition().peakRunningJobs()).isEqualTo(1);
         }
@@ -178,6 +188,16 @@ class RekognitionSlotsIT {
         p.upload(key, FIXTURES.path(Fixture.MP4_MOOV_AT_END));
         return Await.until(key + "'s job to hold the slot", Duration.ofMinutes(1), () -> leases(p),
                 l -> l.size() == 1 && l.elements().next().has("jobId")).elements().next().get("jobId").asText();
+    }
+
+    /** Until Rekognition reports the job finished (its notification is then the test's to deliver). */
+    private static void awaitFinished(PipelineRuntime p, String jobId) {
+        try (RekognitionClient rekognition = LocalAws.client(RekognitionClient.builder(),
+                p.runtime.endpoints().get("REKOGNITION"))) {
+            Await.until("job " + jobId + " to finish", Duration.ofMinutes(1), () -> rekognition
+                    .getCelebrityRecognition(g -> g.jobId(jobId).maxResults(1)).jobStatusAsString(),
+                    status -> !"IN_PROGRESS".equals(status));
+        }
     }
 
     private static List<JsonNode> awaitWaiting(PipelineRuntime p, int n) {
