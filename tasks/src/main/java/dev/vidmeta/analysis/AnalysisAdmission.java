@@ -4,6 +4,7 @@ import dev.vidmeta.record.ObjectRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,13 +133,11 @@ public final class AnalysisAdmission {
             if (holding.inUse() + analyses.size() > limit) {
                 break; // full: the next release drains
             }
-            // A few at once: concurrent drains (a burst of job ends) all see the same oldest waiter, and the
-            // losers try the next without reading the list again.
             List<WaitingList.Waiter> oldest = waiting.oldest(PEEK);
             if (oldest.isEmpty()) {
                 break;
             }
-            WaitingList.Waiter next = oldest.stream().filter(waiting::take).findFirst().orElse(null);
+            WaitingList.Waiter next = takeOne(oldest);
             if (next == null) {
                 continue; // other drains woke all of them
             }
@@ -167,6 +166,26 @@ public final class AnalysisAdmission {
             }
         }
         return new Drained(woken, skipped, reconciled);
+    }
+
+    /**
+     * Takes the oldest waiter; when a concurrent drain took it first (a burst of job ends: every drain sees the same
+     * oldest), tries the others read with it from a random one on, so that racing drains stop colliding in the same
+     * order. Arrival order holds exactly for a drain alone, and within these few waiters when drains race.
+     */
+    private WaitingList.Waiter takeOne(List<WaitingList.Waiter> oldest) {
+        if (waiting.take(oldest.get(0))) {
+            return oldest.get(0);
+        }
+        int others = oldest.size() - 1;
+        int from = others > 0 ? ThreadLocalRandom.current().nextInt(others) : 0;
+        for (int i = 0; i < others; i++) {
+            WaitingList.Waiter candidate = oldest.get(1 + (from + i) % others);
+            if (waiting.take(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** Leases past their duration: a lost notification or a crashed callback must not hold a slot forever. */
