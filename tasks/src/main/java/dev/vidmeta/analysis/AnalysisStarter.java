@@ -73,8 +73,9 @@ public final class AnalysisStarter {
     public record Started(Map<String, Analysis> jobs, Map<String, String> refused, boolean answered, boolean queued) {}
 
     /**
-     * @throws RekognitionBusyException when Rekognition is at its job limit; jobs already started keep running
-     *     and are found again by their ClientRequestToken on the retry
+     * @throws RekognitionBusyException when Rekognition refuses a start although its slot is held (other workloads
+     *     share the account's quota); jobs already started keep running and are found again by their
+     *     ClientRequestToken on the retry
      */
     public Started start(String taskToken, String executionId, ObjectRef object) {
         return start(taskToken, executionId, object, null);
