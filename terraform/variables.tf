@@ -262,8 +262,8 @@ variable "rekognition_job_slots" {
   default     = 20
 
   validation {
-    condition     = var.rekognition_job_slots >= 1 && var.rekognition_job_slots <= 10000 && floor(var.rekognition_job_slots) == var.rekognition_job_slots
-    error_message = "rekognition_job_slots must be a whole number between 1 and 10000."
+    condition     = var.rekognition_job_slots >= 1 && var.rekognition_job_slots <= 1000 && floor(var.rekognition_job_slots) == var.rekognition_job_slots
+    error_message = "rekognition_job_slots must be a whole number between 1 and 1000 (every lease lives in one DynamoDB item of at most 400 KB)."
   }
 
   validation {

@@ -31,6 +31,11 @@ public final class TaskConfig {
     public static final String REKOGNITION_JOB_SLOTS = "REKOGNITION_JOB_SLOTS";
     /** How long a job holds its slot before the lease is reconciled against its Get* status. */
     public static final String REKOGNITION_LEASE_SECONDS = "REKOGNITION_LEASE_SECONDS";
+    /**
+     * Every lease lives in one DynamoDB item, at most 400 KB ("Item size", DynamoDB quotas,
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html): about 150 bytes a lease.
+     */
+    static final int MAX_JOB_SLOTS = 1000;
 
     private final Map<String, String> env;
 
@@ -76,9 +81,9 @@ public final class TaskConfig {
 
     public int rekognitionJobSlots() {
         long slots = positive(REKOGNITION_JOB_SLOTS);
-        if (slots > 10_000) {
+        if (slots > MAX_JOB_SLOTS) {
             throw new IllegalStateException("environment variable " + REKOGNITION_JOB_SLOTS
-                    + " must be at most 10000, got " + slots);
+                    + " must be at most " + MAX_JOB_SLOTS + " (the leases of one DynamoDB item), got " + slots);
         }
         return (int) slots;
     }

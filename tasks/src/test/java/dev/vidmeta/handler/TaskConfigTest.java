@@ -39,7 +39,7 @@ class TaskConfigTest {
         assertThatThrownBy(() -> new TaskConfig(Map.of("REKOGNITION_JOB_SLOTS", "0")).rekognitionJobSlots())
                 .hasMessage("environment variable REKOGNITION_JOB_SLOTS must be a positive number, got '0'");
         assertThatThrownBy(() -> new TaskConfig(Map.of("REKOGNITION_JOB_SLOTS", "20000")).rekognitionJobSlots())
-                .hasMessageContaining("at most 10000");
+                .hasMessageContaining("at most 1000");
         assertThat(new TaskConfig(Map.of("REKOGNITION_LEASE_SECONDS", "14400")).rekognitionLeaseDuration())
                 .isEqualTo(java.time.Duration.ofHours(4));
         assertThatThrownBy(() -> new TaskConfig(Map.of("REKOGNITION_LEASE_SECONDS", "4h")).rekognitionLeaseDuration())
