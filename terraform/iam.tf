@@ -71,32 +71,12 @@ resource "aws_iam_role_policy" "function_logs" {
 
 # --- Reading source objects: every function whose code (or whose caller's credentials) reads them ----
 
-data "aws_iam_policy_document" "read_source_objects" {
+data "aws_iam_policy_document" "read_source_versions" {
   # The uploaded version: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
   statement {
     sid       = "ReadSourceObjects"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = local.source_object_arns
-  }
-
-  # Honest errors: without s3:ListBucket, S3 answers a GetObject/HeadObject of a missing (deleted) key with
-  # 403 AccessDenied instead of 404 NoSuchKey ("If you don't have the s3:ListBucket permission, Amazon S3
-  # returns an HTTP status code 403"): https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html and
-  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html. Only under the watched prefixes
-  # (s3:prefix: https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
-  statement {
-    sid       = "ListWatchedPrefixes"
-    actions   = ["s3:ListBucket"]
-    resources = [local.source_bucket_arn]
-
-    dynamic "condition" {
-      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
-      content {
-        test     = "StringLike"
-        variable = "s3:prefix"
-        values   = condition.value
-      }
-    }
   }
 
   # SSE-KMS source objects: S3 decrypts them with the reader's permission on the key, asked through S3 only:
@@ -118,6 +98,31 @@ data "aws_iam_policy_document" "read_source_objects" {
   }
 }
 
+data "aws_iam_policy_document" "read_source_objects" {
+  # What Rekognition needs of the caller (read_source_versions), plus honest 404s for code that reads itself.
+  source_policy_documents = [data.aws_iam_policy_document.read_source_versions.json]
+
+  # Honest errors: without s3:ListBucket, S3 answers a GetObject/HeadObject of a missing (deleted) key with
+  # 403 AccessDenied instead of 404 NoSuchKey ("If you don't have the s3:ListBucket permission, Amazon S3
+  # returns an HTTP status code 403"): https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html and
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html. Only under the watched prefixes
+  # (s3:prefix: https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+  statement {
+    sid       = "ListWatchedPrefixes"
+    actions   = ["s3:ListBucket"]
+    resources = [local.source_bucket_arn]
+
+    dynamic "condition" {
+      for_each = length(var.watched_prefixes) > 0 ? [local.source_prefix_patterns] : []
+      content {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = condition.value
+      }
+    }
+  }
+}
+
 # --- Probe Media ----------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "probe" {
@@ -132,11 +137,32 @@ data "aws_iam_policy_document" "probe" {
   }
 }
 
-# --- Analyze With Rekognition (start) -------------------------------------------------------------
+# --- Analyze With Rekognition (start) and the SNS callback -----------------------------------------
+#
+# Both start Rekognition jobs and complete tasks: the start for an execution that gets its slots, the callback for
+# the waiting executions a job's end wakes (dev.vidmeta.analysis.AnalysisAdmission). So both make the same calls.
 
 data "aws_iam_policy_document" "start_analysis" {
-  # Start the configured stored-video analyses (only those of var.analyses) and, for a job already finished
-  # when its token is stored, read its results (no resource-level permissions for these):
+  # The function's own reads: the object's first 64 KiB, to tell whether Rekognition Video can read its format
+  # (read_source_objects, above), and the jobs' calls (start_jobs).
+  source_policy_documents = [
+    data.aws_iam_policy_document.read_source_objects.json,
+    data.aws_iam_policy_document.start_jobs.json,
+  ]
+}
+
+data "aws_iam_policy_document" "rekognition_callback" {
+  # The same jobs' calls: the callback starts the jobs of the waiters a job's end wakes. It reads no object itself,
+  # but Rekognition reads the video with its credentials (read_source_versions, above).
+  source_policy_documents = [
+    data.aws_iam_policy_document.read_source_versions.json,
+    data.aws_iam_policy_document.start_jobs.json,
+  ]
+}
+
+data "aws_iam_policy_document" "start_jobs" {
+  # Start the configured stored-video analyses (only those of var.analyses), read a finished job's status and
+  # results (no resource-level permissions for these):
   # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
   statement {
     sid = "RekognitionJobs"
@@ -147,11 +173,10 @@ data "aws_iam_policy_document" "start_analysis" {
     resources = ["*"]
   }
 
-  # The function reads the object's first 64 KiB to tell whether Rekognition Video can read its format, and
   # Rekognition reads the exact video version with the caller's permissions, SSE-KMS key included ("For Amazon
   # Rekognition to process an S3 object, the user must have permission to access the S3 object"):
-  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html (read_source_objects, above).
-  source_policy_documents = [data.aws_iam_policy_document.read_source_objects.json]
+  # https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html: each function that starts jobs
+  # includes read_source_versions.
 
   # NotificationChannel.RoleArn is passed to Rekognition: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
   statement {
@@ -166,46 +191,12 @@ data "aws_iam_policy_document" "start_analysis" {
     }
   }
 
-  # Store the task token under each JobId, and complete a job that finished first:
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+  # The task tokens by JobId and each job's result on its waiters; the slot leases (one conditional UpdateItem
+  # each) and the waiting list (PutItem, Query for the oldest, a conditional DeleteItem to take one), all in the
+  # task-token table: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
   statement {
-    sid       = "TaskTokens"
-    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-    resources = [aws_dynamodb_table.task_token.arn]
-  }
-
-  # Results of a job that finished before its token was stored:
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
-  statement {
-    sid       = "WriteResults"
-    actions   = ["s3:PutObject"]
-    resources = [local.results_object_arn]
-  }
-
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
-  statement {
-    sid       = "CompleteTask"
-    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
-    resources = [aws_sfn_state_machine.pipeline.arn]
-  }
-}
-
-# --- SNS callback ---------------------------------------------------------------------------------
-
-data "aws_iam_policy_document" "rekognition_callback" {
-  # Page through each finished job's results, for the configured analyses only (Get* has no resource-level
-  # permissions): https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html
-  statement {
-    sid       = "RekognitionResults"
-    actions   = [for op in local.configured_operations : "rekognition:Get${op}"]
-    resources = ["*"]
-  }
-
-  # Find the waiters of a JobId and record each job's result on them:
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
-  statement {
-    sid       = "TaskTokens"
-    actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+    sid       = "TaskTokensAndSlots"
+    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.task_token.arn]
   }
 
@@ -217,10 +208,11 @@ data "aws_iam_policy_document" "rekognition_callback" {
     resources = [local.results_object_arn]
   }
 
-  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+  # Answer waiting tasks; SendTaskHeartbeat tells whether a waiting execution still waits before it gets a slot
+  # (TaskTimedOut once it stopped): https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
   statement {
     sid       = "CompleteTask"
-    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
     resources = [aws_sfn_state_machine.pipeline.arn]
   }
 }

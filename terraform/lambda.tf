@@ -49,34 +49,49 @@ locals {
       }
     }
     start_analysis = {
-      description     = "Analyze With Rekognition: starts the Rekognition Video jobs and stores the task token."
+      description     = "Analyze With Rekognition: leases Rekognition job slots, starts the jobs (or lists the execution as waiting) and stores the task token."
       handler         = "dev.vidmeta.handler.StartAnalysisHandler::handleRequest"
       memory_mb       = 512
       timeout_seconds = 60
       layers          = []
       environment = {
+        # The start and the callback get the same variables: both start jobs (the callback those of the waiters a
+        # job's end wakes). A slot lease lasts as long as the execution waits: AWS documents no maximum job
+        # duration, and past the wait nobody takes the job's result.
         TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
         REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn
         REKOGNITION_ROLE_ARN      = aws_iam_role.rekognition_sns.arn
         ANALYSES                  = local.analyses_spec
+        REKOGNITION_JOB_SLOTS     = var.rekognition_job_slots
+        REKOGNITION_LEASE_SECONDS = var.analysis_timeout_seconds
         # A stored token must outlive the wait for it; an hour's margin for a late notification.
         TASK_TOKEN_TTL_SECONDS = var.analysis_timeout_seconds + 3600
-        # A job already finished when the token is stored is completed here, results included.
+        # A finished job's results go to the results bucket.
         RESULTS_BUCKET = aws_s3_bucket.results.bucket
         RESULTS_PREFIX = var.results_prefix
       }
     }
     rekognition_callback = {
-      description     = "SNS callback: pages Rekognition results to S3 and completes the waiting task."
+      description     = "SNS callback: pages Rekognition results to S3, completes the waiting task, frees the job's slot and wakes the oldest waiting execution."
       handler         = "dev.vidmeta.handler.SnsCallbackHandler::handleRequest"
       memory_mb       = 1024
       timeout_seconds = 300
       layers          = []
       environment = {
-        TASK_TOKEN_TABLE_NAME = aws_dynamodb_table.task_token.name
-        RESULTS_BUCKET        = aws_s3_bucket.results.bucket
-        RESULTS_PREFIX        = var.results_prefix
-        ANALYSES              = local.analyses_spec
+        # The start and the callback get the same variables: both start jobs (the callback those of the waiters a
+        # job's end wakes). A slot lease lasts as long as the execution waits: AWS documents no maximum job
+        # duration, and past the wait nobody takes the job's result.
+        TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
+        REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn
+        REKOGNITION_ROLE_ARN      = aws_iam_role.rekognition_sns.arn
+        ANALYSES                  = local.analyses_spec
+        REKOGNITION_JOB_SLOTS     = var.rekognition_job_slots
+        REKOGNITION_LEASE_SECONDS = var.analysis_timeout_seconds
+        # A stored token must outlive the wait for it; an hour's margin for a late notification.
+        TASK_TOKEN_TTL_SECONDS = var.analysis_timeout_seconds + 3600
+        # A finished job's results go to the results bucket.
+        RESULTS_BUCKET = aws_s3_bucket.results.bucket
+        RESULTS_PREFIX = var.results_prefix
       }
     }
     merge_record = {

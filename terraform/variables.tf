@@ -67,7 +67,7 @@ variable "results_bucket_name" {
 }
 
 variable "source_kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the source objects (an existing SSE-KMS bucket). null: SSE-S3, no key. The probe and the start_analysis function (whose credentials Rekognition reads the video with) get kms:Decrypt on it through S3; the key policy must let the account's IAM policies grant that (the default key policy does)."
+  description = "ARN of the KMS key that encrypts the source objects (an existing SSE-KMS bucket). null: SSE-S3, no key. The probe and the two functions that start Rekognition jobs, start_analysis and rekognition_callback (whose credentials Rekognition reads the video with), get kms:Decrypt on it through S3; the key policy must let the account's IAM policies grant that (the default key policy does)."
   type        = string
   default     = null
 
@@ -253,6 +253,33 @@ variable "analysis_timeout_seconds" {
   validation {
     condition     = var.analysis_timeout_seconds >= 60 && var.analysis_timeout_seconds <= 86400
     error_message = "analysis_timeout_seconds must be between 60 and 86400."
+  }
+}
+
+variable "rekognition_job_slots" {
+  description = "Rekognition Video jobs the pipeline runs at once, shared by every analysis type (each configured analysis of a video is one job). Executions beyond it wait for a slot on their task token, in arrival order. Rekognition's default quota is 20 concurrent stored-video jobs per account and Region (https://docs.aws.amazon.com/rekognition/latest/dg/limits.html): set it to your quota minus what other workloads of the account run."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.rekognition_job_slots >= 1 && var.rekognition_job_slots <= 1000 && floor(var.rekognition_job_slots) == var.rekognition_job_slots
+    error_message = "rekognition_job_slots must be a whole number between 1 and 1000 (every lease lives in one DynamoDB item of at most 400 KB)."
+  }
+
+  validation {
+    condition     = var.rekognition_job_slots >= length(var.analyses)
+    error_message = "rekognition_job_slots must be at least the number of analyses: each video needs one slot per analysis."
+  }
+}
+
+variable "lease_sweep_minutes" {
+  description = "How often a schedule runs the callback's sweep: it reconciles Rekognition job slots whose completion notification never came (after analysis_timeout_seconds) and wakes waiting executions, even when no other job ends. 0 turns the schedule off."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.lease_sweep_minutes >= 0 && var.lease_sweep_minutes <= 1440 && floor(var.lease_sweep_minutes) == var.lease_sweep_minutes
+    error_message = "lease_sweep_minutes must be a whole number between 0 and 1440."
   }
 }
 

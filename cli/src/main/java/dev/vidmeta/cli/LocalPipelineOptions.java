@@ -29,10 +29,16 @@ final class LocalPipelineOptions {
             description = "How long an emulated Rekognition job runs before it reports (default: ${DEFAULT-VALUE}).")
     int rekognitionJobSeconds = 2;
 
+    @Option(names = "--rekognition-job-slots", paramLabel = "N",
+            description = "Rekognition jobs the pipeline runs at once; other videos wait for a slot"
+                    + " (default: ${DEFAULT-VALUE}, Rekognition's default quota).")
+    int rekognitionJobSlots = DEFAULTS.rekognitionJobSlots();
+
     PipelineDeployment.Settings settings() {
         return new PipelineDeployment.Settings(sourceBucket, resultsBucket, DEFAULTS.resultsPrefix(), recordTable,
                 DEFAULTS.taskTokenTable(), DEFAULTS.watchedPrefixes(), DEFAULTS.watchedSuffixes(),
-                DEFAULTS.analyses(), DEFAULTS.analysisTimeout(), DEFAULTS.subscribeCallback());
+                DEFAULTS.analyses(), DEFAULTS.analysisTimeout(), DEFAULTS.subscribeCallback(), rekognitionJobSlots,
+                DEFAULTS.rekognitionLease());
     }
 
     /** The pipeline with the checkout's own state machine definition. */

@@ -38,6 +38,9 @@ final class LocalRunOptions {
         if (pipeline.rekognitionJobSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rekognition-job-seconds must be 0 or more");
         }
+        if (pipeline.rekognitionJobSlots < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rekognition-job-slots must be 1 or more");
+        }
     }
 
     /** Runs the uploads through the local pipeline. */

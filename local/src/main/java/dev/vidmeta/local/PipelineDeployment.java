@@ -1,5 +1,6 @@
 package dev.vidmeta.local;
 
+import dev.vidmeta.analysis.AnalysisAdmission;
 import dev.vidmeta.aws.RecordTable;
 import dev.vidmeta.aws.TaskTokenTable;
 import dev.vidmeta.handler.MergeRecordHandler;
@@ -55,6 +56,9 @@ public final class PipelineDeployment {
      *
      * @param analysisTimeout the "Analyze With Rekognition" wait (workflow time)
      * @param subscribeCallback false deploys without the SNS subscription: every notification is lost
+     * @param rekognitionJobSlots the Rekognition job slots executions lease (Terraform's rekognition_job_slots)
+     * @param rekognitionLease how long a job holds its slot before it is reconciled (real time, as the functions'
+     *     clock; Terraform sets the analysis timeout)
      */
     public record Settings(
             String sourceBucket,
@@ -66,22 +70,40 @@ public final class PipelineDeployment {
             String watchedSuffixes,
             String analyses,
             Duration analysisTimeout,
-            boolean subscribeCallback) {
+            boolean subscribeCallback,
+            int rekognitionJobSlots,
+            Duration rekognitionLease) {
 
         /** Terraform's defaults, so that local and cloud analyse the same files and write to the same keys. */
         public static Settings defaults() {
             return new Settings("vidmeta-uploads", "vidmeta-results", "vidmeta/", "vidmeta-records", "vidmeta-task-tokens",
-                    "", ".mp4,.mov,.m4v,.mkv,.webm,.avi,.mpg,.mpeg,.ts,.mxf", "celebrities", Duration.ofHours(4), true);
+                    "", ".mp4,.mov,.m4v,.mkv,.webm,.avi,.mpg,.mpeg,.ts,.mxf", "celebrities", Duration.ofHours(4), true,
+                    AnalysisAdmission.DEFAULT_SLOTS, Duration.ofHours(4));
         }
 
+        /** The analysis timeout, and the lease with it (as Terraform sets them). */
         public Settings withAnalysisTimeout(Duration timeout) {
             return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
-                    watchedPrefixes, watchedSuffixes, analyses, timeout, subscribeCallback);
+                    watchedPrefixes, watchedSuffixes, analyses, timeout, subscribeCallback, rekognitionJobSlots,
+                    timeout);
         }
 
         public Settings withoutCallbackSubscription() {
             return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
-                    watchedPrefixes, watchedSuffixes, analyses, analysisTimeout, false);
+                    watchedPrefixes, watchedSuffixes, analyses, analysisTimeout, false, rekognitionJobSlots,
+                    rekognitionLease);
+        }
+
+        public Settings withRekognitionJobSlots(int slots) {
+            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
+                    watchedPrefixes, watchedSuffixes, analyses, analysisTimeout, subscribeCallback, slots,
+                    rekognitionLease);
+        }
+
+        public Settings withRekognitionLease(Duration lease) {
+            return new Settings(sourceBucket, resultsBucket, resultsPrefix, recordTable, taskTokenTable,
+                    watchedPrefixes, watchedSuffixes, analyses, analysisTimeout, subscribeCallback,
+                    rekognitionJobSlots, lease);
         }
     }
 
@@ -94,15 +116,16 @@ public final class PipelineDeployment {
         Map<String, String> results = Map.of(
                 TaskConfig.RESULTS_BUCKET, s.resultsBucket(),
                 TaskConfig.RESULTS_PREFIX, s.resultsPrefix());
+        // Start and callback both start jobs (the callback for the waiters it wakes): the same variables.
         Map<String, String> startEnv = env(results,
                 TaskConfig.TASK_TOKEN_TABLE_NAME, s.taskTokenTable(),
                 TaskConfig.REKOGNITION_SNS_TOPIC_ARN, topicArn,
                 TaskConfig.REKOGNITION_ROLE_ARN, LocalAws.roleArn("vidmeta-rekognition-sns"),
                 TaskConfig.ANALYSES, s.analyses(),
-                TaskConfig.TASK_TOKEN_TTL_SECONDS, Long.toString(ttl));
-        Map<String, String> callbackEnv = env(results,
-                TaskConfig.TASK_TOKEN_TABLE_NAME, s.taskTokenTable(),
-                TaskConfig.ANALYSES, s.analyses());
+                TaskConfig.TASK_TOKEN_TTL_SECONDS, Long.toString(ttl),
+                TaskConfig.REKOGNITION_JOB_SLOTS, Integer.toString(s.rekognitionJobSlots()),
+                TaskConfig.REKOGNITION_LEASE_SECONDS, Long.toString(Math.max(1, s.rekognitionLease().toSeconds())));
+        Map<String, String> callbackEnv = startEnv;
         Map<String, String> mergeEnv = env(results, TaskConfig.RECORD_TABLE_NAME, s.recordTable());
 
         Map<String, String> vars = new LinkedHashMap<>();

@@ -52,6 +52,15 @@ public final class JobTokens {
         return request.analysis().code() + "-" + clientRequestToken(object, request, generation).substring(0, 20);
     }
 
+    /**
+     * The slot lease of this object version's job for this analysis ({@link JobSlots}): one per job whatever the
+     * token generation or minimum confidence, so a retry, a redrive or a duplicated event finds the lease it holds.
+     */
+    public static String leaseKey(ObjectRef object, Analysis analysis) {
+        return hash("vidmeta/lease\n" + object.bucket() + "\n" + object.key() + "\n" + nullToEmpty(object.versionId())
+                + "\n" + nullToEmpty(object.etag()) + "\n" + analysis.code()).substring(0, 32);
+    }
+
     /** One waiter per execution: a retry or redrive of the same execution replaces its own token, nobody else's. */
     public static String waiterId(String executionId) {
         return hash("vidmeta/waiter\n" + executionId).substring(0, 22);

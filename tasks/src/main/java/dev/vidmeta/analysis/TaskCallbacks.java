@@ -13,4 +13,10 @@ public interface TaskCallbacks {
     Delivery success(String taskToken, String outputJson);
 
     Delivery failure(String taskToken, String error, String cause);
+
+    /**
+     * Whether the task of this token still waits: false once its execution stopped, timed out or moved on (a
+     * waiter in the {@link WaitingList} that is no longer worth a slot).
+     */
+    boolean waiting(String taskToken);
 }

@@ -4,6 +4,7 @@ import dev.vidmeta.analysis.TaskCallbacks;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.SendTaskFailureRequest;
+import software.amazon.awssdk.services.sfn.model.SendTaskHeartbeatRequest;
 import software.amazon.awssdk.services.sfn.model.SendTaskSuccessRequest;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
@@ -42,6 +43,22 @@ public final class SfnTaskCallbacks implements TaskCallbacks {
             return Delivery.DELIVERED;
         } catch (TaskDoesNotExistException | InvalidTokenException | TaskTimedOutException gone) {
             return Delivery.GONE;
+        }
+    }
+
+    /**
+     * SendTaskHeartbeat, which "Task states using the callback pattern" may send, and which answers TaskTimedOut,
+     * TaskDoesNotExist or InvalidToken for a task that no longer waits (API reference, Errors:
+     * https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskHeartbeat.html). The state has no
+     * HeartbeatSeconds, so the heartbeat changes nothing for a task that still waits; it is not in the history.
+     */
+    @Override
+    public boolean waiting(String taskToken) {
+        try {
+            sfn.sendTaskHeartbeat(SendTaskHeartbeatRequest.builder().taskToken(taskToken).build());
+            return true;
+        } catch (TaskDoesNotExistException | InvalidTokenException | TaskTimedOutException gone) {
+            return false;
         }
     }
 

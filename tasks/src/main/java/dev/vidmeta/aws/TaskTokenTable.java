@@ -1,6 +1,8 @@
 package dev.vidmeta.aws;
 
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -13,12 +15,20 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * The task-token table: partition key {@code jobId}, sort key {@code waiterId} (one per execution waiting on
  * the job). A waiter's own item uses {@code jobId = "waiter#" + waiterId} and holds the task token, the jobs
  * still pending (a string set) and the results recorded so far. Items expire through {@value #TTL_ATTRIBUTE}.
+ *
+ * <p>The Rekognition slot leases share the table (same lifetime, same two functions): one item
+ * {@link #SLOTS_KEY} holds every lease ({@link DynamoDbJobSlots}), and partition {@value #WAITING_PARTITION} lists
+ * the executions waiting for a slot ({@link DynamoDbWaitingList}). Neither value can be a JobId (Rekognition's are
+ * 1-64 characters of {@code [a-zA-Z0-9-_]}, no '#') nor a waiter's partition ({@code waiter#...}).
  */
 public final class TaskTokenTable {
 
     public static final String PARTITION_KEY = "jobId";
     public static final String SORT_KEY = "waiterId";
     public static final String TTL_ATTRIBUTE = "expiresAt";
+    public static final String WAITING_PARTITION = "lease#waiting";
+    public static final Map<String, AttributeValue> SLOTS_KEY = Map.of(
+            PARTITION_KEY, AttributeValue.fromS("lease#slots"), SORT_KEY, AttributeValue.fromS("slots"));
 
     private TaskTokenTable() {}
 

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vidmeta.analysis.AnalysisAdmission;
+import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.analysis.JobState;
 import java.io.IOException;
@@ -37,12 +39,19 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * destination, the queue {@code vidmeta callbacks redeliver} reads (terraform/callback_failures.tf;
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). Every delivery is
  * idempotent: a job's result is recorded once per waiter.
+ *
+ * <p>A job's end also frees its Rekognition slot and wakes the oldest execution waiting for one, starting its jobs
+ * ({@code AnalysisAdmission}); a redelivered notification frees nothing and so wakes no one. An EventBridge
+ * scheduled event ({@code "detail-type": "Scheduled Event"}) runs the same drain alone: it reconciles leases whose
+ * notification never came even when no other job ends.
  */
 public final class SnsCallbackHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnsCallbackHandler.class);
+    /** An EventBridge schedule's event ("Scheduled Event"): the sweep that reconciles leases when nothing else runs. */
+    static final String SCHEDULED_EVENT = "Scheduled Event";
 
-    private final JobCompletion completion;
+    private final AnalysisStarter starter;
     private final EmfMetrics metrics;
 
     public SnsCallbackHandler() {
@@ -58,19 +67,29 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
 
     private SnsCallbackHandler(
             TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn) {
-        this(Wiring.jobCompletion(config, s3, dynamoDb, rekognition, sfn, Clock.systemUTC()),
+        this(Wiring.analysisStarter(config, s3, dynamoDb, rekognition, sfn, Clock.systemUTC()),
                 Wiring.metrics(Clock.systemUTC()));
     }
 
-    /** @param metrics where the EMF lines go; the handler adds its {@code Function} dimension */
-    public SnsCallbackHandler(JobCompletion completion, EmfMetrics metrics) {
-        this.completion = completion;
+    /**
+     * @param starter completes the ended job's waiters, releases its slot and starts the jobs of the waiters it wakes
+     * @param metrics where the EMF lines go; the handler adds its {@code Function} dimension
+     */
+    public SnsCallbackHandler(AnalysisStarter starter, EmfMetrics metrics) {
+        this.starter = starter;
         this.metrics = metrics.dimension("Function", "SnsCallback");
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = Handlers.JSON.readTree(input);
+        if (SCHEDULED_EVENT.equals(event.path("detail-type").asText())) {
+            AnalysisAdmission.Drained drained = Handlers.run(context, starter::drain);
+            LOG.info("scheduled sweep: {} lease(s) reconciled, {} waiter(s) woken, {} dropped", drained.reconciled(),
+                    drained.woken(), drained.skipped());
+            Handlers.write(output, Map.of("reconciled", drained.reconciled(), "woken", drained.woken()));
+            return;
+        }
         int handled = Handlers.run(context, () -> {
             int n = 0;
             for (JsonNode record : event.path("Records")) {
@@ -101,7 +120,13 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
         MDC.put("jobId", jobId);
         MDC.put("bucket", message.path("Video").path("S3Bucket").asText(""));
         MDC.put("key", message.path("Video").path("S3ObjectName").asText(""));
-        JobCompletion.Handled handled = completion.onJobFinished(jobId, new JobState(status, null));
+        // The slot first: the next waiting video's job starts while this one's results are paged and recorded.
+        AnalysisAdmission.Drained drained = starter.jobEnded(jobId);
+        if (drained.woken() + drained.skipped() + drained.reconciled() > 0) {
+            LOG.info("slot of job {} freed: {} waiter(s) woken, {} dropped, {} lease(s) reconciled", jobId,
+                    drained.woken(), drained.skipped(), drained.reconciled());
+        }
+        JobCompletion.Handled handled = starter.completion().onJobFinished(jobId, new JobState(status, null));
         LOG.info("Rekognition job {} {}: {} waiter(s), {} task(s) answered", jobId, status, handled.waiters(),
                 handled.answered());
         if (handled.waitMillis() >= 0) {

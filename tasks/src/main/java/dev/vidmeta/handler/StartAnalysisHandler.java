@@ -32,9 +32,12 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  *  "etag": "b1946ac9...", "size": 31457280, "sequencer": "617f08299329d189"}}
  * }</pre>
  *
- * <p>Step Functions ignores what this returns: the task completes through SendTaskSuccess/SendTaskFailure,
- * from the SNS callback or from here (refusals, jobs already finished). Rekognition at its job limit makes
- * this throw {@code dev.vidmeta.analysis.RekognitionBusyException}, which the state machine retries.
+ * <p>Jobs start only once the execution holds a Rekognition slot per job ({@code AnalysisAdmission}); with no
+ * free slot the execution joins the waiting list and this returns at once, its task still waiting on the same
+ * token, until a job's end wakes it. Step Functions ignores what this returns: the task completes through
+ * SendTaskSuccess/SendTaskFailure, from the SNS callback or from here (refusals, jobs already finished).
+ * Rekognition refusing a start with its slot held (LimitExceeded: the account runs jobs our slots do not count)
+ * makes this throw {@code dev.vidmeta.analysis.RekognitionBusyException}, which the state machine retries.
  */
 public final class StartAnalysisHandler implements RequestStreamHandler {
 
@@ -80,11 +83,11 @@ public final class StartAnalysisHandler implements RequestStreamHandler {
             // Rekognition reads the object by name: the event's key decoded, or as sent (ObjectKeyResolver)
             ObjectKeyResolver.Resolution key = keys.resolve(in.object());
             AnalysisStarter.Started s = starter.start(in.taskToken(), in.executionId(), key.object(), key.reason());
-            LOG.info("started {} Rekognition job(s) {}, refused {}, answered at once: {}",
-                    s.jobs().size(), s.jobs().keySet(), s.refused().keySet(), s.answered());
+            LOG.info("started {} Rekognition job(s) {}, refused {}, answered at once: {}, waiting for a slot: {}",
+                    s.jobs().size(), s.jobs().keySet(), s.refused().keySet(), s.answered(), s.queued());
             return s;
         });
         Handlers.write(output, Map.of("jobs", started.jobs().keySet(), "refused", started.refused().keySet(),
-                "answered", started.answered()));
+                "answered", started.answered(), "queued", started.queued()));
     }
 }

@@ -2,6 +2,7 @@ package dev.vidmeta.handler;
 
 import dev.vidmeta.analysis.AnalysisRequest;
 import dev.vidmeta.record.ResultLocation;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,16 @@ public final class TaskConfig {
     public static final String ANALYSES = "ANALYSES";
     /** How long a stored task token lives; at least the state machine's analysis timeout. */
     public static final String TASK_TOKEN_TTL_SECONDS = "TASK_TOKEN_TTL_SECONDS";
+
+    /** Rekognition job slots shared by every analysis type (Rekognition's quota; default 20). */
+    public static final String REKOGNITION_JOB_SLOTS = "REKOGNITION_JOB_SLOTS";
+    /** How long a job holds its slot before the lease is reconciled against its Get* status. */
+    public static final String REKOGNITION_LEASE_SECONDS = "REKOGNITION_LEASE_SECONDS";
+    /**
+     * Every lease lives in one DynamoDB item, at most 400 KB ("Item size", DynamoDB quotas,
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html): about 150 bytes a lease.
+     */
+    static final int MAX_JOB_SLOTS = 1000;
 
     private final Map<String, String> env;
 
@@ -65,16 +76,33 @@ public final class TaskConfig {
     }
 
     public long taskTokenTtlSeconds() {
-        String value = required(TASK_TOKEN_TTL_SECONDS);
+        return positive(TASK_TOKEN_TTL_SECONDS);
+    }
+
+    public int rekognitionJobSlots() {
+        long slots = positive(REKOGNITION_JOB_SLOTS);
+        if (slots > MAX_JOB_SLOTS) {
+            throw new IllegalStateException("environment variable " + REKOGNITION_JOB_SLOTS
+                    + " must be at most " + MAX_JOB_SLOTS + " (the leases of one DynamoDB item), got " + slots);
+        }
+        return (int) slots;
+    }
+
+    public Duration rekognitionLeaseDuration() {
+        return Duration.ofSeconds(positive(REKOGNITION_LEASE_SECONDS));
+    }
+
+    private long positive(String name) {
+        String value = required(name);
         try {
-            long ttl = Long.parseLong(value.trim());
-            if (ttl <= 0) {
+            long n = Long.parseLong(value.trim());
+            if (n <= 0) {
                 throw new NumberFormatException("not positive");
             }
-            return ttl;
+            return n;
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("environment variable " + TASK_TOKEN_TTL_SECONDS
-                    + " must be a positive number of seconds, got '" + value + "'", e);
+            throw new IllegalStateException("environment variable " + name
+                    + " must be a positive number, got '" + value + "'", e);
         }
     }
 

@@ -1,10 +1,15 @@
 package dev.vidmeta.handler;
 
+import dev.vidmeta.analysis.AnalysisAdmission;
+import dev.vidmeta.analysis.AnalysisRequest;
 import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
+import dev.vidmeta.analysis.TaskCallbacks;
 import dev.vidmeta.analysis.TaskTokenStore;
 import dev.vidmeta.analysis.VideoAnalyzer;
+import dev.vidmeta.aws.DynamoDbJobSlots;
 import dev.vidmeta.aws.DynamoDbTaskTokenStore;
+import dev.vidmeta.aws.DynamoDbWaitingList;
 import dev.vidmeta.aws.RekognitionVideoAnalyzer;
 import dev.vidmeta.aws.S3ObjectStart;
 import dev.vidmeta.aws.S3ResultStore;
@@ -17,8 +22,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Builds the analysis services from the configuration and the SDK clients, in one place for the two functions
- * that complete Rekognition jobs: "Analyze With Rekognition" (jobs already finished when it starts them) and
- * the SNS callback.
+ * that start and complete Rekognition jobs: "Analyze With Rekognition" and the SNS callback. Both start jobs:
+ * the callback, whose job end frees a slot, wakes the oldest waiting execution and starts its jobs.
  */
 final class Wiring {
 
@@ -30,25 +35,22 @@ final class Wiring {
         var analyzer = new RekognitionVideoAnalyzer(
                 rekognition, config.rekognitionSnsTopicArn(), config.rekognitionRoleArn());
         var tokens = new DynamoDbTaskTokenStore(dynamoDb, config.taskTokenTableName());
+        var callbacks = new SfnTaskCallbacks(sfn);
+        var admission = new AnalysisAdmission(new DynamoDbJobSlots(dynamoDb, config.taskTokenTableName()),
+                new DynamoDbWaitingList(dynamoDb, config.taskTokenTableName()), callbacks, analyzer,
+                config.analyses().stream().map(AnalysisRequest::analysis).toList(), config.rekognitionJobSlots(),
+                config.rekognitionLeaseDuration(), config.taskTokenTtlSeconds(), clock);
         return new AnalysisStarter(analyzer, new S3ObjectStart(s3), tokens,
-                jobCompletion(config, analyzer, tokens, s3, sfn, clock), config.analyses(),
+                jobCompletion(config, analyzer, tokens, callbacks, s3, clock), admission, config.analyses(),
                 config.taskTokenTtlSeconds(), clock);
     }
 
     private static JobCompletion jobCompletion(
-            TaskConfig config, VideoAnalyzer analyzer, TaskTokenStore tokens, S3Client s3, SfnClient sfn,
+            TaskConfig config, VideoAnalyzer analyzer, TaskTokenStore tokens, TaskCallbacks callbacks, S3Client s3,
             Clock clock) {
         var location = config.resultLocation();
-        return new JobCompletion(analyzer, tokens, new SfnTaskCallbacks(sfn), new S3ResultStore(s3, location.bucket()),
+        return new JobCompletion(analyzer, tokens, callbacks, new S3ResultStore(s3, location.bucket()),
                 location, config.analyses(), clock);
-    }
-
-    /** The callback's: it reads results, it starts no job. */
-    static JobCompletion jobCompletion(
-            TaskConfig config, S3Client s3, DynamoDbClient dynamoDb, RekognitionClient rekognition, SfnClient sfn,
-            Clock clock) {
-        return jobCompletion(config, RekognitionVideoAnalyzer.resultsReader(rekognition),
-                new DynamoDbTaskTokenStore(dynamoDb, config.taskTokenTableName()), s3, sfn, clock);
     }
 
     /** CloudWatch reads EMF lines from the function's standard output. */

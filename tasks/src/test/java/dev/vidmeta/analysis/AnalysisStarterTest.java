@@ -41,7 +41,8 @@ class AnalysisStarterTest {
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T05:00:00Z"), ZoneOffset.UTC);
         JobCompletion completion = new JobCompletion(analyzer, tokens, callbacks, new Fakes.Results("results"),
                 new ResultLocation("results", "vidmeta/"), REQUESTS, clock);
-        return new AnalysisStarter(analyzer, head, tokens, completion, REQUESTS, 3600, clock);
+        return new AnalysisStarter(analyzer, head, tokens, completion,
+                Fakes.admission(analyzer, callbacks, REQUESTS, clock), REQUESTS, 3600, clock);
     }
 
     private ObjectStart headOf(Fixture fixture) {

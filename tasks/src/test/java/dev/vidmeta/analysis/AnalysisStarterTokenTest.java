@@ -70,6 +70,7 @@ class AnalysisStarterTokenTest {
         Fakes.TaskTokens store = new Fakes.TaskTokens();
         var starter = new AnalysisStarter(rekognition, UNREAD, store,
                 new JobCompletion(rekognition, store, callbacks, null, null, List.of(CELEBRITIES), Clock.systemUTC()),
+                Fakes.admission(rekognition, callbacks, List.of(CELEBRITIES), Clock.systemUTC()),
                 List.of(CELEBRITIES), 3600, Clock.systemUTC());
 
         // WHEN the analysis starts
@@ -90,8 +91,9 @@ class AnalysisStarterTokenTest {
     private static AnalysisStarter starter(VideoAnalyzer analyzer, TaskTokenStore store) {
         JobCompletion noCompletionExpected = new JobCompletion(analyzer, store, null, null, null, List.of(),
                 Clock.systemUTC());
-        return new AnalysisStarter(analyzer, UNREAD, store, noCompletionExpected, List.of(CELEBRITIES), 3600,
-                Clock.systemUTC());
+        return new AnalysisStarter(analyzer, UNREAD, store, noCompletionExpected,
+                Fakes.admission(analyzer, new Fakes.Callbacks(), List.of(CELEBRITIES), Clock.systemUTC()),
+                List.of(CELEBRITIES), 3600, Clock.systemUTC());
     }
 
     private record Start(String token, String jobTag) { }

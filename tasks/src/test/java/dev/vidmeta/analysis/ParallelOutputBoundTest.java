@@ -14,8 +14,10 @@ import dev.vidmeta.record.JsonSize;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ProbeStatus;
 import dev.vidmeta.record.ResultLocation;
+import dev.vidmeta.testing.Fakes;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -139,6 +141,11 @@ class ParallelOutputBoundTest {
             public Delivery failure(String taskToken, String error, String cause) {
                 throw new AssertionError("no analysis fails here: " + cause);
             }
+
+            @Override
+            public boolean waiting(String taskToken) {
+                return true;
+            }
         };
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T05:00:00Z"), ZoneOffset.UTC);
         JobCompletion completion = new JobCompletion(analyzer, tokens, callbacks,
@@ -146,7 +153,9 @@ class ParallelOutputBoundTest {
         // The bound concerns results: a head that cannot be read lets every job start.
         AnalysisStarter starter = new AnalysisStarter(analyzer, (ref, length) -> {
             throw new IOException("not read in this test");
-        }, tokens, completion, requests, 3600, clock);
+        }, tokens, completion, new AnalysisAdmission(new Fakes.Slots(), new Fakes.Waiting(), callbacks, analyzer,
+                requests.stream().map(AnalysisRequest::analysis).toList(), requests.size(), Duration.ofHours(4), 3600,
+                clock), requests, 3600, clock);
 
         starter.start("token", "arn:aws:states:ap-southeast-2:123456789012:execution:m:e", object);
         jobs.keySet().forEach(jobId -> completion.onJobFinished(jobId, new JobState("SUCCEEDED", null)));

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.analysis.Analysis;
+import dev.vidmeta.analysis.AnalysisAdmission;
 import dev.vidmeta.analysis.AnalysisRequest;
+import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
 import dev.vidmeta.analysis.JobState;
+import dev.vidmeta.analysis.WaitingList;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.testing.Fakes;
@@ -16,8 +19,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +46,14 @@ class SnsCallbackHandlerTest {
     private final Fakes.Callbacks callbacks = new Fakes.Callbacks();
     private final Fakes.Rekognition rekognition = new Fakes.Rekognition();
     private final ByteArrayOutputStream emf = new ByteArrayOutputStream();
+    private final Fakes.Waiting waiting = new Fakes.Waiting();
     private final SnsCallbackHandler handler = new SnsCallbackHandler(
-            new JobCompletion(rekognition, tokens, callbacks, new Fakes.Results("results"),
-                    new ResultLocation("results", ""), AnalysisRequest.parseList("celebrities"), CLOCK),
+            new AnalysisStarter(rekognition, (object, length) -> new byte[0], tokens,
+                    new JobCompletion(rekognition, tokens, callbacks, new Fakes.Results("results"),
+                            new ResultLocation("results", ""), AnalysisRequest.parseList("celebrities"), CLOCK),
+                    new AnalysisAdmission(new Fakes.Slots(), waiting, callbacks, rekognition,
+                            List.of(Analysis.CELEBRITIES), 20, Duration.ofHours(4), 3600, CLOCK),
+                    AnalysisRequest.parseList("celebrities"), 3600, CLOCK),
             new EmfMetrics(new PrintStream(emf, true, StandardCharsets.UTF_8), CLOCK));
 
     private JsonNode handle(String event) throws Exception {
@@ -87,6 +97,25 @@ class SnsCallbackHandlerTest {
         assertThat(line.path("Function").asText()).isEqualTo("SnsCallback");
         assertThat(line.path("RekognitionJobWaitTime").asDouble()).isEqualTo(146_000.0);
         assertThat(line.path("RekognitionJobsSucceeded").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void handleRequest_shouldWakeAWaiter_whenTheLeaseSweepScheduleFires() throws Exception {
+        // GIVEN an execution waiting for a slot, and free slots (nothing else will drain: no job ends)
+        waiting.add(new WaitingList.Waiter(WaitingList.Waiter.position(REGISTERED.toEpochMilli(), "w9"), "w9",
+                "token-9", "arn:aws:states:eu-west-1:111122223333:execution:vidmeta:e9", OBJECT,
+                REGISTERED.toEpochMilli(), REGISTERED.getEpochSecond() + 3600));
+
+        // WHEN EventBridge's schedule invokes the function
+        JsonNode output = handle(RepoFiles.text("events/eventbridge-scheduled-event.json"));
+
+        // THEN it drained: the waiter's job started under its token, and nothing was answered yet
+        assertThat(output).isEqualTo(JSON.readTree("{\"reconciled\": 0, \"woken\": 1}"));
+        assertThat(rekognition.starts()).extracting(Fakes.Rekognition.Start::uri).containsExactly(OBJECT.uri());
+        assertThat(tokens.registrations()).extracting(Fakes.TaskTokens.Registration::taskToken)
+                .containsExactly("token-9");
+        assertThat(waiting.all()).isEmpty();
+        assertThat(callbacks.sent()).isEmpty();
     }
 
     @Test

@@ -51,7 +51,8 @@ class StartAnalysisHandlerTest {
     private final JobCompletion completion = new JobCompletion(rekognition, tokens, callbacks,
             new Fakes.Results("results"), new ResultLocation("results", ""), REQUESTS, CLOCK);
     private final StartAnalysisHandler handler = new StartAnalysisHandler(
-            new AnalysisStarter(rekognition, UNREAD, tokens, completion, REQUESTS, 18_000, CLOCK),
+            new AnalysisStarter(rekognition, UNREAD, tokens, completion,
+                    Fakes.admission(rekognition, callbacks, REQUESTS, CLOCK), REQUESTS, 18_000, CLOCK),
             new ObjectKeyResolver(BUCKET));
 
     private static String input(String taskToken, String key) {
@@ -82,7 +83,8 @@ class StartAnalysisHandlerTest {
                 JobTokens.waiterId(EXECUTION), "AQCEAAAAKgAAAA-token", resolved, Map.of("job-1", Analysis.CELEBRITIES),
                 Map.of(), NOW.toEpochMilli(), NOW.getEpochSecond() + 18_000));
         assertThat(callbacks.sent()).isEmpty();
-        assertThat(output).isEqualTo(JSON.readTree("{\"jobs\": [\"job-1\"], \"refused\": [], \"answered\": false}"));
+        assertThat(output).isEqualTo(JSON.readTree(
+                "{\"jobs\": [\"job-1\"], \"refused\": [], \"answered\": false, \"queued\": false}"));
     }
 
     @Test

@@ -34,6 +34,19 @@ class TaskConfigTest {
     }
 
     @Test
+    void rekognitionSlotsAndLease_shouldBePositiveWholeNumbers() {
+        assertThat(new TaskConfig(Map.of("REKOGNITION_JOB_SLOTS", "20")).rekognitionJobSlots()).isEqualTo(20);
+        assertThatThrownBy(() -> new TaskConfig(Map.of("REKOGNITION_JOB_SLOTS", "0")).rekognitionJobSlots())
+                .hasMessage("environment variable REKOGNITION_JOB_SLOTS must be a positive number, got '0'");
+        assertThatThrownBy(() -> new TaskConfig(Map.of("REKOGNITION_JOB_SLOTS", "20000")).rekognitionJobSlots())
+                .hasMessageContaining("at most 1000");
+        assertThat(new TaskConfig(Map.of("REKOGNITION_LEASE_SECONDS", "14400")).rekognitionLeaseDuration())
+                .isEqualTo(java.time.Duration.ofHours(4));
+        assertThatThrownBy(() -> new TaskConfig(Map.of("REKOGNITION_LEASE_SECONDS", "4h")).rekognitionLeaseDuration())
+                .hasMessageContaining("REKOGNITION_LEASE_SECONDS").hasMessageContaining("'4h'");
+    }
+
+    @Test
     void constructors_shouldFailAtStartup_namingTheVariable() {
         assertThatThrownBy(() -> MergeRecordHandler.wired(new TaskConfig(Map.of("RESULTS_BUCKET", "r",
                 "RESULTS_PREFIX", "")), null, null))

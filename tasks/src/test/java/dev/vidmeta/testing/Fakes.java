@@ -2,11 +2,14 @@ package dev.vidmeta.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vidmeta.analysis.Analysis;
+import dev.vidmeta.analysis.AnalysisAdmission;
 import dev.vidmeta.analysis.AnalysisRequest;
+import dev.vidmeta.analysis.JobSlots;
 import dev.vidmeta.analysis.JobState;
 import dev.vidmeta.analysis.TaskCallbacks;
 import dev.vidmeta.analysis.TaskTokenStore;
 import dev.vidmeta.analysis.VideoAnalyzer;
+import dev.vidmeta.analysis.WaitingList;
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.RecordDeletion;
 import dev.vidmeta.record.RecordStore;
@@ -29,6 +32,14 @@ import java.util.Set;
 public final class Fakes {
 
     private Fakes() {}
+
+    /** Admission with free slots enough for every test that does not test admission itself. */
+    public static AnalysisAdmission admission(VideoAnalyzer analyzer, TaskCallbacks callbacks,
+            List<AnalysisRequest> requests, java.time.Clock clock) {
+        return new AnalysisAdmission(new Slots(), new Waiting(), callbacks, analyzer,
+                requests.stream().map(AnalysisRequest::analysis).toList(), AnalysisAdmission.DEFAULT_SLOTS,
+                java.time.Duration.ofHours(4), 3600, clock);
+    }
 
     /**
      * {@link TaskTokenStore} with the rules of DynamoDbTaskTokenStore: registering replaces a waiter, a job's
@@ -123,6 +134,7 @@ public final class Fakes {
 
         private final List<Sent> sent = new ArrayList<>();
         private final Set<String> gone = new HashSet<>();
+        private final List<String> heartbeats = new ArrayList<>();
 
         @Override
         public Delivery success(String taskToken, String outputJson) {
@@ -136,6 +148,17 @@ public final class Fakes {
             return gone.contains(taskToken) ? Delivery.GONE : Delivery.DELIVERED;
         }
 
+        @Override
+        public boolean waiting(String taskToken) {
+            heartbeats.add(taskToken);
+            return !gone.contains(taskToken);
+        }
+
+        /** The tokens {@link #waiting} was asked about (SendTaskHeartbeat), in order. */
+        public List<String> heartbeats() {
+            return heartbeats;
+        }
+
         /** The task of this token no longer waits (timed out, or its execution was redriven). */
         public void gone(String taskToken) {
             gone.add(taskToken);
@@ -143,6 +166,80 @@ public final class Fakes {
 
         public List<Sent> sent() {
             return sent;
+        }
+    }
+
+    /**
+     * {@link JobSlots} with DynamoDbJobSlots' rules: all or none, never more than the limit, a key held already
+     * counts as held, a release succeeds once.
+     */
+    public static final class Slots implements JobSlots {
+
+        private final Map<String, Lease> leases = new LinkedHashMap<>();
+        private final List<String> released = new ArrayList<>();
+        private int peak;
+
+        @Override
+        public boolean acquire(List<Lease> wanted, int limit) {
+            List<Lease> missing = wanted.stream().filter(l -> !leases.containsKey(l.key())).toList();
+            if (leases.size() + missing.size() > limit) {
+                return false;
+            }
+            missing.forEach(l -> leases.put(l.key(), l));
+            peak = Math.max(peak, leases.size());
+            return true;
+        }
+
+        @Override
+        public void recordJob(String key, String jobId) {
+            leases.computeIfPresent(key, (k, l) -> new Lease(k, l.waiterId(), l.analysis(), jobId,
+                    l.acquiredAtMillis(), l.expiresAtMillis()));
+        }
+
+        @Override
+        public boolean release(String key) {
+            released.add(key);
+            return leases.remove(key) != null;
+        }
+
+        @Override
+        public Holding read() {
+            return new Holding(List.copyOf(leases.values()));
+        }
+
+        /** Every release asked for, held or not, in order. */
+        public List<String> releases() {
+            return released;
+        }
+
+        /** The most leases ever held at once. */
+        public int peak() {
+            return peak;
+        }
+    }
+
+    /** {@link WaitingList} ordered by position; a waiter is taken once. */
+    public static final class Waiting implements WaitingList {
+
+        private final java.util.TreeMap<String, Waiter> waiters = new java.util.TreeMap<>();
+
+        @Override
+        public void add(Waiter waiter) {
+            waiters.put(waiter.position(), waiter);
+        }
+
+        @Override
+        public List<Waiter> oldest(int n) {
+            return waiters.values().stream().limit(n).toList();
+        }
+
+        @Override
+        public boolean take(Waiter waiter) {
+            return waiters.remove(waiter.position()) != null;
+        }
+
+        public List<Waiter> all() {
+            return List.copyOf(waiters.values());
         }
     }
 
@@ -177,6 +274,7 @@ public final class Fakes {
         public record Start(String analysis, String uri, String versionId, String token, String jobTag) {}
 
         private final List<Start> starts = new ArrayList<>();
+        private final Map<String, String> byToken = new HashMap<>();
         private final Map<String, JobState> states = new HashMap<>();
         private final Map<String, JsonNode> results = new HashMap<>();
         private final List<String> reads = new ArrayList<>();
@@ -184,7 +282,8 @@ public final class Fakes {
         @Override
         public String start(AnalysisRequest request, ObjectRef object, String token, String jobTag) {
             starts.add(new Start(request.analysis().code(), object.uri(), object.versionId(), token, jobTag));
-            return "job-" + starts.size();
+            // "If you use the same token with multiple Start* requests, the same JobId is returned."
+            return byToken.computeIfAbsent(token, t -> "job-" + (byToken.size() + 1));
         }
 
         @Override

@@ -59,6 +59,14 @@ class LocalDefaultsMatchTerraformTest {
     }
 
     @Test
+    void rekognitionJobSlotsAndLease_shouldBeTerraformsDefaults() {
+        // lambda.tf: REKOGNITION_JOB_SLOTS = var.rekognition_job_slots, REKOGNITION_LEASE_SECONDS = the analysis timeout
+        assertThat(LOCAL.rekognitionJobSlots()).isEqualTo(((Number) defaultOf("rekognition_job_slots")).intValue());
+        assertThat(LOCAL.rekognitionLease())
+                .isEqualTo(Duration.ofSeconds(((Number) defaultOf("analysis_timeout_seconds")).longValue()));
+    }
+
+    @Test
     void tableNames_shouldBeTerraformsWithTheDefaultNamePrefix() {
         String prefix = String.valueOf(defaultOf("name_prefix"));
 

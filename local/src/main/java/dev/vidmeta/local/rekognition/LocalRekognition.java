@@ -190,6 +190,9 @@ public final class LocalRekognition implements AutoCloseable {
         return t;
     });
     private final LoopbackHttpServer server;
+    /** Jobs IN_PROGRESS at once, at most; and Start calls refused with LimitExceededException (read under the lock). */
+    private int peakRunningJobs;
+    private long limitExceeded;
 
     private LocalRekognition(JobJournal journal, int finishedJobsInMemory, S3Client s3, Notifier notifier,
             Duration jobDuration, int concurrentJobs) {
@@ -320,6 +323,7 @@ public final class LocalRekognition implements AutoCloseable {
             if (token != null) {
                 byToken.put(token, job);
             }
+            peakRunningJobs = Math.max(peakRunningJobs, runningJobs());
         }
         scheduleEnd(job);
         return JSON.createObjectNode().put("JobId", job.id);
@@ -357,11 +361,25 @@ public final class LocalRekognition implements AutoCloseable {
 
     /** Rekognition's limit on concurrent stored-video jobs; call holding this object's lock. */
     private void checkJobLimit() {
-        long running = jobs.values().stream().filter(j -> j.status == Status.IN_PROGRESS).count();
-        if (running >= concurrentJobs) {
+        if (runningJobs() >= concurrentJobs) {
+            limitExceeded++;
             throw new RekognitionException("LimitExceededException",
                     "The number of in-progress jobs exceeds the limit of " + concurrentJobs);
         }
+    }
+
+    private int runningJobs() {
+        return (int) jobs.values().stream().filter(j -> j.status == Status.IN_PROGRESS).count();
+    }
+
+    /** The most jobs that were IN_PROGRESS at the same time since start. */
+    public synchronized int peakRunningJobs() {
+        return peakRunningJobs;
+    }
+
+    /** How many Start calls were refused with LimitExceededException since start. */
+    public synchronized long limitExceededResponses() {
+        return limitExceeded;
     }
 
     /** The synchronous checks: the object exists, is not too large or too long; facts for the job. */
