@@ -113,7 +113,8 @@ class ReinvocationTest {
         StartAnalysisHandler handler = new StartAnalysisHandler(new AnalysisStarter(rekognition,
                 (object, length) -> {
                     throw new IOException("the first bytes are not read in this test");
-                }, tokens, completion, requests, 18_000, CLOCK),
+                }, tokens, completion, Fakes.admission(rekognition, callbacks, requests, CLOCK), requests, 18_000,
+                CLOCK),
                 new ObjectKeyResolver((bucket, key, versionId) -> new ObjectHeads.Head("etag1", versionId)));
         String input = "{\"taskToken\": \"AQCEAAAAKgAAAA-token\","
                 + " \"executionId\": \"arn:aws:states:eu-west-1:111122223333:execution:vidmeta:4f1c\","
