@@ -15,7 +15,7 @@ import java.util.List;
  * The local Rekognition's jobs on disk, so that they outlive a crash of {@code local up}: {@code running/<JobId>.json}
  * while a job is IN_PROGRESS, {@code done/<JobId>.json} once it has ended (with its results), and
  * {@code tokens/<sha-256 of the ClientRequestToken>.json} naming the job a token started. The documents are
- * {@link LocalRekognition}'s; this class only knows where each one lives.
+ * {@link Job}'s, kept by {@link VideoJobs}; this class only knows where each one lives.
  *
  * <p>A job moves from running to done by writing done first, then deleting running: a crash between the two
  * leaves both, and {@link #running()} then counts the job as done.
