@@ -32,7 +32,7 @@ class_cache_flags() {
     return
   fi
   CACHE_FLAGS+=("-Xlog:aot*=off")
-  jdk_version=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$JDK/release" 2>/dev/null)
+  jdk_version=$(release_field "$JDK/release" JAVA_RUNTIME_VERSION) # find-jdk.sh
   local base="$target/vidmeta-$name-${jdk_version:-unknown}"
   local cache="$base.aot" config="$base.aotconf" failed="$base.aot-failed" lock="$base.aot.lock"
   if [[ -f "$cache" ]] && ! older_than_a_jar "$cache" "$classpath"; then

@@ -3,11 +3,25 @@
 
 MIN_JAVA=21
 
+release_field() { # $1: a JDK's release file, $2: a field name -> prints the field's value, or nothing
+  # Read by bash itself, not sed: the launcher runs before every command, and each program it starts costs
+  # milliseconds (tens on a loaded machine).
+  local line
+  [[ -r "$1" ]] || return 0
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    if [[ "$line" == "$2=\""*\" ]]; then
+      line=${line#"$2=\""}
+      echo "${line%\"}"
+      return
+    fi
+  done <"$1"
+}
+
 java_major() { # prints the major version of the JDK at $1, or nothing
   local line
   [[ -x "$1/bin/java" ]] || return 0
   # Every JDK since 9 has a release file naming its version: reading it costs nothing, running java ~30 ms.
-  line=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$1/release" 2>/dev/null)
+  line=$(release_field "$1/release" JAVA_VERSION)
   if [[ -n "$line" ]]; then
     case "$line" in 1.*) line=${line#1.} ;; esac
     echo "${line%%[.+-]*}"

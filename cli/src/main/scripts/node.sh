@@ -66,7 +66,9 @@ ensure_node() { # exports VIDMETA_NODE: a Node.js MIN_NODE+, installed first if 
   fi
   export VIDMETA_NODE="$node"
   # First on the PATH too, for whatever runs plain `node` (on a fresh Debian 12 apt's 18 is there already).
-  PATH="$(dirname "$node"):$PATH"
+  local node_dir=. # dirname's answer, without starting it
+  [[ "$node" == */* ]] && node_dir=${node%/*}
+  PATH="${node_dir:-/}:$PATH"
   export PATH
 }
 
@@ -82,10 +84,11 @@ npm_ci_changed() { # $@: directories (default: every one with a committed packag
       -prune -o -name package-lock.json -print)
   fi
   for lock in "${locks[@]}"; do
-    dir=$(dirname "$lock")
+    dir=${lock%/*} # always a path with a directory: "$dir/package-lock.json" or what find printed under $ROOT
     stamp="$dir/node_modules/.vidmeta-lock.sha256"
-    sum=$(sha256sum "$lock" | cut -d' ' -f1)
-    [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && continue
+    sum=$(sha256sum "$lock")
+    sum=${sum%% *}
+    [[ -f "$stamp" && "$(<"$stamp")" == "$sum" ]] && continue
     (
       flock 9
       [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && exit 0 # another launcher installed it meanwhile

@@ -9,6 +9,7 @@ import dev.vidmeta.handler.SnsCallbackHandler;
 import dev.vidmeta.handler.StartAnalysisHandler;
 import dev.vidmeta.handler.TaskConfig;
 import dev.vidmeta.local.lambda.LocalFunction;
+import dev.vidmeta.local.lambda.LocalFunction.HandlerFactory;
 import dev.vidmeta.local.lambda.LocalLambda;
 import dev.vidmeta.local.sfn.Templates;
 import dev.vidmeta.probe.MediaProbe;
@@ -34,9 +35,11 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * with exactly Terraform's environment variables, and the state machine rendered from
  * {@code statemachine/video-metadata.asl.json} with the same template variables.
  *
- * <p>A function's clients are built from its own environment map (the SDK's {@code AWS_ENDPOINT_URL_<SERVICE>}
- * names, which the runtime fills with the local endpoints), because one JVM has one process environment for
- * all functions. The handler code is the one deployed to Lambda.
+ * <p>A function's handler and its clients are built at its first invocation (its Init, as on Lambda), not at
+ * deployment, which checks only the handler class each factory names. The clients are built from the function's
+ * own environment map (the SDK's {@code AWS_ENDPOINT_URL_<SERVICE>} names, which the runtime fills with the local
+ * endpoints), because one JVM has one process environment for all functions. The handler code is the one
+ * deployed to Lambda.
  */
 public final class PipelineDeployment {
 
@@ -145,18 +148,22 @@ public final class PipelineDeployment {
                 .table(TaskTokenTable.createTableRequest(s.taskTokenTable()),
                         TaskTokenTable.timeToLiveRequest(s.taskTokenTable()))
                 .topic(TOPIC)
-                .function(LocalFunction.of(PROBE, e -> ProbeMediaHandler.wired(new TaskConfig(e), s3(e),
-                        MediaProbe.create()), results).withTimeout(Duration.ofMinutes(5)))
-                .function(LocalFunction.of(START_ANALYSIS, e -> StartAnalysisHandler.wired(new TaskConfig(e), s3(e),
-                        client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
-                        "REKOGNITION"), client(SfnClient.builder(), e, "SFN")), startEnv)
-                        .withTimeout(Duration.ofMinutes(1)))
-                .function(LocalFunction.of(SNS_CALLBACK, e -> SnsCallbackHandler.wired(new TaskConfig(e), s3(e),
-                        client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
-                        "REKOGNITION"), client(SfnClient.builder(), e, "SFN")), callbackEnv)
+                .function(LocalFunction.of(PROBE, HandlerFactory.of(ProbeMediaHandler.class,
+                        e -> ProbeMediaHandler.wired(new TaskConfig(e), s3(e), MediaProbe.create())), results)
                         .withTimeout(Duration.ofMinutes(5)))
-                .function(LocalFunction.of(MERGE_RECORD, e -> MergeRecordHandler.wired(new TaskConfig(e), s3(e),
-                        client(DynamoDbClient.builder(), e, "DYNAMODB")), mergeEnv)
+                .function(LocalFunction.of(START_ANALYSIS, HandlerFactory.of(StartAnalysisHandler.class,
+                        e -> StartAnalysisHandler.wired(new TaskConfig(e), s3(e),
+                        client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
+                        "REKOGNITION"), client(SfnClient.builder(), e, "SFN"))), startEnv)
+                        .withTimeout(Duration.ofMinutes(1)))
+                .function(LocalFunction.of(SNS_CALLBACK, HandlerFactory.of(SnsCallbackHandler.class,
+                        e -> SnsCallbackHandler.wired(new TaskConfig(e), s3(e),
+                        client(DynamoDbClient.builder(), e, "DYNAMODB"), client(RekognitionClient.builder(), e,
+                        "REKOGNITION"), client(SfnClient.builder(), e, "SFN"))), callbackEnv)
+                        .withTimeout(Duration.ofMinutes(5)))
+                .function(LocalFunction.of(MERGE_RECORD, HandlerFactory.of(MergeRecordHandler.class,
+                        e -> MergeRecordHandler.wired(new TaskConfig(e), s3(e),
+                        client(DynamoDbClient.builder(), e, "DYNAMODB"))), mergeEnv)
                         .withTimeout(Duration.ofMinutes(1)))
                 .stateMachine(STATE_MACHINE, Templates.render(definitionTemplate, vars));
         if (s.subscribeCallback()) {

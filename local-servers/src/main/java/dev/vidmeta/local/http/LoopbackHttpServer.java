@@ -51,6 +51,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
     }
 
     public static LoopbackHttpServer start(String name, Service service) {
+        JettyCacheLines.preset();
         var pool = new QueuedThreadPool(32, 2);
         pool.setName(name);
         pool.setDaemon(true);

@@ -1,6 +1,7 @@
 package dev.vidmeta.local.s3;
 
 import dev.vidmeta.local.WorkDirLock;
+import dev.vidmeta.local.http.JettyCacheLines;
 import dev.vidmeta.local.http.LocalRequestGuard;
 import dev.vidmeta.local.http.LocalRequestGuard.Presigning;
 import dev.vidmeta.local.s3.nio2blob.VersioningFilesystemBlobStore;
@@ -62,6 +63,7 @@ public final class LocalS3 implements AutoCloseable {
      * @throws WorkDirLock.InUseException when another local S3 (this or another process) uses {@code workDir}
      */
     public static LocalS3 start(Path workDir, Consumer<S3Event> events) {
+        JettyCacheLines.preset();
         Path dataDir = workDir.resolve("s3");
         WorkDirLock lock = null;
         try {

@@ -3,6 +3,7 @@ package dev.vidmeta.local.lambda;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One function as Terraform deploys it: a name, a handler, its environment and its limits.
@@ -33,9 +34,38 @@ public record LocalFunction(
         return new LocalFunction(name, handlerFactory, environment, newTimeout, memoryMb);
     }
 
-    /** Creates a handler: a {@code RequestStreamHandler} or a {@code RequestHandler}. */
+    /**
+     * Creates a handler: a {@code RequestStreamHandler} or a {@code RequestHandler}. The local Lambda calls it at a
+     * function's first invocation, in the execution environment's Init phase, as Lambda does (see LocalLambda).
+     */
     @FunctionalInterface
     public interface HandlerFactory {
         Object create(Map<String, String> environment);
+
+        /**
+         * The class {@link #create} returns, checked when the function is deployed, as CreateFunction names a
+         * handler class without running it; null when it is known only once a handler is built (then the check
+         * runs at the first invocation).
+         */
+        default Class<?> handlerClass() {
+            return null;
+        }
+
+        /** A factory of {@code handlerClass} instances, whose type the deployment checks without building one. */
+        static <H> HandlerFactory of(Class<H> handlerClass, Function<Map<String, String>, ? extends H> create) {
+            Objects.requireNonNull(handlerClass, "handlerClass");
+            Objects.requireNonNull(create, "create");
+            return new HandlerFactory() {
+                @Override
+                public Object create(Map<String, String> environment) {
+                    return create.apply(environment);
+                }
+
+                @Override
+                public Class<?> handlerClass() {
+                    return handlerClass;
+                }
+            };
+        }
     }
 }

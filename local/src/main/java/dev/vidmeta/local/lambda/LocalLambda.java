@@ -35,10 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>A payload crosses as JSON text. {@code RequestStreamHandler}s get the bytes as they are; for a
  *       {@code RequestHandler<I, O>} the payload is read into {@code I} and the result written from {@code O}
  *       with Jackson, unknown properties ignored, as the Java runtime does for plain classes. Handlers taking
- *       {@code aws-lambda-java-events} types are refused at registration: Lambda reads those with its own
- *       serialization rules (mix-ins, Joda time), which this class does not reproduce -- take the stream.
+ *       {@code aws-lambda-java-events} types are refused (at registration when the factory names its class, else
+ *       at the first Init): Lambda reads those with its own serialization rules (mix-ins, Joda time), which this
+ *       class does not reproduce -- take the stream.
  *   <li>One handler instance per execution environment: an instance never serves two invocations at once,
- *       concurrent invocations get separate instances (created on demand, kept warm afterwards).
+ *       concurrent invocations get separate instances, each built by the Init of the invocation that found
+ *       none warm and kept warm afterwards; registering builds none (see DeployedFunction).
  *   <li>A thrown exception becomes the Java runtime's error document, {@code errorType} the fully qualified
  *       class name (https://docs.aws.amazon.com/lambda/latest/dg/java-exceptions.html), with
  *       {@code functionError "Unhandled"}. A timeout becomes {@code Sandbox.Timedout} and its environment is

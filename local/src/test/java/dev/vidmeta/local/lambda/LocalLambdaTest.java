@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.local.lambda.LambdaInvoker.Invocation;
 import dev.vidmeta.local.lambda.LambdaInvoker.LambdaServiceException;
+import dev.vidmeta.local.lambda.LocalFunction.HandlerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -173,12 +175,78 @@ class LocalLambdaTest {
     }
 
     @Test
-    void register_shouldRefuse_handlersTakingEventLibraryTypes() {
-        RequestHandler<SNSEvent, Void> snsHandler = new SnsTakingHandler();
+    void register_shouldRefuse_aDeclaredHandlerClassTakingEventLibraryTypes_withoutBuildingOne() {
+        var built = new AtomicInteger();
 
-        assertThatThrownBy(() -> lambda.register("sns", env -> snsHandler, Map.of()))
+        assertThatThrownBy(() -> lambda.register("sns", HandlerFactory.of(SnsTakingHandler.class, env -> {
+            built.incrementAndGet();
+            return new SnsTakingHandler();
+        }), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RequestStreamHandler");
+        assertThat(built).hasValue(0);
+    }
+
+    @Test
+    void register_shouldRefuse_aDeclaredClassThatIsNoHandler() {
+        assertThatThrownBy(() -> lambda.register("nothing", HandlerFactory.of(String.class, env -> "x"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("neither a RequestHandler nor a RequestStreamHandler");
+    }
+
+    @Test
+    void invoke_shouldFailWithTheJavaRuntimesInitError_whenTheUndeclaredHandlerTakesEventLibraryTypes() throws Exception {
+        RequestHandler<SNSEvent, Void> snsHandler = new SnsTakingHandler();
+        lambda.register("sns", env -> snsHandler, Map.of());
+
+        Invocation result = lambda.invoke("sns", "{}");
+
+        assertThat(result.functionError()).isEqualTo("Unhandled");
+        JsonNode doc = JSON.readTree(result.payloadJson());
+        assertThat(doc.get("errorType").asText()).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(doc.get("errorMessage").asText()).contains("RequestStreamHandler");
+    }
+
+    @Test
+    void register_shouldBuildNoHandler_andTheFirstInvocationBuildsOne_thatLaterOnesReuse() {
+        var built = new AtomicInteger();
+        lambda.register("count", HandlerFactory.of(RequestStreamHandler.class, env -> {
+            built.incrementAndGet();
+            return (in, out, ctx) -> out.write(Integer.toString(built.get()).getBytes());
+        }), Map.of());
+        assertThat(built).hasValue(0);
+
+        Invocation first = lambda.invoke("count", "{}");
+        Invocation second = lambda.invoke("count", "{}");
+
+        assertThat(first.payloadJson()).isEqualTo("1");
+        assertThat(second.payloadJson()).isEqualTo("1");
+        assertThat(built).hasValue(1);
+    }
+
+    @Test
+    void invoke_shouldFailWithTheInitError_andRetryInitNextTime_whenTheHandlerCannotBeBuilt() throws Exception {
+        // A constructor that throws fails Init: the invocation gets the exception's class and message, and no
+        // environment is kept (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+        var attempts = new AtomicInteger();
+        lambda.register("broken", HandlerFactory.of(RequestStreamHandler.class, env -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("RECORD_TABLE_NAME is not set");
+            }
+            return (in, out, ctx) -> out.write("\"built\"".getBytes());
+        }), Map.of());
+
+        Invocation failed = lambda.invoke("broken", "{}");
+        Invocation next = lambda.invoke("broken", "{}");
+
+        assertThat(failed.statusCode()).isEqualTo(200);
+        assertThat(failed.functionError()).isEqualTo("Unhandled");
+        JsonNode doc = JSON.readTree(failed.payloadJson());
+        assertThat(doc.get("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(doc.get("errorMessage").asText()).isEqualTo("RECORD_TABLE_NAME is not set");
+        assertThat(next.failed()).isFalse();
+        assertThat(next.payloadJson()).isEqualTo("\"built\"");
+        assertThat(attempts).hasValue(2);
     }
 
     static final class SnsTakingHandler implements RequestHandler<SNSEvent, Void> {
