@@ -82,7 +82,10 @@ public final class JobCompletion {
     public Handled onJobFinished(String jobId, JobState notified) {
         List<TaskTokenStore.JobWaiter> waiters = tokens.waitersOf(jobId);
         if (waiters.isEmpty()) {
-            LOG.warn("no execution waits for Rekognition job {} ({}); acknowledged", jobId, notified.status());
+            // Expected in a burst: a short job can end before its start has registered the token, and that start
+            // then completes it itself (AnalysisStarter reads the status of its jobs after registering).
+            LOG.info("no execution waits for Rekognition job {} ({}) yet, or any more: its start completes it if it"
+                    + " has not registered it, or its execution has ended; acknowledged", jobId, notified.status());
             return new Handled(0, 0, -1);
         }
         Analysis analysis = waiters.get(0).analysis();
