@@ -2,6 +2,7 @@ package dev.vidmeta.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.probe.Fixtures.Fixture;
 import dev.vidmeta.probe.Fixtures;
@@ -113,5 +114,29 @@ class AnalysisStarterTest {
         starter.start("token-1", "arn:aws:states:eu-west-1:111122223333:execution:vm:e1", OBJECT);
 
         assertThat(analyzer.starts()).hasSize(2);
+    }
+
+    @Test
+    void start_shouldAnswerTheTaskItself_whenItsJobsEndedBeforeItsTokenWasRegistered() throws Exception {
+        // GIVEN jobs that end before the start has registered its token (short jobs in a burst): their
+        // notifications found no waiter and were acknowledged
+        analyzer.finish("job-1", new JobState("SUCCEEDED", null), JSON.readTree("{\"Celebrities\": []}"))
+                .finish("job-2", new JobState("FAILED", "Access denied to the S3 object"), null);
+        AnalysisStarter starter = starter(headOf(Fixture.MP4_FASTSTART));
+
+        // WHEN the start registers its token
+        AnalysisStarter.Started result = starter.start("token-1",
+                "arn:aws:states:eu-west-1:111122223333:execution:vm:e1", OBJECT);
+
+        // THEN it reads its jobs' status after registering, and answers the task once with both outcomes
+        assertThat(result.answered()).isTrue();
+        assertThat(analyzer.reads()).startsWith("status celebrities job-1").contains("status labels job-2");
+        assertThat(callbacks.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.taskToken()).isEqualTo("token-1");
+            JsonNode analyses = JSON.readTree(sent.output()).path("analyses");
+            assertThat(analyses.path("celebrities").path("status").asText()).isEqualTo("OK");
+            assertThat(analyses.path("labels")).isEqualTo(JSON.readTree("""
+                    {"jobId": "job-2", "status": "FAILED", "reason": "Access denied to the S3 object"}"""));
+        });
     }
 }
