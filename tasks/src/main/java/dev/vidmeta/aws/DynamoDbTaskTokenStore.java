@@ -1,7 +1,5 @@
 package dev.vidmeta.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.analysis.Analysis;
 import dev.vidmeta.analysis.TaskTokenStore;
 import dev.vidmeta.record.ObjectRef;
@@ -30,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class DynamoDbTaskTokenStore implements TaskTokenStore {
 
     private static final String WAITER_PREFIX = "waiter#";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -49,7 +46,7 @@ public final class DynamoDbTaskTokenStore implements TaskTokenStore {
             Map<String, String> knownResults,
             long registeredAtMillis,
             long expiresAtEpochSeconds) {
-        String objectJson = toJson(object);
+        String objectJson = TaskTokenTable.objectJson(object);
         Map<String, AttributeValue> waiter = new HashMap<>(waiterKey(waiterId));
         waiter.put("taskToken", AttributeValue.fromS(taskToken));
         waiter.put("object", AttributeValue.fromS(objectJson));
@@ -89,7 +86,7 @@ public final class DynamoDbTaskTokenStore implements TaskTokenStore {
             var page = dynamoDb.query(q.build());
             for (Map<String, AttributeValue> item : page.items()) {
                 waiters.add(new JobWaiter(item.get(TaskTokenTable.SORT_KEY).s(),
-                        Analysis.fromCode(item.get("analysis").s()), fromJson(item.get("object").s()),
+                        Analysis.fromCode(item.get("analysis").s()), TaskTokenTable.objectOf(item.get("object").s()),
                         Long.parseLong(item.get("registeredAt").n())));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -149,21 +146,5 @@ public final class DynamoDbTaskTokenStore implements TaskTokenStore {
         return Map.of(
                 TaskTokenTable.PARTITION_KEY, AttributeValue.fromS(WAITER_PREFIX + waiterId),
                 TaskTokenTable.SORT_KEY, AttributeValue.fromS(waiterId));
-    }
-
-    private static String toJson(ObjectRef object) {
-        try {
-            return JSON.writeValueAsString(object);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an object reference always serializes", e);
-        }
-    }
-
-    private static ObjectRef fromJson(String json) {
-        try {
-            return JSON.readValue(json, ObjectRef.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored object reference is not valid JSON", e);
-        }
     }
 }

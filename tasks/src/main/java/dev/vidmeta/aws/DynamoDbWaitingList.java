@@ -1,9 +1,6 @@
 package dev.vidmeta.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.analysis.WaitingList;
-import dev.vidmeta.record.ObjectRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  */
 public final class DynamoDbWaitingList implements WaitingList {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final DynamoDbClient dynamoDb;
     private final String tableName;
 
@@ -41,7 +36,7 @@ public final class DynamoDbWaitingList implements WaitingList {
         item.put("listedWaiterId", AttributeValue.fromS(waiter.waiterId()));
         item.put("taskToken", AttributeValue.fromS(waiter.taskToken()));
         item.put("executionId", AttributeValue.fromS(waiter.executionId()));
-        item.put("object", AttributeValue.fromS(toJson(waiter.object())));
+        item.put("object", AttributeValue.fromS(TaskTokenTable.objectJson(waiter.object())));
         item.put("enqueuedAt", AttributeValue.fromN(Long.toString(waiter.enqueuedAtMillis())));
         item.put(TaskTokenTable.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(waiter.expiresAtEpochSeconds())));
         dynamoDb.putItem(PutItemRequest.builder().tableName(tableName).item(item).build());
@@ -58,7 +53,7 @@ public final class DynamoDbWaitingList implements WaitingList {
         List<Waiter> waiters = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
             waiters.add(new Waiter(item.get(TaskTokenTable.SORT_KEY).s(), item.get("listedWaiterId").s(),
-                    item.get("taskToken").s(), item.get("executionId").s(), fromJson(item.get("object").s()),
+                    item.get("taskToken").s(), item.get("executionId").s(), TaskTokenTable.objectOf(item.get("object").s()),
                     Long.parseLong(item.get("enqueuedAt").n()),
                     Long.parseLong(item.get(TaskTokenTable.TTL_ATTRIBUTE).n())));
         }
@@ -81,21 +76,5 @@ public final class DynamoDbWaitingList implements WaitingList {
     private static Map<String, AttributeValue> key(String position) {
         return Map.of(TaskTokenTable.PARTITION_KEY, AttributeValue.fromS(TaskTokenTable.WAITING_PARTITION),
                 TaskTokenTable.SORT_KEY, AttributeValue.fromS(position));
-    }
-
-    private static String toJson(ObjectRef object) {
-        try {
-            return JSON.writeValueAsString(object);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an object reference always serializes", e);
-        }
-    }
-
-    private static ObjectRef fromJson(String json) {
-        try {
-            return JSON.readValue(json, ObjectRef.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored object reference is not valid JSON", e);
-        }
     }
 }

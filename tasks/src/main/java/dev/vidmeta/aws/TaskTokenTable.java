@@ -1,5 +1,8 @@
 package dev.vidmeta.aws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vidmeta.record.ObjectRef;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,7 +33,26 @@ public final class TaskTokenTable {
     public static final Map<String, AttributeValue> SLOTS_KEY = Map.of(
             PARTITION_KEY, AttributeValue.fromS("lease#slots"), SORT_KEY, AttributeValue.fromS("slots"));
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private TaskTokenTable() {}
+
+    /** An object reference as the table stores it (in a waiter's item and in a slot waiter's): JSON text. */
+    static String objectJson(ObjectRef object) {
+        try {
+            return JSON.writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an object reference always serializes", e);
+        }
+    }
+
+    static ObjectRef objectOf(String json) {
+        try {
+            return JSON.readValue(json, ObjectRef.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored object reference is not valid JSON", e);
+        }
+    }
 
     public static CreateTableRequest createTableRequest(String tableName) {
         return CreateTableRequest.builder()
