@@ -218,7 +218,13 @@ final class JournalReplay {
             case "event" -> event(run, line);
             case "timeout" -> timeoutAt = instant(line.get("at"));
             case "wait" -> run.phase = new WaitUntil(instant(line.get("at")));
-            case "heartbeat" -> run.phase = ((TaskOpen) run.phase).heartbeatAt(instant(line.get("at")));
+            // A heartbeat or TaskSubmitted can be journaled just after its task closed (a callback raced it): it
+            // then changes nothing, as it changed nothing when it was written.
+            case "heartbeat" -> {
+                if (run.phase instanceof TaskOpen open) {
+                    run.phase = open.heartbeatAt(instant(line.get("at")));
+                }
+            }
             case "retry" -> {
                 List<Number> attempts = (List<Number>) line.get("attempts");
                 run.retryAttempts = attempts.stream().mapToInt(Number::intValue).toArray();
@@ -279,7 +285,11 @@ final class JournalReplay {
                         integer(task.get("timeoutSeconds")), instant(task.get("timeoutAt")),
                         integer(task.get("heartbeatSeconds")), instant(task.get("heartbeatAt")), false);
             }
-            case "TaskSubmitted" -> run.phase = ((TaskOpen) run.phase).withSubmitted();
+            case "TaskSubmitted" -> {
+                if (run.phase instanceof TaskOpen open) {
+                    run.phase = open.withSubmitted();
+                }
+            }
             case "TaskSucceeded" -> run.phase = new BodyDone(Json.parse((String) details.get("output")), null);
             case "TaskFailed", "TaskTimedOut" -> run.phase = new BodyDone(null,
                     new StatesError((String) details.get("error"), (String) details.get("cause")));

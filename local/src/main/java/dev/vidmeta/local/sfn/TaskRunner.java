@@ -301,6 +301,9 @@ final class TaskRunner {
     void sendTaskHeartbeat(String token) {
         TaskAttempt attempt = openAttempt(token);
         if (attempt.heartbeatSeconds != null) {
+            if (attempt.isClosed()) {
+                throw closed();
+            }
             Instant at = engine.deadline(attempt.heartbeatSeconds);
             attempt.run.execution.checkpoint(attempt.run, "heartbeat", Map.of("at", at.toEpochMilli()));
             armHeartbeat(attempt, at);

@@ -87,6 +87,39 @@ class EngineRestartTest {
     }
 
     @Test
+    void taskSubmitted_journaledAfterItsTaskClosed_shouldNotLoseTheExecution_afterRestart() throws IOException {
+        // GIVEN a journal in which a TaskSubmitted comes after its task has closed, as when a callback races the
+        // function's return, and an execution that waits in the next state when the engine dies
+        functions.define("start-job", payload -> Map.of());
+        String definition = """
+                {"QueryLanguage": "JSONata", "StartAt": "Job", "States": {
+                  "Job": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                          "Arguments": {"FunctionName": "start-job",
+                                        "Payload": {"token": "{% $states.context.Task.Token %}"}},
+                          "Next": "Pause"},
+                  "Pause": {"Type": "Wait", "Seconds": 10, "End": true}}}
+                """;
+        Engine first = engine(T0);
+        String arn = first.start(first.create("raced", definition), "raced", "{}");
+        first.awaitEvent(arn, "TaskSubmitted");
+        first.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 0), "output", "{\"done\":1}"));
+        first.awaitEvent(arn, "WaitStateEntered");
+        first.crash();
+        Path file = Journals.at(dir).fileOf(arn);
+        String submitted = Files.readAllLines(file).stream().filter(line -> line.contains("\"TaskSubmitted\""))
+                .findFirst().orElseThrow();
+        Files.writeString(file, submitted + "\n", StandardOpenOption.APPEND);
+
+        // WHEN the engine starts again and the Wait's 10 s pass
+        Engine second = engine(T0.plusSeconds(1));
+        second.create("raced", definition);
+        second.advance(Duration.ofSeconds(10));
+
+        // THEN the execution is still there, and it ends
+        assertThat(second.awaitClosed(arn)).containsEntry("status", "SUCCEEDED");
+    }
+
+    @Test
     void callback_shouldBeAccepted_beforeTheDeploymentCreatesTheMachineAgain() {
         // GIVEN an execution waiting on its token when the engine dies
         functions.define("start-job", payload -> Map.of());
