@@ -141,13 +141,22 @@ public final class AnalysisAdmission {
             if (next == null) {
                 continue; // other drains woke all of them
             }
-            if (!callbacks.waiting(next.taskToken())) {
+            boolean stillWaits;
+            boolean acquired;
+            try {
+                stillWaits = callbacks.waiting(next.taskToken());
+                acquired = stillWaits && acquire(next.waiterId(), next.object());
+            } catch (RuntimeException e) {
+                waiting.add(next); // taken off the list, not woken: back in its place for the next drain
+                throw e;
+            }
+            if (!stillWaits) {
                 LOG.info("waiter {} ({}) no longer waits (stopped or timed out): dropped without a slot",
                         next.waiterId(), next.executionId());
                 skipped++;
                 continue;
             }
-            if (!acquire(next.waiterId(), next.object())) {
+            if (!acquired) {
                 waiting.add(next); // a start took the slot first: back in its place, and look again
                 continue;
             }

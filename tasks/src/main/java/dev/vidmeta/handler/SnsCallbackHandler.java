@@ -121,10 +121,18 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
         MDC.put("bucket", message.path("Video").path("S3Bucket").asText(""));
         MDC.put("key", message.path("Video").path("S3ObjectName").asText(""));
         // The slot first: the next waiting video's job starts while this one's results are paged and recorded.
-        AnalysisAdmission.Drained drained = starter.jobEnded(jobId);
-        if (drained.woken() + drained.skipped() + drained.reconciled() > 0) {
-            LOG.info("slot of job {} freed: {} waiter(s) woken, {} dropped, {} lease(s) reconciled", jobId,
-                    drained.woken(), drained.skipped(), drained.reconciled());
+        // A drain that fails (throttling, a waiter it cannot start) must not keep this job's own execution
+        // waiting: the job is answered first, then the failure fails the invocation, and Lambda's retry of it
+        // finds the slot released and the task answered (both happen once) and drains again.
+        RuntimeException drainFailure = null;
+        try {
+            AnalysisAdmission.Drained drained = starter.jobEnded(jobId);
+            if (drained.woken() + drained.skipped() + drained.reconciled() > 0) {
+                LOG.info("slot of job {} freed: {} waiter(s) woken, {} dropped, {} lease(s) reconciled", jobId,
+                        drained.woken(), drained.skipped(), drained.reconciled());
+            }
+        } catch (RuntimeException e) {
+            drainFailure = e;
         }
         JobCompletion.Handled handled = starter.completion().onJobFinished(jobId, new JobState(status, null));
         LOG.info("Rekognition job {} {}: {} waiter(s), {} task(s) answered", jobId, status, handled.waiters(),
@@ -134,6 +142,9 @@ public final class SnsCallbackHandler implements RequestStreamHandler {
         }
         metrics.put("RekognitionJobs" + (("SUCCEEDED".equals(status)) ? "Succeeded" : "Failed"), 1, "Count");
         metrics.flush();
+        if (drainFailure != null) {
+            throw drainFailure;
+        }
         return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vidmeta.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.ResultLocation;
@@ -36,8 +37,12 @@ class AnalysisAdmissionTest {
             new Fakes.Results("results"), new ResultLocation("results", ""), REQUESTS, clock);
 
     private AnalysisStarter starter(int limit) {
-        var admission = new AnalysisAdmission(slots, waiting, callbacks, rekognition, List.of(Analysis.CELEBRITIES),
-                limit, LEASE, 3600, clock);
+        return starter(limit, callbacks);
+    }
+
+    private AnalysisStarter starter(int limit, TaskCallbacks stepFunctions) {
+        var admission = new AnalysisAdmission(slots, waiting, stepFunctions, rekognition,
+                List.of(Analysis.CELEBRITIES), limit, LEASE, 3600, clock);
         return new AnalysisStarter(rekognition, (object, length) -> {
             throw new IOException("format not checked here");
         }, tokens, completion, admission, REQUESTS, 3600, clock);
@@ -122,6 +127,47 @@ class AnalysisAdmissionTest {
         assertThat(rekognition.starts()).hasSize(2);
         assertThat(waiting.all()).extracting(WaitingList.Waiter::taskToken).containsExactly("token-3");
         assertThat(slots.peak()).isEqualTo(1);
+    }
+
+    @Test
+    void drain_shouldPutTheWaiterBack_whenAskingWhetherItStillWaitsFails() {
+        // GIVEN one slot, its job running, a listed waiter, and a Step Functions that throttles the drain's
+        // SendTaskHeartbeat once
+        TaskCallbacks throttledOnce = new TaskCallbacks() {
+            private boolean throttled;
+
+            @Override
+            public Delivery success(String taskToken, String outputJson) {
+                return callbacks.success(taskToken, outputJson);
+            }
+
+            @Override
+            public Delivery failure(String taskToken, String error, String cause) {
+                return callbacks.failure(taskToken, error, cause);
+            }
+
+            @Override
+            public boolean waiting(String taskToken) {
+                if (!throttled) {
+                    throttled = true;
+                    throw new IllegalStateException("ThrottlingException: Rate exceeded");
+                }
+                return callbacks.waiting(taskToken);
+            }
+        };
+        AnalysisStarter starter = starter(1, throttledOnce);
+        upload(starter, 1);
+        upload(starter, 2);
+
+        // WHEN the first job ends and the drain fails after taking the waiter off the list
+        assertThatThrownBy(() -> starter.jobEnded("job-1")).hasMessageContaining("Rate exceeded");
+
+        // THEN the waiter is back on the list, and the notification's retry wakes it
+        assertThat(waiting.all()).extracting(WaitingList.Waiter::taskToken).containsExactly("token-2");
+        starter.jobEnded("job-1");
+        assertThat(waiting.all()).isEmpty();
+        assertThat(rekognition.starts()).extracting(Fakes.Rekognition.Start::uri)
+                .containsExactly(video(1).uri(), video(2).uri());
     }
 
     @Test
