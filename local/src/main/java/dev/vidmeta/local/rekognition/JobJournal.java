@@ -43,12 +43,16 @@ final class JobJournal {
         return new JobJournal(DocumentFiles.none(), DocumentFiles.none(), DocumentFiles.none());
     }
 
-    /** A job was accepted: it is kept as running, and its token (if any) names it from now on. */
+    /**
+     * A job was accepted: its token (if any) names it from now on, and it is kept as running. The token first: a
+     * crash between the two writes then leaves a token naming a job that is nowhere, which reads as no job (the
+     * retried start starts it), never a running job that its token does not name (a retry would start a second).
+     */
     void started(String jobId, String clientRequestToken, JsonNode job) {
-        running.put(jobId, job);
         if (clientRequestToken != null) {
             tokens.put(tokenFileId(clientRequestToken), JsonNodeFactory.instance.objectNode().put("JobId", jobId));
         }
+        running.put(jobId, job);
     }
 
     /** A job ended: kept as done, with its results, and no longer as running. */
