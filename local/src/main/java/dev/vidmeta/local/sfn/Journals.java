@@ -13,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -41,6 +43,8 @@ final class Journals {
 
     private final Path dir;
     private final AtomicBoolean open = new AtomicBoolean(true);
+    /** Files a write failed on: nothing more goes to them (see {@link #append}). */
+    private final Set<Path> failed = ConcurrentHashMap.newKeySet();
 
     private Journals(Path dir) {
         this.dir = dir;
@@ -120,10 +124,12 @@ final class Journals {
 
     /**
      * One line, one write. A failure to write (a full disk) is reported on stderr and the execution goes on in
-     * memory: stopping it would lose more than the durability of its later events.
+     * memory: stopping it would lose more than the durability of its later events. Nothing more is written to that
+     * file: a part-written line followed by whole ones would lose those too on replay (only a torn last line is
+     * cut off), while a journal that simply ends resumes from its last whole line, at least once.
      */
     private void append(Path file, Map<String, Object> line) {
-        if (!open.get()) {
+        if (!open.get() || failed.contains(file)) {
             return;
         }
         byte[] bytes = (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -131,7 +137,9 @@ final class Journals {
         try (OutputStream out = new FileOutputStream(file.toFile(), true)) {
             out.write(bytes);
         } catch (IOException e) {
-            System.err.println("vidmeta local Step Functions: could not journal to " + file + ": " + e);
+            failed.add(file);
+            System.err.println("vidmeta local Step Functions: could not journal to " + file + ": " + e
+                    + "; its later events are not journaled, and a restart resumes it from before this one");
         }
     }
 }
