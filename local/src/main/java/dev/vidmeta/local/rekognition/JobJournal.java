@@ -3,12 +3,8 @@ package dev.vidmeta.local.rekognition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vidmeta.local.DocumentFiles;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -98,11 +94,6 @@ final class JobJournal {
      * differ only in case, which some file systems ignore: its hash names the file instead.
      */
     private static String tokenFileId(String clientRequestToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(clientRequestToken.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DocumentFiles.nameOf(clientRequestToken);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vidmeta.local.sfn;
 
+import dev.vidmeta.local.DocumentFiles;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,9 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,12 +95,7 @@ final class Journals {
     }
 
     Path fileOf(String executionArn) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(executionArn.getBytes(StandardCharsets.UTF_8));
-            return dir.resolve("executions").resolve(HexFormat.of().formatHex(hash) + ".jsonl");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+        return dir.resolve("executions").resolve(DocumentFiles.nameOf(executionArn) + ".jsonl");
     }
 
     /** Every journal file, in no particular order. */
