@@ -90,7 +90,10 @@ make_class_cache() { # $1 configuration, $2 cache, $3 class path, $4 log, $5 fai
       mv -f "$2.part" "$2"
       rm -f "$5"
     else
-      echo $(($([[ -f "$5" ]] && cat "$5" || echo 0) + 1)) >"$5"
+      local failures
+      failures=$(cat "$5" 2>/dev/null || true)
+      [[ $failures =~ ^[0-9]+$ ]] || failures=0 # a count that does not read as one starts again, and is rewritten
+      echo $((failures + 1)) >"$5"
     fi
     rm -f "$1" "$2.part"
   ) </dev/null >/dev/null 2>&1 &
