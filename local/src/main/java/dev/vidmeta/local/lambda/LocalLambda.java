@@ -197,7 +197,14 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         for (String id : ids) {
             JsonNode kept = asyncEvents.get(id);
             if (kept != null) {
-                dispatch(AsyncEvent.fromJson(kept));
+                AsyncEvent event = AsyncEvent.fromJson(kept);
+                // One that had failed waits its retry delay again (in full: when it was due is not kept), so a
+                // restart never retries sooner than Lambda would.
+                if (event.attempts > 0) {
+                    schedule(event, asyncRetryDelays.before(event.attempts));
+                } else {
+                    dispatch(event);
+                }
             }
         }
         return ids.size();
@@ -312,7 +319,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         try {
             executor.execute(() -> attempt(event));
         } catch (RejectedExecutionException e) {
-            // Shutting down: the event is lost with the process, as a local runtime's state is.
+            // Shutting down: an event kept in the work dir (asyncEvents) runs again after a restart.
         }
     }
 
@@ -320,7 +327,7 @@ public final class LocalLambda implements LambdaInvoker, AutoCloseable {
         try {
             asyncQueue.schedule(() -> dispatch(event), delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            // Shutting down: the event is lost with the process, as a local runtime's state is.
+            // Shutting down: an event kept in the work dir (asyncEvents) runs again after a restart.
         }
     }
 
