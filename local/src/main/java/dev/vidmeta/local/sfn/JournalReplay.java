@@ -117,9 +117,13 @@ final class JournalReplay {
         return ex;
     }
 
+    /**
+     * Decoded leniently: a last line torn inside a multi-byte character must read as a torn line (cut off), not
+     * fail the whole file as {@code Files.readAllLines} would.
+     */
     private static List<String> lines(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the Step Functions journal " + file, e);
         }

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.vidmeta.testing.Await;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -117,6 +119,28 @@ class EngineRestartTest {
 
         // THEN the execution is still there, and it ends
         assertThat(second.awaitClosed(arn)).containsEntry("status", "SUCCEEDED");
+    }
+
+    @Test
+    void journalTornInsideAMultiByteCharacter_shouldLoseOnlyItsLastLine_afterRestart() throws IOException {
+        // GIVEN an execution waiting on its token, whose journal a crash cut inside a character's bytes
+        functions.define("start-job", payload -> Map.of());
+        Engine first = engine(T0);
+        String arn = first.start(first.create("callback", CALLBACK), "torn",
+                "{\"key\":\"t.mp4\",\"timeout\":1000,\"heartbeat\":500}");
+        first.awaitEvent(arn, "TaskSubmitted");
+        first.crash();
+        byte[] torn = "{\"line\":\"event\",\"note\":\"\u00e9".getBytes(StandardCharsets.UTF_8);
+        Files.write(Journals.at(dir).fileOf(arn), Arrays.copyOf(torn, torn.length - 1), StandardOpenOption.APPEND);
+
+        // WHEN the engine starts again and the callback comes
+        Engine second = engine(T0.plusSeconds(1));
+        second.create("callback", CALLBACK);
+        second.call("SendTaskSuccess", Map.of("taskToken", tokenSentTo("start-job", 0), "output", "{\"labels\":2}"));
+
+        // THEN the execution was resumed and ends with the callback's output
+        assertThat(Json.parse((String) second.awaitClosed(arn).get("output")))
+                .isEqualTo(Map.of("job", Map.of("labels", 2)));
     }
 
     @Test
