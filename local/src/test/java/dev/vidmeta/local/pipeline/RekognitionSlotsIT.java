@@ -136,7 +136,9 @@ class RekognitionSlotsIT {
             }
             twice.shutdown();
 
-            // THEN a is COMPLETE, b (the oldest waiter) holds the slot with its job started, c still waits
+            // THEN a is COMPLETE, one waiter holds the slot with its job started, and the other still waits. Which
+            // one is not fixed: both deliveries drain, and a drain that loses the oldest waiter to the other tries
+            // the next (first in, first out within the ten waiters a drain reads, when drains race)
             ObjectNode a = Await.until("a's record", Duration.ofMinutes(1), () -> p.record("dup/a.mp4"), r -> r != null);
             assertThat(a.get("status").asText()).isEqualTo("COMPLETE");
             JsonNode slots = leases(p);
@@ -144,7 +146,8 @@ class RekognitionSlotsIT {
             JsonNode lease = slots.elements().next();
             assertThat(lease.has("jobId")).as(slots.toString()).isTrue();
             assertThat(lease.get("jobId").asText()).isNotEqualTo(jobA);
-            assertThat(waiting(p)).extracting(w -> w.get("object").get("key").asText()).containsExactly("dup/c.mp4");
+            assertThat(waiting(p)).extracting(w -> w.get("object").get("key").asText())
+                    .singleElement().isIn("dup/b.mp4", "dup/c.mp4");
             assertThat(p.runtime.rekognition().peakRunningJobs()).isEqualTo(1);
         }
     }
