@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vidmeta.analysis.Analysis;
 import dev.vidmeta.analysis.JobSlots;
 import dev.vidmeta.analysis.WaitingList;
-import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.testing.InMemoryDynamoDb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -29,7 +29,8 @@ class DynamoDbJobSlotsIT {
 
     private static final ObjectRef OBJECT = new ObjectRef("uploads", "clips/a.mp4", "v1", "e1", 10L, "0A",
             null, null, null);
-    private static LocalDynamoDb db;
+    @RegisterExtension
+    static final InMemoryDynamoDb DYNAMODB = new InMemoryDynamoDb();
     private static DynamoDbClient client;
     private static int tables;
     private DynamoDbJobSlots slots;
@@ -37,14 +38,7 @@ class DynamoDbJobSlotsIT {
 
     @BeforeAll
     static void start() {
-        db = LocalDynamoDb.startInMemory();
-        client = LocalAws.client(DynamoDbClient.builder(), db.endpoint());
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        db.close();
+        client = DYNAMODB.client();
     }
 
     @BeforeEach

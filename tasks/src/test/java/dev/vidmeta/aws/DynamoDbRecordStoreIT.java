@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vidmeta.aws.DynamoDbRecordStore;
 import dev.vidmeta.aws.JsonAttributeValues;
 import dev.vidmeta.aws.RecordTable;
-import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.record.AnalysisBranch;
 import dev.vidmeta.record.MergeInput;
 import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.testing.InMemoryDynamoDb;
 import dev.vidmeta.record.ProbeBranch;
 import dev.vidmeta.record.RecordBuilder;
 import dev.vidmeta.record.RecordDeletion;
@@ -21,10 +21,10 @@ import dev.vidmeta.testing.RepoFiles;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -33,21 +33,15 @@ class DynamoDbRecordStoreIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TABLE = "records";
-    private static LocalDynamoDb db;
+    @RegisterExtension
+    static final InMemoryDynamoDb DYNAMODB = new InMemoryDynamoDb();
     private static DynamoDbClient client;
 
     private DynamoDbRecordStore store;
 
     @BeforeAll
     static void start() {
-        db = LocalDynamoDb.startInMemory();
-        client = LocalAws.client(DynamoDbClient.builder(), db.endpoint());
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        db.close();
+        client = DYNAMODB.client();
     }
 
     @BeforeEach

@@ -6,9 +6,9 @@ import dev.vidmeta.analysis.Analysis;
 import dev.vidmeta.analysis.TaskTokenStore;
 import dev.vidmeta.aws.DynamoDbTaskTokenStore;
 import dev.vidmeta.aws.TaskTokenTable;
-import dev.vidmeta.local.LocalAws;
 import dev.vidmeta.local.dynamodb.LocalDynamoDb;
 import dev.vidmeta.record.ObjectRef;
+import dev.vidmeta.testing.InMemoryDynamoDb;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +17,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The task-token table's "complete once, when all jobs are done" rule, against DynamoDB Local. */
@@ -27,23 +27,17 @@ class DynamoDbTaskTokenStoreIT {
 
     private static final ObjectRef OBJECT = new ObjectRef("uploads", "a b+%/Été 🎬.mp4", "v1", "e1", 10L, "0A",
             null, null, null);
-    private static LocalDynamoDb db;
+    @RegisterExtension
+    static final InMemoryDynamoDb DYNAMODB = new InMemoryDynamoDb();
     private static DynamoDbClient client;
     private static DynamoDbTaskTokenStore store;
 
     @BeforeAll
     static void start() {
-        db = LocalDynamoDb.startInMemory();
-        client = LocalAws.client(DynamoDbClient.builder(), db.endpoint());
+        client = DYNAMODB.client();
         LocalDynamoDb.createTable(client, TaskTokenTable.createTableRequest("tokens"));
         client.updateTimeToLive(TaskTokenTable.timeToLiveRequest("tokens"));
         store = new DynamoDbTaskTokenStore(client, "tokens");
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        db.close();
     }
 
     @Test
