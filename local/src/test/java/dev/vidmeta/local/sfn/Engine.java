@@ -23,6 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Engine implements AutoCloseable {
 
+    /**
+     * A Map over its input array, one iteration at a time, each a task that invokes "start-job" with its token and
+     * item ({@code n}) and waits for the token.
+     */
+    static final String MAP_OF_TOKEN_TASKS_ONE_AT_A_TIME = """
+            {"QueryLanguage": "JSONata", "StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
+              "Items": "{% $states.input %}", "MaxConcurrency": 1,
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Job", "States": {"Job": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Arguments": {"FunctionName": "start-job",
+                              "Payload": {"token": "{% $states.context.Task.Token %}", "n": "{% $states.input %}"}},
+                "End": true}}}}}}
+            """;
+
     static final String REGION = "us-east-1";
     static final String ACCOUNT = "123456789012";
     static final String ROLE = "arn:aws:iam::123456789012:role/vidmeta-sfn";

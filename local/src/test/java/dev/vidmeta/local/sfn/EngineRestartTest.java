@@ -387,15 +387,7 @@ class EngineRestartTest {
         // GIVEN a Map of three items run one at a time, whose first iteration finished and whose second waits on
         // its token when the engine dies
         functions.define("start-job", payload -> Map.of());
-        String definition = """
-                {"QueryLanguage": "JSONata", "StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
-                  "Items": "{% $states.input %}", "MaxConcurrency": 1,
-                  "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Job", "States": {"Job": {
-                    "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                    "Arguments": {"FunctionName": "start-job",
-                                  "Payload": {"token": "{% $states.context.Task.Token %}", "n": "{% $states.input %}"}},
-                    "End": true}}}}}}
-                """;
+        String definition = Engine.MAP_OF_TOKEN_TASKS_ONE_AT_A_TIME;
         Engine first = engine(T0);
         String arn = first.start(first.create("map", definition), "m", "[1,2,3]");
         // (a callback that comes before the function has returned leaves no TaskSubmitted, so each is awaited)

@@ -83,15 +83,7 @@ class TaskRunnerTest {
     void mapWithMaxConcurrency_shouldRunItsIterationsOneAtATime_inOrder() {
         // GIVEN a Map of three items, one at a time, each waiting on its token
         functions.define("start-job", payload -> Map.of());
-        String definition = """
-                {"QueryLanguage": "JSONata", "StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
-                  "Items": "{% $states.input %}", "MaxConcurrency": 1,
-                  "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Job", "States": {"Job": {
-                    "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                    "Arguments": {"FunctionName": "start-job",
-                                  "Payload": {"token": "{% $states.context.Task.Token %}", "n": "{% $states.input %}"}},
-                    "End": true}}}}}}
-                """;
+        String definition = Engine.MAP_OF_TOKEN_TASKS_ONE_AT_A_TIME;
         String arn = engine.start(engine.create("map", definition), "c", "[1,2,3]");
 
         // WHEN each iteration's token is answered in turn
