@@ -36,6 +36,23 @@ locals {
     POWERTOOLS_LOG_LEVEL    = var.log_level
   }
 
+  # The start and the callback get the same variables: both start jobs (the callback those of the waiters a job's
+  # end wakes). A slot lease lasts as long as the execution waits: AWS documents no maximum job duration, and past
+  # the wait nobody takes the job's result.
+  analysis_environment = {
+    TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
+    REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn
+    REKOGNITION_ROLE_ARN      = aws_iam_role.rekognition_sns.arn
+    ANALYSES                  = local.analyses_spec
+    REKOGNITION_JOB_SLOTS     = var.rekognition_job_slots
+    REKOGNITION_LEASE_SECONDS = var.analysis_timeout_seconds
+    # A stored token must outlive the wait for it; an hour's margin for a late notification.
+    TASK_TOKEN_TTL_SECONDS = var.analysis_timeout_seconds + 3600
+    # A finished job's results go to the results bucket.
+    RESULTS_BUCKET = aws_s3_bucket.results.bucket
+    RESULTS_PREFIX = var.results_prefix
+  }
+
   functions = {
     probe = {
       description     = "Probe Media: libmediainfo over S3 ranged reads; full MediaInfo JSON to the results bucket."
@@ -54,22 +71,7 @@ locals {
       memory_mb       = 512
       timeout_seconds = 60
       layers          = []
-      environment = {
-        # The start and the callback get the same variables: both start jobs (the callback those of the waiters a
-        # job's end wakes). A slot lease lasts as long as the execution waits: AWS documents no maximum job
-        # duration, and past the wait nobody takes the job's result.
-        TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
-        REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn
-        REKOGNITION_ROLE_ARN      = aws_iam_role.rekognition_sns.arn
-        ANALYSES                  = local.analyses_spec
-        REKOGNITION_JOB_SLOTS     = var.rekognition_job_slots
-        REKOGNITION_LEASE_SECONDS = var.analysis_timeout_seconds
-        # A stored token must outlive the wait for it; an hour's margin for a late notification.
-        TASK_TOKEN_TTL_SECONDS = var.analysis_timeout_seconds + 3600
-        # A finished job's results go to the results bucket.
-        RESULTS_BUCKET = aws_s3_bucket.results.bucket
-        RESULTS_PREFIX = var.results_prefix
-      }
+      environment     = local.analysis_environment
     }
     rekognition_callback = {
       description     = "SNS callback: pages Rekognition results to S3, completes the waiting task, frees the job's slot and wakes the oldest waiting execution."
@@ -77,22 +79,7 @@ locals {
       memory_mb       = 1024
       timeout_seconds = 300
       layers          = []
-      environment = {
-        # The start and the callback get the same variables: both start jobs (the callback those of the waiters a
-        # job's end wakes). A slot lease lasts as long as the execution waits: AWS documents no maximum job
-        # duration, and past the wait nobody takes the job's result.
-        TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
-        REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn
-        REKOGNITION_ROLE_ARN      = aws_iam_role.rekognition_sns.arn
-        ANALYSES                  = local.analyses_spec
-        REKOGNITION_JOB_SLOTS     = var.rekognition_job_slots
-        REKOGNITION_LEASE_SECONDS = var.analysis_timeout_seconds
-        # A stored token must outlive the wait for it; an hour's margin for a late notification.
-        TASK_TOKEN_TTL_SECONDS = var.analysis_timeout_seconds + 3600
-        # A finished job's results go to the results bucket.
-        RESULTS_BUCKET = aws_s3_bucket.results.bucket
-        RESULTS_PREFIX = var.results_prefix
-      }
+      environment     = local.analysis_environment
     }
     merge_record = {
       description     = "Merge Record: writes the one DynamoDB record per object, conditionally on the S3 sequencer."

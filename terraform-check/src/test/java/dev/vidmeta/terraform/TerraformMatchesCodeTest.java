@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,8 +96,7 @@ class TerraformMatchesCodeTest {
         SoftAssertions soft = new SoftAssertions(); // one report naming every function that differs
         for (Map.Entry<String, FunctionCode> fn : CODE.entrySet()) {
             // GIVEN the variables Terraform sets for the function (its own, plus the common ones TaskConfig reads)
-            Map<String, Object> own = map(map(functions().get(fn.getKey()), fn.getKey()).get("environment"),
-                    "local.functions." + fn.getKey() + ".environment");
+            Map<String, Object> own = environmentOf(fn.getKey());
             Set<String> setByTerraform = new TreeSet<>(own.keySet());
             Set<String> read = readByTaskConfig(fn.getValue().graph());
             common.keySet().stream().filter(read::contains).forEach(setByTerraform::add);
@@ -241,7 +242,7 @@ class TerraformMatchesCodeTest {
     void functionPolicies_shouldScopeEachStatementToTheResourcesTheFunctionIsConfiguredWith() {
         for (String fn : CODE.keySet()) {
             // GIVEN the resources the function's environment names (e.g. aws_dynamodb_table.record.name)
-            String environment = String.valueOf(map(functions().get(fn), fn).get("environment"));
+            String environment = String.valueOf(environmentOf(fn));
             for (Map<String, Object> s : statements(fn)) {
                 List<String> actions = Hcl2Json.actions(s.get("actions"), Hcl2Json.rekognitionOperations().values());
                 List<Object> resources = list(s.get("resources"));
@@ -504,6 +505,19 @@ class TerraformMatchesCodeTest {
 
     static Map<String, Object> functions() {
         return map(terraform.locals().get("functions"), "local.functions");
+    }
+
+    /** A function's environment: its own object, or the local it names ({@code environment = local.x}). */
+    static Map<String, Object> environmentOf(String fn) {
+        Object environment = map(functions().get(fn), fn).get("environment");
+        String what = "local.functions." + fn + ".environment";
+        if (environment instanceof String reference) {
+            Matcher local = Pattern.compile("local\\.(\\w+)").matcher(reference);
+            if (local.matches()) {
+                return map(terraform.locals().get(local.group(1)), what + " (local." + local.group(1) + ")");
+            }
+        }
+        return map(environment, what);
     }
 
     /** The policy document's statements as hcl2json reads them, dynamic ones included (see {@link Hcl2Json}). */
