@@ -1,27 +1,36 @@
 package dev.vidmeta.local.http;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A small Jetty server on 127.0.0.1 (random port) for the stand-ins that speak an AWS wire protocol
- * (SNS's Query protocol, Rekognition's JSON 1.1): one request in, one response out, bodies as text.
+ * A small HTTP server on 127.0.0.1 (random port) for the stand-ins that speak an AWS wire protocol (SNS's and
+ * SQS's Query protocol, Lambda's REST Invoke, Rekognition's JSON 1.1): one request in, one response out, bodies
+ * as text. It is the JDK's own server, as Step Functions' and the console's are: a Jetty of its own would cost
+ * every start of the local runtime the loading and start of a second Jetty beside the one s3proxy shades.
+ *
+ * <p>Handlers may block (Lambda's Invoke runs the function), so they run on platform threads, at most
+ * {@link #MAX_THREADS} at once; more requests wait in the queue, as Jetty's pool made them wait.
  */
 public final class LoopbackHttpServer implements AutoCloseable {
 
-    /** What crossed the wire; header names are case-insensitive. */
+    static final int MAX_THREADS = 32;
+
+    /** What crossed the wire; header names are case-insensitive. Path and query as sent, still percent-encoded. */
     public record HttpRequest(String method, String path, String query, Map<String, String> headers, String body) {
 
         public String header(String name) {
@@ -42,70 +51,70 @@ public final class LoopbackHttpServer implements AutoCloseable {
         HttpResponse handle(HttpRequest request);
     }
 
-    private final Server server;
-    private final ServerConnector connector;
+    private final HttpServer server;
+    private final ThreadPoolExecutor pool;
 
-    private LoopbackHttpServer(Server server, ServerConnector connector) {
+    private LoopbackHttpServer(HttpServer server, ThreadPoolExecutor pool) {
         this.server = server;
-        this.connector = connector;
+        this.pool = pool;
     }
 
     public static LoopbackHttpServer start(String name, Service service) {
-        JettyCacheLines.preset();
-        var pool = new QueuedThreadPool(32, 2);
-        pool.setName(name);
-        pool.setDaemon(true);
-        var server = new Server(pool);
-        var connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract.NonBlocking() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                // Reading the body blocks; hand the exchange to a pool thread.
-                server.getThreadPool().execute(() -> serve(service, request, response, callback));
-                return true;
-            }
-        });
-        server.setStopTimeout(0);
+        HttpServer server;
         try {
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException(name + " did not start", e);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " did not start", e);
         }
-        return new LoopbackHttpServer(server, connector);
+        var pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name(name + "-", 0).factory());
+        pool.allowCoreThreadTimeOut(true); // no thread while idle
+        server.setExecutor(pool);
+        server.createContext("/", exchange -> serve(service, exchange));
+        server.start();
+        return new LoopbackHttpServer(server, pool);
     }
 
-    private static void serve(Service service, Request request, Response response, Callback callback) {
-        try {
-            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            for (HttpField field : request.getHeaders()) {
-                headers.put(field.getName(), field.getValue());
+    private static void serve(Service service, HttpExchange exchange) throws IOException {
+        try (exchange) {
+            HttpResponse result;
+            try {
+                Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                exchange.getRequestHeaders().forEach((header, values) -> headers.put(header, last(values)));
+                String body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                URI uri = exchange.getRequestURI();
+                result = service.handle(new HttpRequest(exchange.getRequestMethod(), uri.getRawPath(),
+                        uri.getRawQuery(), headers, body));
+            } catch (RuntimeException | Error e) {
+                result = new HttpResponse(500, "text/plain;charset=utf-8", String.valueOf(e.getMessage()));
             }
-            String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-            var exchange = new HttpRequest(request.getMethod(), request.getHttpURI().getPath(),
-                    request.getHttpURI().getQuery(), headers, body);
-            HttpResponse result = service.handle(exchange);
-            response.setStatus(result.status());
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, result.contentType());
-            result.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-            Content.Sink.write(response, true, result.body(), callback);
-        } catch (Throwable t) {
-            Response.writeError(request, response, callback, 500, String.valueOf(t.getMessage()));
+            byte[] bytes = result.body() == null ? new byte[0] : result.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", result.contentType());
+            result.headers().forEach((header, value) -> exchange.getResponseHeaders().set(header, value));
+            // -1: no body at all; 0 would mean a chunked body of unknown length.
+            exchange.sendResponseHeaders(result.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
         }
+    }
+
+    private static String last(List<String> values) {
+        return values.isEmpty() ? "" : values.getLast();
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("server did not stop cleanly", e);
-        }
+        server.stop(0);
+        pool.shutdownNow();
     }
 }
