@@ -1,6 +1,13 @@
 package dev.vidmeta.local;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import javax.net.ssl.SSLException;
+import org.apache.http.HttpHost;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.protocol.HttpContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -52,12 +59,36 @@ public final class LocalAws {
      * <p>The Apache client, not the URL-connection one: HttpURLConnection reuses a kept-alive connection the
      * server has already closed and fails a PutObject with "Unexpected end of file from server"; the SDK's
      * retry then stores the object twice, which S3 reports as two Object Created events.
+     *
+     * <p>Without TLS: every local endpoint is plain HTTP, and the Apache client otherwise builds a TLS context
+     * for https (the JDK's trust store read and parsed, and the public suffix list for host names), about 80 ms
+     * of CPU at the first client of every start of the local runtime. An https endpoint fails, with the reason.
      */
     public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
         return builder.endpointOverride(endpoint)
                 .region(region())
                 .credentialsProvider(credentials())
-                .httpClientBuilder(ApacheHttpClient.builder())
+                .httpClientBuilder(ApacheHttpClient.builder().socketFactory(NoTls.INSTANCE))
                 .build();
+    }
+
+    /** The socket factory for https: none, as no local endpoint speaks TLS. */
+    private enum NoTls implements ConnectionSocketFactory {
+        INSTANCE;
+
+        @Override
+        public Socket createSocket(HttpContext context) throws IOException {
+            throw refusal();
+        }
+
+        @Override
+        public Socket connectSocket(int connectTimeout, Socket socket, HttpHost host, InetSocketAddress remoteAddress,
+                InetSocketAddress localAddress, HttpContext context) throws IOException {
+            throw refusal();
+        }
+
+        private static SSLException refusal() {
+            return new SSLException("the local runtime's endpoints are plain HTTP; this client has no TLS");
+        }
     }
 }
