@@ -4,7 +4,6 @@ import dev.vidmeta.local.LocalDeployment;
 import dev.vidmeta.local.LocalRuntime;
 import dev.vidmeta.local.PipelineDeployment;
 import java.time.Duration;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,21 +46,15 @@ final class LocalPipelineOptions {
     }
 
     /**
-     * Starts the local runtime with {@link #deployment()}. The runtime starts its Jetty servers side by side;
-     * were SLF4J first touched there, its provider (Log4j, which reads its configuration and builds the JSON
-     * layout: a tenth of the start-up's CPU) would still be loading, and it would print a warning per logger it
-     * had to stand in for. So it loads first, on a thread of its own while this one builds the deployment, which
-     * does not log through SLF4J.
+     * Starts the local runtime with {@link #deployment()}. The runtime starts its servers side by side; were SLF4J
+     * first touched there, its provider would still be loading, and it would print a warning per logger it had to
+     * stand in for. So the logging starts first ({@link LoggingStart}, begun already by {@code main} for the
+     * commands that start the runtime), while this thread builds the deployment, which does not log through SLF4J.
      */
     LocalRuntime start(LocalRuntime.Options options) {
-        Thread logging = Thread.ofPlatform().name("vidmeta-logging-start").start(LoggerFactory::getILoggerFactory);
+        LoggingStart.begin();
         LocalDeployment deployment = deployment();
-        try {
-            logging.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the logging started", e);
-        }
+        LoggingStart.await();
         return LocalRuntime.start(deployment, options);
     }
 

@@ -34,6 +34,9 @@ public final class VidmetaCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("local") || args[0].equals("demo"))) {
+            LoggingStart.begin(); // beside picocli's building of the command line (a fifth of a second)
+        }
         System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
