@@ -7,12 +7,16 @@
 //  - a port of its own: it listens on 127.0.0.1:0 and prints {"port":N} as its first stdout line (dynalite's
 //    CLI takes --port 0 as 4567), or {"error":"..."} and exits 1;
 //  - a lifetime tied to its parent: it closes the database and exits when its stdin closes, so no node
-//    process outlives the JVM that started it, even one killed with kill -9.
+//    process outlives the JVM that started it, even one killed with kill -9;
+//  - its options on the first line of stdin, not on its command line: the parent can start it (Node, then
+//    dynalite's modules: most of its start-up) before it knows the work dir, as `vidmeta local up` does while
+//    it parses its own command line.
 //
-// Usage: node server.js [--path DIR] [--ttl-sweep-ms N]
-//   --path          LevelDB data under DIR/data and the TTL settings in DIR/ttl.json; in memory without it
-//   --ttl-sweep-ms  how often expired items are looked for (default 1000)
+// Usage: node server.js, then one JSON line on stdin: {"path": DIR, "ttlSweepMs": N}
+//   path        LevelDB data under DIR/data and the TTL settings in DIR/ttl.json; in memory without it
+//   ttlSweepMs  how often expired items are looked for (default 1000)
 
+let closing = false // set as it shuts down; first, since fail() reads it from the very first check
 const MIN_NODE = 20 // dynalite 4's engines field
 const major = Number(process.versions.node.split('.')[0])
 if (major < MIN_NODE) fail(`node ${process.versions.node} is too old for dynalite 4: it needs node >= ${MIN_NODE}`)
@@ -27,16 +31,31 @@ try {
   fail(`dynalite is not installed beside ${__filename}: run 'npm ci' in ${__dirname} (./vidmeta does this) (${e.message})`)
 }
 
-const args = parseArgs(process.argv.slice(2))
-const dataDir = args.path ? path.join(args.path, 'data') : undefined
-const ttlFile = args.path ? path.join(args.path, 'ttl.json') : undefined
-const sweepMs = Number(args['ttl-sweep-ms'] || 1000)
+if (process.argv.length > 2) fail(`no arguments expected, options come on stdin: ${process.argv.slice(2).join(' ')}`)
+let options, dataDir, ttlFile, sweepMs
 // TableName -> { AttributeName, CreationDateTime }: CreationDateTime tells a recreated table from the one
 // whose TTL was enabled (a new table starts with TTL disabled).
-const ttl = loadTtl()
+let ttl
 let server, dynaliteHandler, port
 
-start()
+let stdinText = ''
+process.stdin.setEncoding('utf8')
+process.stdin.on('data', chunk => {
+  if (options) return
+  stdinText += chunk
+  const newline = stdinText.indexOf('\n')
+  if (newline < 0) return
+  try {
+    options = JSON.parse(stdinText.slice(0, newline))
+  } catch (e) {
+    fail(`the options line is not JSON: ${e.message}`)
+  }
+  dataDir = options.path ? path.join(options.path, 'data') : undefined
+  ttlFile = options.path ? path.join(options.path, 'ttl.json') : undefined
+  sweepMs = Number(options.ttlSweepMs || 1000)
+  ttl = loadTtl()
+  start()
+})
 
 async function start () {
   await ensureUnlocked()
@@ -78,18 +97,17 @@ async function ensureUnlocked () {
     await probe.open()
   } catch (e) {
     const locked = (e.cause && e.cause.code === 'LEVEL_LOCKED') || /lock/i.test(String(e.cause && e.cause.message))
-    fail(locked ? `work dir in use by another local runtime: ${args.path} is locked by another process`
+    fail(locked ? `work dir in use by another local runtime: ${options.path} is locked by another process`
       : `cannot open the DynamoDB data in ${dataDir}: ${(e.cause && e.cause.message) || e.message}`)
   }
   await probe.close()
 }
 
-let closing = false
-
 function shutdown () {
   closing = true
   const timer = setTimeout(() => process.exit(0), 2000)
   timer.unref()
+  if (!server) process.exit(0) // never started: no options came
   try {
     server.close(() => process.exit(0))
   } catch {
@@ -267,15 +285,6 @@ function saveTtl () {
   // Write then rename, so that a crash leaves the old file or the new one, never half of one.
   fs.writeFileSync(ttlFile + '.tmp', JSON.stringify(ttl, null, 2))
   fs.renameSync(ttlFile + '.tmp', ttlFile)
-}
-
-function parseArgs (argv) {
-  const out = {}
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--') || i + 1 >= argv.length) fail(`bad argument: ${argv[i]}`)
-    out[argv[i].slice(2)] = argv[++i]
-  }
-  return out
 }
 
 function fail (message) {

@@ -4,6 +4,7 @@ import dev.vidmeta.local.LocalAws;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -29,6 +32,10 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  * The local DynamoDB: dynalite 4 (npm, Apache-2.0) in a Node child process on 127.0.0.1 (random port), behind
  * the small front in {@code local-servers/dynalite/server.js}, which adds Time to Live and refuses requests from web
  * pages. The child exits when its stdin closes, so it ends with this JVM however the JVM ends.
+ *
+ * <p>The child takes its options on its first stdin line, so it can be started before they are known:
+ * {@link #prestart()} starts Node and loads dynalite's modules (about 0.17 s of CPU, Node 20) while the caller
+ * does other work, and the next {@link #start} takes that process.
  *
  * <p>Where things are: {@code node} is {@code -Dvidmeta.node}, else {@code $VIDMETA_NODE}, else {@code node} on
  * the PATH (the launcher exports the one it found or installed); the front and its {@code node_modules} are in
@@ -62,6 +69,9 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
     }
 
+    /** A child {@link #prestart()} began and no {@link #start} has taken yet. */
+    private static final AtomicReference<Process> PRESTARTED = new AtomicReference<>();
+
     private final Process process;
     private final URI endpoint;
 
@@ -80,18 +90,51 @@ public final class LocalDynamoDb implements AutoCloseable {
         return start(Options.persistent(workDir));
     }
 
+    /**
+     * Starts the child now, without its options, for the next {@link #start} to take. A child never taken ends
+     * with this JVM (its stdin closes), having opened nothing. Does nothing when it cannot start the child:
+     * {@link #start} then tries again, and says why.
+     *
+     * @return the waiting child's process id; empty when none could start
+     */
+    public static OptionalLong prestart() {
+        Process process;
+        try {
+            process = spawn();
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
+        if (!PRESTARTED.compareAndSet(null, process)) {
+            process.destroy(); // one is waiting already
+        }
+        Process waiting = PRESTARTED.get();
+        return waiting == null ? OptionalLong.empty() : OptionalLong.of(waiting.pid());
+    }
+
     public static LocalDynamoDb start(Options options) {
-        Path front = frontDirectory().resolve("server.js");
-        List<String> command = new ArrayList<>(List.of(node(), front.toString(),
-                "--ttl-sweep-ms", Long.toString(options.ttlSweep().toMillis())));
         if (options.dataDir() != null) {
             try {
                 Files.createDirectories(options.dataDir());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + options.dataDir(), e);
             }
-            command.addAll(List.of("--path", options.dataDir().toString()));
         }
+        Process prestarted = PRESTARTED.getAndSet(null);
+        Process process = prestarted != null ? prestarted : spawn();
+        try {
+            sendOptions(process, options);
+            URI endpoint = URI.create("http://127.0.0.1:" + awaitPort(process));
+            var db = new LocalDynamoDb(process, endpoint);
+            db.awaitReady();
+            return db;
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static Process spawn() {
+        List<String> command = List.of(node(), frontDirectory().resolve("server.js").toString());
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -102,15 +145,43 @@ public final class LocalDynamoDb implements AutoCloseable {
         // stderr apart from stdout: a warning or a stack trace there must not be taken for the port line.
         var stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         Thread.ofPlatform().daemon().name("dynalite-stderr").start(() -> logLines(stderr));
+        return process;
+    }
+
+    /**
+     * The options line, {@code {"path":DIR,"ttlSweepMs":N}}; stdin stays open, as closing it stops the child. A
+     * child that has already exited (its Node too old, dynalite missing) has said why on stdout, which
+     * {@link #awaitPort} reads next.
+     */
+    private static void sendOptions(Process process, Options options) {
+        String line = "{\"ttlSweepMs\":" + options.ttlSweep().toMillis()
+                + (options.dataDir() == null ? "" : ",\"path\":" + jsonString(options.dataDir().toString())) + "}\n";
         try {
-            URI endpoint = URI.create("http://127.0.0.1:" + awaitPort(process));
-            var db = new LocalDynamoDb(process, endpoint);
-            db.awaitReady();
-            return db;
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
-            throw e;
+            OutputStream stdin = process.getOutputStream();
+            stdin.write(line.getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "the local DynamoDB took no options: " + e.getMessage());
         }
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259, section 7). */
+    static String jsonString(String text) {
+        var out = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     /**
@@ -166,7 +237,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
     }
 
-    private static String node() {
+    static String node() {
         String configured = System.getProperty("vidmeta.node", System.getenv("VIDMETA_NODE"));
         return configured == null || configured.isBlank() ? "node" : configured;
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -218,6 +219,44 @@ class LocalDynamoDbIT {
             assertThat(answer.statusCode()).isEqualTo(400);
             assertThat(answer.body()).contains("MissingAuthenticationTokenException");
         }
+    }
+
+    @Test
+    void start_shouldTakeThePrestartedChild_andGiveItItsOptions() {
+        long prestarted = LocalDynamoDb.prestart().orElseThrow();
+
+        try (var db = LocalDynamoDb.startPersistent(workDir);
+                var client = LocalAws.client(DynamoDbClient.builder(), db.endpoint())) {
+            assertThat(db.pid()).isEqualTo(prestarted);
+            LocalDynamoDb.createTable(client, table());
+            assertThat(workDir.resolve("dynamodb/data")).isDirectory();
+        }
+        try (var next = LocalDynamoDb.startInMemory()) {
+            assertThat(next.pid()).isNotEqualTo(prestarted);
+        }
+    }
+
+    @Test
+    void workDir_withQuotesBackslashesAndSpaces_shouldReachTheChildIntact() {
+        Path odd = workDir.resolve("a \"quoted\" \\ dir");
+        try (var db = LocalDynamoDb.startPersistent(odd);
+                var client = LocalAws.client(DynamoDbClient.builder(), db.endpoint())) {
+            LocalDynamoDb.createTable(client, table());
+        }
+        assertThat(odd.resolve("dynamodb/data")).isDirectory();
+    }
+
+    @Test
+    @Timeout(30)
+    void front_shouldSayWhyItCannotStart_onItsFirstLine() throws Exception {
+        // fail() before the options arrive: an argument is refused, with a reason, not a stack trace.
+        Process front = new ProcessBuilder(LocalDynamoDb.node(),
+                Path.of(System.getProperty("vidmeta.dynalite.dir"), "server.js").toString(), "--path", "x").start();
+
+        String first = new String(front.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+
+        assertThat(front.waitFor()).isEqualTo(1);
+        assertThat(first).isEqualTo("{\"error\":\"no arguments expected, options come on stdin: --path x\"}");
     }
 
     @Test
