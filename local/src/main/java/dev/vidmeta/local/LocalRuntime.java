@@ -109,7 +109,7 @@ public final class LocalRuntime implements AutoCloseable {
         var runtime = new LocalRuntime();
         try {
             runtime.track(WorkDirLock.acquire(options.workDir()));
-            runtime.startServers(options);
+            runtime.startServers(options, deployment.stateMachine());
             runtime.deploy(deployment);
             runtime.resumeOwedWork();
             return runtime;
@@ -122,11 +122,12 @@ public final class LocalRuntime implements AutoCloseable {
     /**
      * S3 (s3proxy: Jetty, Jackson 3, jclouds) loads most of the runtime's classes, and DynamoDB (dynalite) is a
      * Node process that takes a few hundred milliseconds to open its data: together most of the start-up time.
-     * Each gets its own thread while this one starts the light stand-ins and builds the Step Functions client.
-     * Not CompletableFuture's default pool: with 2 cores the common pool has one worker, and it ran the two
-     * starts one after the other.
+     * Each gets its own thread while this one starts the light stand-ins and creates the state machine, which
+     * needs neither: CreateStateMachine checks the definition (the syntax check ValidateStateMachineDefinition
+     * runs alone, Step Functions API reference), not the services its tasks will call. Not CompletableFuture's
+     * default pool: with 2 cores the common pool has one worker, and it ran the two starts one after the other.
      */
-    private void startServers(Options options) {
+    private void startServers(Options options, LocalDeployment.StateMachine stateMachine) {
         var eventSink = new AtomicReference<LocalEventBridge>();
         RuntimeException failure = null;
         try (ExecutorService starter = Executors.newThreadPerTaskExecutor(
@@ -148,6 +149,11 @@ public final class LocalRuntime implements AutoCloseable {
                 stepFunctions = track(LocalStepFunctions.start(lambda,
                         options.stepFunctions().withJournal(options.workDir().resolve("sfn"))));
                 sfnClient = track(LocalAws.client(SfnClient.builder(), stepFunctions.endpoint()));
+                if (stateMachine != null) {
+                    stateMachineArn = sfnClient.createStateMachine(b -> b.name(stateMachine.name())
+                            .definition(stateMachine.definition()).roleArn(LocalAws.roleArn(stateMachine.name())))
+                            .stateMachineArn();
+                }
             } catch (RuntimeException e) {
                 failure = e;
             }
@@ -236,12 +242,6 @@ public final class LocalRuntime implements AutoCloseable {
         }
         for (LocalDeployment.Subscription subscription : deployment.subscriptions()) {
             sns.subscribe(LocalAws.arn("sns", subscription.topic()), "lambda", LocalLambda.arnOf(subscription.function()));
-        }
-        if (deployment.stateMachine() != null) {
-            stateMachineArn = sfnClient.createStateMachine(b -> b.name(deployment.stateMachine().name())
-                    .definition(deployment.stateMachine().definition())
-                    .roleArn(LocalAws.roleArn(deployment.stateMachine().name())))
-                    .stateMachineArn();
         }
         if (deployment.sourceBucket() != null && stateMachineArn != null) {
             String machine = stateMachineArn;
