@@ -35,6 +35,9 @@ public final class VidmetaCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // picocli looks for Groovy closures in annotations (Class.forName("groovy.lang.Closure")) unless told not
+        // to: no jar has that class, so the lookup opens every jar of the class path, at every start.
+        System.setProperty("picocli.disable.closures", "true");
         if (args.length > 0 && (args[0].equals("local") || args[0].equals("demo"))) {
             // The commands that start the local runtime: the two longest parts of its start-up that need no
             // option begin now, beside picocli's building of the command line (a fifth of a second).
