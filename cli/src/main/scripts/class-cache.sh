@@ -1,5 +1,5 @@
 # Sourced (bash), not run: the launcher's class cache, which spares the JVM most of the work of loading the CLI's
-# classes (110 jars) at each start. Defines class_cache_flags. Expects ROOT and JDK from the launcher.
+# classes (85 jars) at each start. Defines class_cache_flags. Expects ROOT and JDK from the launcher.
 #
 # JDK 25+: an AOT cache (JEP 483, made as JEP 514 describes): classes loaded and linked ahead of time, the lambda
 # and method-handle classes too. It is made in two steps from a real run:
@@ -67,7 +67,7 @@ class_cache_flags() {
 older_than_a_jar() { # $1: a file, $2: a class path -> whether the file exists and a jar on the path is newer
   local jar IFS=:
   [[ -f "$1" ]] || return 1
-  for jar in $2; do # some 110 stats: a millisecond
+  for jar in $2; do # some 85 stats: a millisecond
     [[ "$jar" -nt "$1" ]] && return 0
   done
   return 1
