@@ -110,8 +110,17 @@ public final class LocalS3 implements AutoCloseable {
         }
     }
 
-    /** Answers a request {@link LocalRequestGuard} refuses with S3's XML error; passes the others on. */
+    /**
+     * Answers a request {@link LocalRequestGuard} refuses, or one whose key is longer than S3 allows, with S3's XML
+     * error; passes the others on.
+     */
     static final class SigV4Front extends Handler.Wrapper {
+
+        /**
+         * "a sequence of Unicode characters encoded in UTF-8, with a maximum length of 1,024 bytes" (Amazon S3 User
+         * Guide, "Naming Amazon S3 objects"); s3proxy takes longer ones.
+         */
+        static final int MAX_KEY_BYTES = 1_024;
 
         SigV4Front(Handler s3proxy) {
             super(s3proxy);
@@ -121,15 +130,45 @@ public final class LocalS3 implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             LocalRequestGuard.Refusal refusal = LocalRequestGuard.checkAwsRequest(request.getMethod(),
                     request.getHttpURI().getQuery(), name -> request.getHeaders().get(name), Presigning.ACCEPTED);
-            if (refusal == null) {
-                return super.handle(request, response, callback);
+            if (refusal != null) {
+                return refuse(response, callback, refusal.s3Status(), refusal.s3Code(), refusal.message());
             }
-            String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + refusal.s3Code()
-                    + "</Code><Message>" + refusal.message() + "</Message></Error>";
-            response.setStatus(refusal.s3Status());
+            if (keyBytes(request.getHttpURI().getPath()) > MAX_KEY_BYTES) {
+                // Amazon S3 API Reference, "Error responses", list of error codes: KeyTooLongError, 400.
+                return refuse(response, callback, 400, "KeyTooLongError", "Your key is too long.");
+            }
+            return super.handle(request, response, callback);
+        }
+
+        private static boolean refuse(Response response, Callback callback, int status, String code, String message) {
+            String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>"
+                    + message + "</Message></Error>";
+            response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/xml");
             Content.Sink.write(response, true, body, callback);
             return true;
+        }
+
+        /**
+         * The UTF-8 length of the key in a path-style request path ({@code /bucket/key}, percent-encoded as sent),
+         * 0 when it names no key. Decoded as URIs are (RFC 3986: {@code %XX} is one byte; no {@code +} for space).
+         */
+        static int keyBytes(String rawPath) {
+            int keyStart = rawPath == null ? -1 : rawPath.indexOf('/', 1);
+            if (keyStart < 0) {
+                return 0;
+            }
+            int bytes = 0;
+            for (int i = keyStart + 1; i < rawPath.length(); i++) {
+                char c = rawPath.charAt(i);
+                if (c == '%' && i + 2 < rawPath.length()) {
+                    i += 2;
+                    bytes++;
+                } else {
+                    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+                }
+            }
+            return bytes;
         }
     }
 

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -167,6 +168,30 @@ class LocalS3KeysIT {
                 .isEqualTo("first");
         assertThat(client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key).versionId(second)).asUtf8String())
                 .isEqualTo("second");
+    }
+
+    @Test
+    void keyOver1024Bytes_shouldBeRefused_withKeyTooLongError_perTheS3ErrorCodeList() {
+        // GIVEN keys of exactly 1,024 UTF-8 bytes and of one more (é is 2 bytes)
+        String longest = "é".repeat(512);
+        String tooLong = longest + "x";
+
+        // WHEN both are PUT
+        client.putObject(b -> b.bucket(BUCKET).key(longest), RequestBody.fromString("fits"));
+
+        // THEN the longest is kept, and the other refused as S3 refuses it, and neither read nor listed nor reported
+        assertThatThrownBy(() -> client.putObject(b -> b.bucket(BUCKET).key(tooLong), RequestBody.fromString("no")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("KeyTooLongError");
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Your key is too long.");
+                });
+        assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(BUCKET).key(tooLong)))
+                .isInstanceOfSatisfying(S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("KeyTooLongError"));
+        assertThat(allKeys()).containsExactly(longest);
+        assertThat(events).singleElement().isInstanceOfSatisfying(ObjectCreated.class,
+                created -> assertThat(created.key()).isEqualTo(longest));
     }
 
     @Test
