@@ -61,8 +61,8 @@ public final class LocalAws {
      * retry then stores the object twice, which S3 reports as two Object Created events.
      *
      * <p>Without TLS: every local endpoint is plain HTTP, and the Apache client otherwise builds a TLS context
-     * for https (the JDK's trust store read and parsed, and the public suffix list for host names), about 80 ms
-     * of CPU at the first client of every start of the local runtime. An https endpoint fails, with the reason.
+     * for https (the JDK's trust store read and parsed, and a host name verifier), about 70 ms of CPU at the first
+     * client of every start of the local runtime. An https endpoint fails, with the reason.
      */
     public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
         return builder.endpointOverride(endpoint)
