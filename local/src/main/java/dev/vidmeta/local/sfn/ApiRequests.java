@@ -23,7 +23,7 @@ final class ApiRequests {
         return name;
     }
 
-    static boolean nameChar(int c) {
+    private static boolean nameChar(int c) {
         return !Character.isWhitespace(c) && "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) < 0
                 && !(c <= 0x1f || (c >= 0x7f && c <= 0x9f));
     }

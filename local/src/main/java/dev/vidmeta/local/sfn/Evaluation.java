@@ -32,7 +32,7 @@ final class Evaluation {
         execution.put("Name", ex.name);
         execution.put("RoleArn", ex.machine.roleArn());
         execution.put("StartTime", ISO_MILLIS.format(ex.startDate));
-        execution.put("RedriveCount", ex.summary().redriveCount());
+        execution.put("RedriveCount", ex.redriveCount());
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("EnteredTime", ISO_MILLIS.format(run.enteredTime));
         state.put("Name", run.stateName);
@@ -154,11 +154,5 @@ final class Evaluation {
      */
     private static String timestampCause(String text) {
         return "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: " + text;
-    }
-
-    static void putIfNotNull(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
     }
 }

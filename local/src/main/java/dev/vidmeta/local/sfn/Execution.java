@@ -208,12 +208,8 @@ final class Execution {
 
     private static Map<String, Object> errorDetails(String error, String cause) {
         Map<String, Object> details = new LinkedHashMap<>();
-        if (error != null) {
-            details.put("error", error);
-        }
-        if (cause != null) {
-            details.put("cause", cause);
-        }
+        ApiRequests.putIfNotNull(details, "error", error);
+        ApiRequests.putIfNotNull(details, "cause", cause);
         return details;
     }
 
@@ -311,6 +307,11 @@ final class Execution {
     }
 
     // ---------------------------------------------------------------- what DescribeExecution reports
+
+    /** The $states.context.Execution.RedriveCount of every state: read without building a whole summary. */
+    synchronized int redriveCount() {
+        return redriveCount;
+    }
 
     /** A consistent copy of what DescribeExecution and ListExecutions report. */
     synchronized Summary summary() {

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,10 +75,6 @@ public final class LocalStepFunctions implements AutoCloseable {
         public Options withJournal(Path dir) {
             return new Options(region, accountId, timeScale, clock, listener, dir);
         }
-
-        public Options withClock(Clock newClock) {
-            return new Options(region, accountId, timeScale, newClock, listener, journalDir);
-        }
     }
 
     private final Options options;
@@ -131,16 +126,6 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     public String region() {
         return options.region();
-    }
-
-    /** The API operations without HTTP, for tests of the engine. */
-    Map<String, Object> call(String operation, Map<String, Object> request) {
-        return service.call(operation, request);
-    }
-
-    /** Executions held whole in memory (running, and the few recent closed ones). */
-    int executionsInMemory() {
-        return service.executionsInMemory();
     }
 
     /**

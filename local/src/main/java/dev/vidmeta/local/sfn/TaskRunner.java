@@ -71,8 +71,8 @@ final class TaskRunner {
         scheduled.put("resource", resource);
         scheduled.put("region", region);
         scheduled.put("parameters", parameters);
-        Evaluation.putIfNotNull(scheduled, "timeoutInSeconds", timeout);
-        Evaluation.putIfNotNull(scheduled, "heartbeatInSeconds", heartbeat);
+        ApiRequests.putIfNotNull(scheduled, "timeoutInSeconds", timeout);
+        ApiRequests.putIfNotNull(scheduled, "heartbeatInSeconds", heartbeat);
         ex.record(run, engine.now(), "TaskScheduled", "taskScheduledEventDetails", scheduled);
         TaskAttempt attempt = new TaskAttempt(run, gen, token, resource, target, payloadJson, heartbeat,
                 tokens::remove);
@@ -248,8 +248,8 @@ final class TaskRunner {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("resourceType", "lambda");
         details.put("resource", attempt.resource);
-        Evaluation.putIfNotNull(details, "error", error.error());
-        Evaluation.putIfNotNull(details, "cause", error.cause());
+        ApiRequests.putIfNotNull(details, "error", error.error());
+        ApiRequests.putIfNotNull(details, "cause", error.cause());
         attempt.run.execution.record(attempt.run, engine.now(), type, detailsKey, details);
         attempt.result.completeExceptionally(error);
     }
