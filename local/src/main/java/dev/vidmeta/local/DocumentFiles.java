@@ -41,7 +41,6 @@ public final class DocumentFiles {
         this.dir = dir;
     }
 
-    /** Keeps nothing: puts and deletes do nothing, and there is never a document. */
     /**
      * A file name for any text (an ARN, a ClientRequestToken): the hex SHA-256 of its UTF-8 bytes, which fits
      * every filesystem's name rules and {@link #put}'s ids.
@@ -55,6 +54,7 @@ public final class DocumentFiles {
         }
     }
 
+    /** Keeps nothing: puts and deletes do nothing, and there is never a document. */
     public static DocumentFiles none() {
         return new DocumentFiles(null);
     }

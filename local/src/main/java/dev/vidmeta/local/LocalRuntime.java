@@ -324,6 +324,7 @@ public final class LocalRuntime implements AutoCloseable {
         // Step Functions first: a function that loses S3 or DynamoDB as they stop must not be journaled as its
         // task's outcome; the executions go on from where they were at the next start.
         if (stepFunctions != null && started.contains(stepFunctions)) {
+            started.remove(stepFunctions);
             try {
                 stepFunctions.close();
             } catch (RuntimeException e) {

@@ -16,7 +16,6 @@ final class Job {
     final String requestFingerprint;
     /** The Start request as received, ClientRequestToken and NotificationChannel included. */
     final JsonNode request;
-    final long startedAtMillis;
     /** When the job ends: its start plus the job duration of the instance that started it. */
     final long dueAtMillis;
     final String bucket;
@@ -30,24 +29,22 @@ final class Job {
     volatile List<JsonNode> results = List.of();
 
     Job(String id, VideoApi api, String fingerprint, JsonNode request, Mp4Inspector.VideoFacts facts,
-            long startedAtMillis, long dueAtMillis) {
+            long dueAtMillis) {
         this.id = id;
         this.api = api;
         this.requestFingerprint = fingerprint;
         this.request = request;
-        this.startedAtMillis = startedAtMillis;
         this.dueAtMillis = dueAtMillis;
         this.bucket = request.at("/Video/S3Object/Bucket").asText();
         this.key = request.at("/Video/S3Object/Name").asText();
-        this.version = request.at("/Video/S3Object/Version").isTextual() ? request.at("/Video/S3Object/Version").asText() : null;
-        this.jobTag = request.path("JobTag").isTextual() ? request.get("JobTag").asText() : null;
-        this.topicArn = request.at("/NotificationChannel/SNSTopicArn").isTextual()
-                ? request.at("/NotificationChannel/SNSTopicArn").asText() : null;
+        this.version = request.at("/Video/S3Object/Version").textValue();
+        this.jobTag = request.path("JobTag").textValue();
+        this.topicArn = request.at("/NotificationChannel/SNSTopicArn").textValue();
         this.facts = facts;
     }
 
     String clientRequestToken() {
-        return request.path("ClientRequestToken").isTextual() ? request.get("ClientRequestToken").asText() : null;
+        return request.path("ClientRequestToken").textValue();
     }
 
     /** What {@link JobJournal} keeps: enough to answer Get*, find the job by its token, and end it. */
@@ -57,7 +54,6 @@ final class Job {
         json.put("Api", api.name());
         json.put("Fingerprint", requestFingerprint);
         json.set("Request", request);
-        json.put("StartedAtMillis", startedAtMillis);
         json.put("DueAtMillis", dueAtMillis);
         ObjectNode video = json.putObject("Facts");
         video.put("Mp4OrMov", facts.mp4OrMov());
@@ -75,13 +71,13 @@ final class Job {
     static Job fromJson(JsonNode json) {
         JsonNode video = json.path("Facts");
         var facts = new Mp4Inspector.VideoFacts(video.path("Mp4OrMov").asBoolean(),
-                video.path("Codec").isTextual() ? video.get("Codec").asText() : null,
+                video.path("Codec").textValue(),
                 video.path("DurationMillis").asLong(), video.path("Width").asInt(), video.path("Height").asInt(),
                 video.path("FrameRate").asDouble());
         var job = new Job(json.path("JobId").asText(), VideoApi.valueOf(json.path("Api").asText()),
                 json.path("Fingerprint").asText(), json.path("Request"), facts,
-                json.path("StartedAtMillis").asLong(), json.path("DueAtMillis").asLong());
-        job.statusMessage = json.path("StatusMessage").isTextual() ? json.get("StatusMessage").asText() : null;
+                json.path("DueAtMillis").asLong());
+        job.statusMessage = json.path("StatusMessage").textValue();
         List<JsonNode> results = new ArrayList<>();
         json.path("Results").forEach(results::add);
         job.results = List.copyOf(results);

@@ -102,11 +102,14 @@ public final class LocalRekognition implements AutoCloseable {
      * notify, once {@link #resumeJobs()} is called; an ended job answers Get* and its token for good.
      */
     public static LocalRekognition start(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration) {
-        return start(stateDir, s3, notifier, jobDuration, FINISHED_JOBS_IN_MEMORY);
+        return startKeepingInMemory(stateDir, s3, notifier, jobDuration, FINISHED_JOBS_IN_MEMORY);
     }
 
-    /** As above, keeping at most {@code finishedJobsInMemory} ended jobs in memory: for tests. */
-    static LocalRekognition start(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration,
+    /**
+     * As above, keeping at most {@code finishedJobsInMemory} ended jobs in memory: for tests. Not an overload of
+     * start: its last int is not a limit of concurrent jobs, as in {@link #start(S3Client, Notifier, Duration, int)}.
+     */
+    static LocalRekognition startKeepingInMemory(Path stateDir, S3Client s3, Notifier notifier, Duration jobDuration,
             int finishedJobsInMemory) {
         return new LocalRekognition(JobJournal.in(stateDir), finishedJobsInMemory, s3, notifier, jobDuration,
                 DEFAULT_CONCURRENT_JOBS);

@@ -46,7 +46,7 @@ final class StoredVideos {
     Mp4Inspector.VideoFacts inspect(JsonNode request) {
         String bucket = request.at("/Video/S3Object/Bucket").asText();
         String key = request.at("/Video/S3Object/Name").asText();
-        String version = request.at("/Video/S3Object/Version").isTextual() ? request.at("/Video/S3Object/Version").asText() : null;
+        String version = request.at("/Video/S3Object/Version").textValue();
         HeadObjectResponse head;
         try {
             head = s3.headObject(b -> b.bucket(bucket).key(key).versionId(version));

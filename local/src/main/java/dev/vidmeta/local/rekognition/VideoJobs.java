@@ -99,7 +99,7 @@ final class VideoJobs implements AutoCloseable {
         if (api == VideoApi.SEGMENT && !request.path("SegmentTypes").isArray()) {
             throw new RekognitionException("InvalidParameterException", "SegmentTypes is required");
         }
-        String token = request.path("ClientRequestToken").isTextual() ? request.get("ClientRequestToken").asText() : null;
+        String token = request.path("ClientRequestToken").textValue();
         String fingerprint = api.name() + fingerprint(request);
         synchronized (this) {
             Job earlier = token == null ? null : jobOfToken(token);
@@ -114,7 +114,7 @@ final class VideoJobs implements AutoCloseable {
         }
         Mp4Inspector.VideoFacts facts = videos.inspect(request);
         long now = System.currentTimeMillis();
-        Job job = new Job(UUID.randomUUID().toString().replace("-", ""), api, fingerprint, request, facts, now,
+        Job job = new Job(UUID.randomUUID().toString().replace("-", ""), api, fingerprint, request, facts,
                 now + jobDuration.toMillis());
         synchronized (this) {
             Job earlier = token == null ? null : jobOfToken(token);

@@ -112,7 +112,7 @@ class LocalRekognitionRestartIT {
     @Test
     void endedJobsBeyondTheMemoryBound_shouldLeaveMemory_yetStillAnswerGet_andTheirToken() throws Exception {
         // GIVEN an instance that keeps one ended job in memory, and two jobs that ended
-        try (LocalRekognition bounded = LocalRekognition.start(stateDir, s3Client,
+        try (LocalRekognition bounded = LocalRekognition.startKeepingInMemory(stateDir, s3Client,
                 (topic, message) -> published.add(message), Duration.ofMillis(50), 1);
                 RekognitionClient client = LocalAws.client(RekognitionClient.builder(), bounded.endpoint())) {
             String older = client.startLabelDetection(labels("token-3", 50f)).jobId();
