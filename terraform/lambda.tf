@@ -37,8 +37,8 @@ locals {
   }
 
   # The start and the callback get the same variables: both start jobs (the callback those of the waiters a job's
-  # end wakes). A slot lease lasts as long as the execution waits: AWS documents no maximum job duration, and past
-  # the wait nobody takes the job's result.
+  # end wakes). A slot lease lasts as long as the execution waits for the job (analysis_timeout_seconds): past
+  # that wait nobody takes the job's result, so its slot is reconciled with Get* and freed.
   analysis_environment = {
     TASK_TOKEN_TABLE_NAME     = aws_dynamodb_table.task_token.name
     REKOGNITION_SNS_TOPIC_ARN = aws_sns_topic.rekognition.arn

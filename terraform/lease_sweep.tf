@@ -3,6 +3,8 @@
 # happens, for example after the last notification of a burst was lost, this schedule runs the same drain: the
 # callback function receives EventBridge's "Scheduled Event" and reconciles expired leases against Rekognition's
 # Get* status, then wakes waiters. Schedules: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html
+# EventBridge invokes the function asynchronously, so a sweep that still fails after Lambda's retries lands, as a
+# failed notification does, in the callback's on-failure queue and raises its alarm (callback_failures.tf).
 
 resource "aws_cloudwatch_event_rule" "lease_sweep" {
   count = var.lease_sweep_minutes > 0 ? 1 : 0

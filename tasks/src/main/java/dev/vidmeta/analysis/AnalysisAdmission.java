@@ -109,8 +109,8 @@ public final class AnalysisAdmission {
     /** Lists an execution that got no slot; the caller then drains (see {@link AnalysisStarter}). */
     public void enqueue(String waiterId, String taskToken, String executionId, ObjectRef object) {
         long now = clock.millis();
-        waiting.add(new WaitingList.Waiter(WaitingList.Waiter.position(now, waiterId), waiterId, taskToken,
-                executionId, object, now, now / 1000 + waiterTtlSeconds));
+        waiting.add(new WaitingList.Waiter(waiterId, taskToken, executionId, object, now,
+                now / 1000 + waiterTtlSeconds));
     }
 
     /**

@@ -10,15 +10,12 @@ import dev.vidmeta.record.ObjectRef;
  */
 public interface WaitingList {
 
-    /**
-     * One waiting execution and what its start needs.
-     *
-     * @param position the order in the list: enqueue time, then the waiter id
-     */
-    record Waiter(String position, String waiterId, String taskToken, String executionId, ObjectRef object,
-            long enqueuedAtMillis, long expiresAtEpochSeconds) {
+    /** One waiting execution and what its start needs. */
+    record Waiter(String waiterId, String taskToken, String executionId, ObjectRef object, long enqueuedAtMillis,
+            long expiresAtEpochSeconds) {
 
-        public static String position(long enqueuedAtMillis, String waiterId) {
+        /** The order in the list: enqueue time (zero-padded, so that text order is time order), then the id. */
+        public String position() {
             return String.format("%015d#%s", enqueuedAtMillis, waiterId);
         }
     }

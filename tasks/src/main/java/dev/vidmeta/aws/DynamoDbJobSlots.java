@@ -140,7 +140,12 @@ public final class DynamoDbJobSlots implements JobSlots {
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
     }
 
-    /** SET on a path inside {@code leases} needs the map to exist: made once, by whichever start comes first. */
+    /**
+     * SET on a path inside {@code leases} needs the map to exist (an update on a document path whose parent is
+     * missing fails with ValidationException: DynamoDB Developer Guide, "Update expressions",
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html): made
+     * once, by whichever start comes first.
+     */
     private void createSlotsItem() {
         Map<String, AttributeValue> item = new HashMap<>(TaskTokenTable.SLOTS_KEY);
         item.put(LEASES, AttributeValue.fromM(Map.of()));

@@ -17,8 +17,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * waiter's position (zero-padded enqueue time, then its id), so a Query in ascending sort-key order
  * (ScanIndexForward true, the default) gives the oldest first, and a strongly consistent read sees the latest add
  * (Query API reference, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html). Taking a
- * waiter is a DeleteItem under {@code attribute_exists}: of several drains, exactly one succeeds. Items carry the
- * table's TTL, so a waiter no drain ever reaches goes with its token.
+ * waiter is a DeleteItem under {@code attribute_exists}: of several drains, exactly one succeeds, as a conditional
+ * delete "deletes the item only if the condition is met" and the others get ConditionalCheckFailedException
+ * (DeleteItem API reference, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html;
+ * condition expressions, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html).
+ * Items carry the table's TTL, so a waiter no drain ever reaches goes with its token.
  */
 public final class DynamoDbWaitingList implements WaitingList {
 
@@ -52,7 +55,7 @@ public final class DynamoDbWaitingList implements WaitingList {
                 .build());
         List<Waiter> waiters = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
-            waiters.add(new Waiter(item.get(TaskTokenTable.SORT_KEY).s(), item.get("listedWaiterId").s(),
+            waiters.add(new Waiter(item.get("listedWaiterId").s(),
                     item.get("taskToken").s(), item.get("executionId").s(), TaskTokenTable.objectOf(item.get("object").s()),
                     Long.parseLong(item.get("enqueuedAt").n()),
                     Long.parseLong(item.get(TaskTokenTable.TTL_ATTRIBUTE).n())));

@@ -50,14 +50,6 @@ public final class RekognitionVideoAnalyzer implements VideoAnalyzer {
         this.channel = NotificationChannel.builder().snsTopicArn(snsTopicArn).roleArn(roleArn).build();
     }
 
-    /**
-     * An analyzer that only reads jobs' status and results: the topic and role are needed to start jobs, and the
-     * function that reads results is given neither.
-     */
-    public static RekognitionVideoAnalyzer resultsReader(RekognitionClient rekognition) {
-        return new RekognitionVideoAnalyzer(rekognition, null, null);
-    }
-
     @Override
     public String start(AnalysisRequest request, ObjectRef object, String clientRequestToken, String jobTag)
             throws AnalysisRefusedException, TokenReusedException {

@@ -50,7 +50,8 @@ public final class SfnTaskCallbacks implements TaskCallbacks {
      * SendTaskHeartbeat, which "Task states using the callback pattern" may send, and which answers TaskTimedOut,
      * TaskDoesNotExist or InvalidToken for a task that no longer waits (API reference, Errors:
      * https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskHeartbeat.html). The state has no
-     * HeartbeatSeconds, so the heartbeat changes nothing for a task that still waits; it is not in the history.
+     * HeartbeatSeconds, so the heartbeat changes nothing for a task that still waits, and "this action does not in
+     * itself create an event in the execution history" (same page).
      */
     @Override
     public boolean waiting(String taskToken) {

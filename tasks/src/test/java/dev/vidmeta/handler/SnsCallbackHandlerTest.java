@@ -102,9 +102,8 @@ class SnsCallbackHandlerTest {
     @Test
     void handleRequest_shouldWakeAWaiter_whenTheLeaseSweepScheduleFires() throws Exception {
         // GIVEN an execution waiting for a slot, and free slots (nothing else will drain: no job ends)
-        waiting.add(new WaitingList.Waiter(WaitingList.Waiter.position(REGISTERED.toEpochMilli(), "w9"), "w9",
-                "token-9", "arn:aws:states:eu-west-1:111122223333:execution:vidmeta:e9", OBJECT,
-                REGISTERED.toEpochMilli(), REGISTERED.getEpochSecond() + 3600));
+        waiting.add(new WaitingList.Waiter("w9", "token-9", "arn:aws:states:eu-west-1:111122223333:execution:vidmeta:e9",
+                OBJECT, REGISTERED.toEpochMilli(), REGISTERED.getEpochSecond() + 3600));
 
         // WHEN EventBridge's schedule invokes the function
         JsonNode output = handle(RepoFiles.text("events/eventbridge-scheduled-event.json"));

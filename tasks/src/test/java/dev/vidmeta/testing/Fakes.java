@@ -177,7 +177,6 @@ public final class Fakes {
 
         private final Map<String, Lease> leases = new LinkedHashMap<>();
         private final List<String> released = new ArrayList<>();
-        private int peak;
 
         @Override
         public boolean acquire(List<Lease> wanted, int limit) {
@@ -186,7 +185,6 @@ public final class Fakes {
                 return false;
             }
             missing.forEach(l -> leases.put(l.key(), l));
-            peak = Math.max(peak, leases.size());
             return true;
         }
 
@@ -210,11 +208,6 @@ public final class Fakes {
         /** Every release asked for, held or not, in order. */
         public List<String> releases() {
             return released;
-        }
-
-        /** The most leases ever held at once. */
-        public int peak() {
-            return peak;
         }
     }
 
