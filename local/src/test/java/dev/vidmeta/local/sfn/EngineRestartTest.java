@@ -124,11 +124,8 @@ class EngineRestartTest {
     @Test
     void journalTornInsideAMultiByteCharacter_shouldLoseOnlyItsLastLine_afterRestart() throws IOException {
         // GIVEN an execution waiting on its token, whose journal a crash cut inside a character's bytes
-        functions.define("start-job", payload -> Map.of());
         Engine first = engine(T0);
-        String arn = first.start(first.create("callback", CALLBACK), "torn",
-                "{\"key\":\"t.mp4\",\"timeout\":1000,\"heartbeat\":500}");
-        first.awaitEvent(arn, "TaskSubmitted");
+        String arn = startWaitingOnToken(first, "torn", "t.mp4", 500);
         first.crash();
         byte[] torn = "{\"line\":\"event\",\"note\":\"\u00e9".getBytes(StandardCharsets.UTF_8);
         Files.write(Journals.at(dir).fileOf(arn), Arrays.copyOf(torn, torn.length - 1), StandardOpenOption.APPEND);
@@ -146,11 +143,8 @@ class EngineRestartTest {
     @Test
     void callback_shouldBeAccepted_beforeTheDeploymentCreatesTheMachineAgain() {
         // GIVEN an execution waiting on its token when the engine dies
-        functions.define("start-job", payload -> Map.of());
         Engine first = engine(T0);
-        String arn = first.start(first.create("callback", CALLBACK), "early",
-                "{\"key\":\"e.mp4\",\"timeout\":1000,\"heartbeat\":500}");
-        first.awaitEvent(arn, "TaskSubmitted");
+        String arn = startWaitingOnToken(first, "early", "e.mp4", 500);
         first.crash();
 
         // WHEN, in the new engine, the callback comes before the machine is created again
@@ -166,11 +160,8 @@ class EngineRestartTest {
     @Test
     void heartbeat_beforeTheDeploymentCreatesTheMachineAgain_shouldKeepTheTaskAlive() {
         // GIVEN a task with HeartbeatSeconds 20 that began at T0, and an engine that dies
-        functions.define("start-job", payload -> Map.of());
         Engine first = engine(T0);
-        String arn = first.start(first.create("callback", CALLBACK), "beat",
-                "{\"key\":\"f.mp4\",\"timeout\":1000,\"heartbeat\":20}");
-        first.awaitEvent(arn, "TaskSubmitted");
+        String arn = startWaitingOnToken(first, "beat", "f.mp4", 20);
         first.crash();
 
         // WHEN, in the new engine, a heartbeat comes at T0 + 15 s, before the machine is created again
@@ -273,11 +264,8 @@ class EngineRestartTest {
     @Test
     void heartbeatSeconds_shouldCountFromTheLastHeartbeatBeforeTheRestart() {
         // GIVEN a task with HeartbeatSeconds 20 whose last heartbeat came at T0 + 5 s, and an engine that dies
-        functions.define("start-job", payload -> Map.of());
         Engine first = engine(T0);
-        String arn = first.start(first.create("callback", CALLBACK), "b",
-                "{\"key\":\"b.mp4\",\"timeout\":1000,\"heartbeat\":20}");
-        first.awaitEvent(arn, "TaskSubmitted");
+        String arn = startWaitingOnToken(first, "b", "b.mp4", 20);
         first.advance(Duration.ofSeconds(5));
         first.call("SendTaskHeartbeat", Map.of("taskToken", tokenSentTo("start-job", 0)));
         first.crash();
@@ -501,11 +489,8 @@ class EngineRestartTest {
     void tornLastLine_andUnreadableJournal_shouldNotKeepTheOthersFromResuming() throws IOException {
         // GIVEN a waiting execution whose journal ends in half a line (the process died inside a write), and a
         // journal file that is not one
-        functions.define("start-job", payload -> Map.of());
         Engine first = engine(T0);
-        String arn = first.start(first.create("callback", CALLBACK), "h",
-                "{\"key\":\"h.mp4\",\"timeout\":1000,\"heartbeat\":500}");
-        first.awaitEvent(arn, "TaskSubmitted");
+        String arn = startWaitingOnToken(first, "h", "h.mp4", 500);
         first.crash();
         Path file = Journals.at(dir).fileOf(arn);
         Files.writeString(file, "{\"line\":\"event\",\"run\":\"\",\"id\":6,\"type\":\"TaskSucc",
@@ -535,5 +520,17 @@ class EngineRestartTest {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /**
+     * Starts the callback machine on {@code engine} with a start-job function that returns at once, and waits
+     * until its task waits on the token (TaskSubmitted): the GIVEN of most tests here.
+     */
+    private String startWaitingOnToken(Engine engine, String name, String key, int heartbeatSeconds) {
+        functions.define("start-job", payload -> Map.of());
+        String arn = engine.start(engine.create("callback", CALLBACK), name,
+                "{\"key\":\"" + key + "\",\"timeout\":1000,\"heartbeat\":" + heartbeatSeconds + "}");
+        engine.awaitEvent(arn, "TaskSubmitted");
+        return arn;
     }
 }
